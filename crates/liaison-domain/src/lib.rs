@@ -1,0 +1,15 @@
+//! Pure domain rules of Liaison. Nothing here does I/O: no database, no HTTP, no async runtime.
+//! (CI checks that this crate never depends on sqlx, axum, tokio or askama.)
+
+pub mod audit;
+pub mod error;
+pub mod password;
+pub mod region;
+pub mod role;
+pub mod scope;
+pub mod token;
+
+pub use error::DomainError;
+pub use region::{RegionCode, RegionLevel};
+pub use role::{Permission, Role};
+pub use scope::Scope;

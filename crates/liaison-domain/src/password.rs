@@ -1,0 +1,272 @@
+//! Passwords: the policy (default meets 等保 2.0 level 3: length, character classes, expiry, lockout,
+//! idle timeout) and argon2id hashing.
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+
+/// Configurable by the security administrator; the defaults are the floor we ship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PasswordPolicy {
+    pub min_length: usize,
+    /// Of four classes: lower case, upper case, digits, symbols.
+    pub min_classes: usize,
+    /// Days before a password must be changed; 0 = never.
+    pub max_age_days: i64,
+    /// Failed logins in a row before the account is locked.
+    pub lockout_threshold: i64,
+    pub lockout_minutes: i64,
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: i64,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        PasswordPolicy {
+            min_length: 10,
+            min_classes: 3,
+            max_age_days: 90,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            session_idle_minutes: 30,
+        }
+    }
+}
+
+/// Passwords too common to allow whatever the classes say (lower-cased comparison).
+const BLOCKLIST: &[&str] = &[
+    "password",
+    "password1",
+    "password123",
+    "p@ssw0rd",
+    "p@ssword1",
+    "passw0rd!",
+    "admin123",
+    "admin@123",
+    "admin@1234",
+    "admin12345",
+    "administrator",
+    "root@123",
+    "qwer1234",
+    "qwer@1234",
+    "qwerty123",
+    "qwerty@123",
+    "1qaz2wsx",
+    "1qaz@wsx",
+    "1qaz2wsx3edc",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "abc@123",
+    "abc123456",
+    "abcd@1234",
+    "aa123456",
+    "woaini1314",
+    "woaini520",
+    "iloveyou",
+    "123456789",
+    "1234567890",
+    "12345678",
+    "88888888",
+    "66666666",
+    "a123456789",
+    "zxcvbnm123",
+    "test@123",
+    "welcome1",
+    "welcome@1",
+    "changeme",
+    "huawei@123",
+    "liaison",
+    "renda@123",
+];
+
+impl PasswordPolicy {
+    /// Every rule the password breaks, in Chinese; empty when it passes.
+    pub fn violations(&self, password: &str, username: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let len = password.chars().count();
+        if len < self.min_length {
+            out.push(format!("长度至少 {} 位", self.min_length));
+        }
+        if len > 128 {
+            out.push("长度不能超过 128 位".to_owned());
+        }
+        let classes = [
+            password.chars().any(|c| c.is_ascii_lowercase()),
+            password.chars().any(|c| c.is_ascii_uppercase()),
+            password.chars().any(|c| c.is_ascii_digit()),
+            password.chars().any(|c| !c.is_ascii_alphanumeric()),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if classes < self.min_classes {
+            out.push(format!(
+                "须包含大写字母、小写字母、数字、符号中的至少 {} 类",
+                self.min_classes
+            ));
+        }
+        let lower = password.to_lowercase();
+        if !username.is_empty() && lower.contains(&username.to_lowercase()) {
+            out.push("不能包含用户名".to_owned());
+        }
+        if BLOCKLIST.iter().any(|b| lower == *b) || has_run(&lower, 4) {
+            out.push("过于常见或含有连续、重复字符（如 1234、aaaa、abcd）".to_owned());
+        }
+        out
+    }
+
+    pub fn check(&self, password: &str, username: &str) -> Result<(), DomainError> {
+        let v = self.violations(password, username);
+        if v.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::WeakPassword(v))
+        }
+    }
+
+    /// True when a password set at `changed_at` has expired by `now`.
+    pub fn expired(&self, changed_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        self.max_age_days > 0 && now - changed_at > Duration::days(self.max_age_days)
+    }
+
+    /// After `failures` failed attempts in a row, until when is the account locked (if at all)?
+    pub fn lock_until(&self, failures: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        (self.lockout_threshold > 0 && failures >= self.lockout_threshold)
+            .then(|| now + Duration::minutes(self.lockout_minutes))
+    }
+
+    /// Sanity bounds for what an administrator may set: the policy cannot be made weaker than 等保 allows.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(8..=64).contains(&self.min_length) {
+            return Err("最小长度应在 8～64 之间".into());
+        }
+        if !(3..=4).contains(&self.min_classes) {
+            return Err("字符类别数应为 3 或 4".into());
+        }
+        if !(0..=180).contains(&self.max_age_days) {
+            return Err("密码有效期应在 0～180 天之间".into());
+        }
+        if !(3..=10).contains(&self.lockout_threshold) {
+            return Err("锁定前允许的失败次数应在 3～10 之间".into());
+        }
+        if !(5..=1440).contains(&self.lockout_minutes) {
+            return Err("锁定时长应在 5～1440 分钟之间".into());
+        }
+        if !(5..=120).contains(&self.session_idle_minutes) {
+            return Err("会话超时应在 5～120 分钟之间".into());
+        }
+        Ok(())
+    }
+}
+
+/// A run of `n` identical or consecutive (ascending or descending) characters.
+fn has_run(s: &str, n: usize) -> bool {
+    let chars: Vec<u32> = s.chars().map(|c| c as u32).collect();
+    chars.windows(n).any(|w| {
+        let same = w.iter().all(|&c| c == w[0]);
+        let up = w.windows(2).all(|p| p[1] == p[0] + 1);
+        let down = w.windows(2).all(|p| p[0] == p[1] + 1);
+        same || up || down
+    })
+}
+
+/// argon2id with the crate's defaults (m = 19 MiB, t = 2, p = 1: OWASP's recommendation), random salt.
+pub fn hash_password(password: &str) -> Result<String, DomainError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    Argon2::default()
+        .hash_password_with_salt(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| DomainError::PasswordHash)
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), phc)
+        .is_ok()
+}
+
+/// Usernames: ASCII, start with a letter, 3–32 of letters, digits, `_`, `.`, `-`.
+pub fn validate_username(u: &str) -> Result<(), DomainError> {
+    let ok = (3..=32).contains(&u.len())
+        && u.starts_with(|c: char| c.is_ascii_alphabetic())
+        && u.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::InvalidUsername)
+    }
+}
+
+pub fn validate_display_name(n: &str) -> Result<(), DomainError> {
+    let n = n.trim();
+    if n.is_empty() || n.chars().count() > 50 {
+        Err(DomainError::InvalidDisplayName)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_rejects_weak_and_accepts_strong() {
+        let p = PasswordPolicy::default();
+        assert!(p.check("short1A!", "u").is_err());
+        assert!(p.check("alllowercaseletters", "u").is_err());
+        assert!(p.check("Admin@1234", "u").is_err());
+        assert!(p.check("Zhang1234!x", "u").is_err(), "run 1234");
+        assert!(
+            p.check("Xianlian#2026q", "xianlian").is_err(),
+            "contains username"
+        );
+        assert!(p.check("Hb7#kq2Lm9v", "xianlian").is_ok());
+        let v = p.violations("abc", "u");
+        assert!(v.iter().any(|m| m.contains("长度")));
+        assert!(v.iter().any(|m| m.contains("类")));
+    }
+
+    #[test]
+    fn lockout_and_expiry() {
+        let p = PasswordPolicy::default();
+        let now = Utc::now();
+        assert!(p.lock_until(4, now).is_none());
+        assert_eq!(p.lock_until(5, now), Some(now + Duration::minutes(15)));
+        assert!(p.expired(now - Duration::days(91), now));
+        assert!(!p.expired(now - Duration::days(89), now));
+    }
+
+    #[test]
+    fn policy_cannot_be_weakened_below_floor() {
+        let p = PasswordPolicy {
+            min_length: 6,
+            ..Default::default()
+        };
+        assert!(p.validate().is_err());
+        assert!(PasswordPolicy::default().validate().is_ok());
+    }
+
+    #[test]
+    fn hashes_verify() {
+        let h = hash_password("Hb7#kq2Lm9v").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("Hb7#kq2Lm9v", &h));
+        assert!(!verify_password("Hb7#kq2Lm9w", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn usernames() {
+        assert!(validate_username("xianlian").is_ok());
+        assert!(validate_username("zhang.san-2").is_ok());
+        assert!(validate_username("1abc").is_err());
+        assert!(validate_username("张三").is_err());
+        assert!(validate_username("ab").is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! Roles (角色) and what each may do. A role is held by an account within the account's region subtree.
+
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 选联工委 / 代表工委: the deputy-affairs committee of a county (or city, province) congress.
+    CommitteeStaff,
+    /// 乡镇人大主席团 / 人大办 staff.
+    TownshipStaff,
+    /// 室长 / 联络员 of one station.
+    StationManager,
+    /// 人大代表.
+    Deputy,
+    /// 承办单位: answers assigned items for one handling unit.
+    HandlingUnit,
+    /// 主任会议: final approval of ratings and grades.
+    ChairMeeting,
+    /// 系统管理员: accounts and roles.
+    SystemAdmin,
+    /// 安全管理员: security policy, lockouts, sessions.
+    SecurityAdmin,
+    /// 审计管理员: reads the audit log.
+    Auditor,
+}
+
+/// Things a role can be allowed to do. Handlers ask for a permission, never for a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// See the staff workbench and browse the region tree of one's subtree.
+    ViewWorkbench,
+    /// Create accounts, grant roles, disable accounts.
+    ManageAccounts,
+    /// Change the password policy, unlock accounts, end sessions.
+    ManageSecurity,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::CommitteeStaff,
+        Role::TownshipStaff,
+        Role::StationManager,
+        Role::Deputy,
+        Role::HandlingUnit,
+        Role::ChairMeeting,
+        Role::SystemAdmin,
+        Role::SecurityAdmin,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CommitteeStaff => "committee_staff",
+            Role::TownshipStaff => "township_staff",
+            Role::StationManager => "station_manager",
+            Role::Deputy => "deputy",
+            Role::HandlingUnit => "handling_unit",
+            Role::ChairMeeting => "chair_meeting",
+            Role::SystemAdmin => "system_admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::CommitteeStaff => "代表联络工作委员会",
+            Role::TownshipStaff => "乡镇人大",
+            Role::StationManager => "站室负责人（室长/联络员）",
+            Role::Deputy => "人大代表",
+            Role::HandlingUnit => "承办单位",
+            Role::ChairMeeting => "主任会议",
+            Role::SystemAdmin => "系统管理员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::Auditor => "审计管理员",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Role, DomainError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| DomainError::UnknownRole(s.chars().take(40).collect()))
+    }
+
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::SecurityAdmin | Role::Auditor)
+    }
+
+    /// The permission table. Administrators hold only their own duty (三员分立): the system
+    /// administrator cannot read the audit log, the auditor cannot change anything.
+    pub fn permits(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::SystemAdmin => matches!(p, ManageAccounts),
+            Role::SecurityAdmin => matches!(p, ManageSecurity),
+            Role::Auditor => matches!(p, ReadAudit),
+            Role::CommitteeStaff
+            | Role::TownshipStaff
+            | Role::StationManager
+            | Role::Deputy
+            | Role::HandlingUnit
+            | Role::ChairMeeting => matches!(p, ViewWorkbench),
+        }
+    }
+}
+
+/// Checks a role set before it is stored: at least one role, at most one of the three administrators.
+pub fn validate_role_set(roles: &[Role]) -> Result<(), DomainError> {
+    if roles.is_empty() {
+        return Err(DomainError::NoRole);
+    }
+    if roles.iter().filter(|r| r.is_admin()).count() > 1 {
+        return Err(DomainError::AdminRolesCombined);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+        }
+        assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn three_admins_are_separated() {
+        assert!(validate_role_set(&[Role::SystemAdmin]).is_ok());
+        assert!(validate_role_set(&[Role::SystemAdmin, Role::Auditor]).is_err());
+        assert!(validate_role_set(&[Role::SecurityAdmin, Role::Auditor]).is_err());
+        assert!(validate_role_set(&[Role::TownshipStaff, Role::Deputy]).is_ok());
+        assert!(validate_role_set(&[]).is_err());
+        // no admin holds another admin's permission
+        assert!(!Role::SystemAdmin.permits(Permission::ReadAudit));
+        assert!(!Role::Auditor.permits(Permission::ManageAccounts));
+        assert!(!Role::SecurityAdmin.permits(Permission::ManageAccounts));
+    }
+}

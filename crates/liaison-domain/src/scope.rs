@@ -1,0 +1,69 @@
+//! `Scope`: who is asking, with which roles, over which region subtree. Every store function that lists,
+//! reads personal information or writes takes one and applies its region range itself.
+
+use serde::Serialize;
+
+use crate::{Permission, RegionCode, Role};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scope {
+    pub account_id: i64,
+    pub username: String,
+    pub roles: Vec<Role>,
+    /// The account's home region: the root of everything it may see.
+    pub region: RegionCode,
+    /// For a handling-unit role: the unit it answers for.
+    pub unit_id: Option<i64>,
+    /// For a station-manager role: the station it runs.
+    pub station_id: Option<i64>,
+}
+
+impl Scope {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn can(&self, p: Permission) -> bool {
+        self.roles.iter().any(|r| r.permits(p))
+    }
+
+    /// True when `code` lies in this scope's subtree.
+    pub fn covers(&self, code: &RegionCode) -> bool {
+        self.region.contains(code)
+    }
+
+    /// The SQL form of the subtree: `region_code BETWEEN lo AND hi`.
+    pub fn range(&self) -> (String, String) {
+        self.region.subtree_range()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.roles.iter().any(|r| r.is_admin())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(region: &str, roles: &[Role]) -> Scope {
+        Scope {
+            account_id: 1,
+            username: "t".into(),
+            roles: roles.to_vec(),
+            region: RegionCode::parse(region).unwrap(),
+            unit_id: None,
+            station_id: None,
+        }
+    }
+
+    #[test]
+    fn township_clerk_sees_only_own_township() {
+        let s = scope("632521100", &[Role::TownshipStaff]);
+        assert!(s.covers(&RegionCode::parse("632521100201").unwrap()));
+        assert!(!s.covers(&RegionCode::parse("632521101").unwrap()));
+        assert!(!s.covers(&RegionCode::parse("632521").unwrap()));
+        assert!(s.can(Permission::ViewWorkbench));
+        assert!(!s.can(Permission::ManageAccounts));
+    }
+}

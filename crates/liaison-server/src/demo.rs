@@ -1,0 +1,115 @@
+//! Demo data: a county (共和县, 632521, Qinghai) with an account for every role. The password is random
+//! per data folder, printed and kept in `demo-accounts.txt` there; nothing secret is in the repository.
+
+use liaison_domain::password::hash_password;
+use liaison_domain::token::random_password;
+use liaison_domain::{RegionCode, Role};
+use liaison_store::accounts::NewAccount;
+use liaison_store::{Actor, Store};
+
+use crate::config::Config;
+use crate::serve::AnyResult;
+
+pub const DEMO_COUNTY: &str = "632521";
+
+/// (username, display name, region, role)
+pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role)] = &[
+    ("sysadmin", "系统管理员", DEMO_COUNTY, Role::SystemAdmin),
+    ("secadmin", "安全管理员", DEMO_COUNTY, Role::SecurityAdmin),
+    ("auditor", "审计管理员", DEMO_COUNTY, Role::Auditor),
+    (
+        "xianlian",
+        "李明（县人大常委会代表联络工作委员会）",
+        DEMO_COUNTY,
+        Role::CommitteeStaff,
+    ),
+    (
+        "qiabuqia",
+        "马文（恰卜恰镇人大）",
+        "632521100",
+        Role::TownshipStaff,
+    ),
+    (
+        "daotanghe",
+        "才让（倒淌河镇人大）",
+        "632521101",
+        Role::TownshipStaff,
+    ),
+    (
+        "zhanzhang",
+        "张秀兰（恰卜恰镇代表之家室长）",
+        "632521100",
+        Role::StationManager,
+    ),
+    ("daibiao", "韩德明（县人大代表）", "632521100", Role::Deputy),
+    (
+        "chengban",
+        "王强（县交通运输局）",
+        DEMO_COUNTY,
+        Role::HandlingUnit,
+    ),
+    ("zhuren", "赵国华（主任会议）", DEMO_COUNTY, Role::ChairMeeting),
+];
+
+fn accounts_file(config: &Config) -> std::path::PathBuf {
+    config.data_dir.join("demo-accounts.txt")
+}
+
+pub async fn seed(store: &Store, config: &Config) -> AnyResult {
+    if store.account_count().await? > 0 {
+        println!("数据库中已有账号，跳过演示数据。");
+        return Ok(());
+    }
+    let password = random_password();
+    let hash = hash_password(&password)?;
+    let county = RegionCode::parse(DEMO_COUNTY)?;
+    let actor = Actor::system("seed-demo");
+    let mut admin_id = None;
+    for (username, name, region, role) in DEMO_ACCOUNTS {
+        let account = NewAccount {
+            username: (*username).into(),
+            display_name: (*name).into(),
+            region: RegionCode::parse(region)?,
+            roles: vec![*role],
+            unit_id: None,
+            station_id: None,
+            password_hash: hash.clone(),
+            must_change_password: false,
+        };
+        match admin_id {
+            None => admin_id = Some(store.bootstrap(&actor, &county, account).await?),
+            Some(id) => {
+                let scope = store.scope_of(id).await?;
+                store.create_account(&scope, &actor, account).await?;
+            }
+        }
+    }
+    let mut text = String::from("# 演示账号（仅供演示，请勿用于正式部署）\n");
+    text.push_str(&format!("password = {password}\n"));
+    for (u, n, _, r) in DEMO_ACCOUNTS {
+        text.push_str(&format!("{u}\t{}\t{n}\n", r.label()));
+    }
+    std::fs::write(accounts_file(config), text)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(accounts_file(config), std::fs::Permissions::from_mode(0o600));
+    }
+    println!(
+        "已载入演示数据：青海省海南藏族自治州共和县，{} 个演示账号。",
+        DEMO_ACCOUNTS.len()
+    );
+    Ok(())
+}
+
+pub fn print_accounts(config: &Config) {
+    match std::fs::read_to_string(accounts_file(config)) {
+        Ok(text) => {
+            println!("演示账号（{}）：", accounts_file(config).display());
+            for line in text.lines().filter(|l| !l.starts_with('#')) {
+                println!("  {}", line.replace('\t', "  "));
+            }
+        }
+        Err(_) => println!("演示账号文件不存在（数据库不是由 seed-demo 创建的）。"),
+    }
+}

@@ -1,0 +1,113 @@
+//! `liaison`: the one binary. Subcommands: serve, migrate, seed-demo, config, audit verify, bootstrap.
+
+mod config;
+mod demo;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use config::{CliOverrides, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "liaison",
+    version,
+    about = "代表联络平台 Liaison: people's congress deputy liaison platform"
+)]
+struct Cli {
+    /// Configuration file (default: ./liaison.toml if present).
+    #[arg(long, global = true)]
+    config: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    overrides: CliOverrides,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates first).
+    Serve {
+        /// Load demo data (a county, accounts for every role) when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and load region data, then exit.
+    Migrate,
+    /// Load demo data into an empty database, then exit.
+    SeedDemo,
+    /// Print the effective configuration (secrets masked).
+    Config,
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// First-run setup from the command line: serve region and system administrator, with a generated
+    /// password that must be changed at first login.
+    Bootstrap {
+        /// Region code this deployment serves (province 2, city 4 or county 6 digits).
+        #[arg(long)]
+        region: String,
+        #[arg(long, default_value = "sysadmin")]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain from the first entry to the head.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref(), &cli.overrides) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("配置错误: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LIAISON_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
+        match cli.command {
+            Command::Serve { demo } => serve::run(&config, demo).await,
+            Command::Migrate => serve::migrate(&config).await,
+            Command::SeedDemo => {
+                let store = serve::open(&config).await?;
+                demo::seed(&store, &config).await?;
+                Ok(())
+            }
+            Command::Config => {
+                print!("{}", config.to_toml_masked());
+                Ok(())
+            }
+            Command::Audit {
+                command: AuditCommand::Verify,
+            } => serve::audit_verify(&config).await,
+            Command::Bootstrap { region, username } => serve::bootstrap(&config, &region, &username).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

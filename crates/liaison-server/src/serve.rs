@@ -1,0 +1,129 @@
+//! `serve`, `migrate`, `audit verify`, `bootstrap`.
+
+use std::net::SocketAddr;
+
+use liaison_domain::password::hash_password;
+use liaison_domain::token::{random_password, random_token, token_digest};
+use liaison_domain::{RegionCode, RegionLevel, Role};
+use liaison_store::accounts::NewAccount;
+use liaison_store::{Actor, Store};
+use liaison_web::{AppState, WebConfig};
+
+use crate::config::Config;
+use crate::demo;
+
+pub type AnyResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Creates the data folder, opens the database and migrates it.
+pub async fn open(config: &Config) -> AnyResult<Store> {
+    for sub in ["", "files", "exports", "backups"] {
+        std::fs::create_dir_all(config.data_dir.join(sub))
+            .map_err(|e| format!("cannot create data folder {}: {e}", config.data_dir.display()))?;
+    }
+    let store = Store::connect(&config.database_url()).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+pub async fn migrate(config: &Config) -> AnyResult {
+    let store = open(config).await?;
+    for (level, n) in store.region_counts().await? {
+        println!("region {level}: {n}");
+    }
+    println!("数据库已是最新结构。");
+    Ok(())
+}
+
+pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
+    let store = open(config).await?;
+    if demo_data && store.account_count().await? == 0 {
+        demo::seed(&store, config).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let base = format!("http://{addr}");
+    println!("代表联络平台已启动: {base}/");
+    if store.account_count().await? == 0 {
+        let token = random_token();
+        store.set_setup_token(&token_digest(&token)).await?;
+        println!("系统尚未初始化。请在浏览器中打开以下一次性链接，创建系统管理员：");
+        println!("  {base}/setup?token={token}");
+    } else if demo_data {
+        demo::print_accounts(config);
+    }
+    let state = AppState::new(
+        store.clone(),
+        WebConfig {
+            secure_cookies: config.secure_cookies,
+            trust_proxy: config.trust_proxy,
+        },
+    );
+    let app = liaison_web::router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+pub async fn audit_verify(config: &Config) -> AnyResult {
+    let store = open(config).await?;
+    match store.audit_verify().await? {
+        Ok(n) => {
+            println!("审计日志完整：{n} 条记录，哈希链校验通过。");
+            Ok(())
+        }
+        Err(b) => Err(format!("审计日志被篡改：{b}").into()),
+    }
+}
+
+pub async fn bootstrap(config: &Config, region: &str, username: &str) -> AnyResult {
+    let store = open(config).await?;
+    let code = RegionCode::parse(region)?;
+    if !matches!(
+        code.level(),
+        RegionLevel::Province | RegionLevel::City | RegionLevel::County
+    ) {
+        return Err("部署范围应为省、市或县级行政区".into());
+    }
+    liaison_domain::password::validate_username(username)?;
+    let password = random_password();
+    let admin = NewAccount {
+        username: username.to_owned(),
+        display_name: "系统管理员".into(),
+        region: code.clone(),
+        roles: vec![Role::SystemAdmin],
+        unit_id: None,
+        station_id: None,
+        password_hash: hash_password(&password)?,
+        must_change_password: true,
+    };
+    store
+        .bootstrap(&Actor::system("bootstrap"), &code, admin)
+        .await
+        .map_err(|e| match e {
+            liaison_store::StoreError::Conflict(_) => "系统已初始化，不能再次初始化".to_string(),
+            liaison_store::StoreError::NotFound => format!("没有行政区划代码 {region}"),
+            other => other.to_string(),
+        })?;
+    println!("已创建系统管理员 {username}，初始密码（只显示这一次，首次登录须修改）：{password}");
+    Ok(())
+}

@@ -1,0 +1,419 @@
+//! 账号管理: the system administrator creates and edits accounts in their subtree; the security
+//! administrator sees them to unlock accounts and end sessions.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use liaison_domain::password::{hash_password, validate_display_name, validate_username};
+use liaison_domain::token::random_password;
+use liaison_domain::{Permission, RegionCode, Role};
+use liaison_store::accounts::{Account, AccountChange, NewAccount};
+use serde::Deserialize;
+
+use crate::ctx::Staff;
+use crate::layout::Page;
+use crate::pages::regions::{Picker, render_picker};
+use crate::{AppState, WebError};
+
+const PAGE_SIZE: i64 = 50;
+
+fn can_view(staff: &Staff) -> Result<(), WebError> {
+    if staff.scope.can(Permission::ManageAccounts) || staff.scope.can(Permission::ManageSecurity) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/accounts.html")]
+pub struct ListPage {
+    page: Page,
+    accounts: Vec<Account>,
+    q: String,
+    next_after: Option<i64>,
+    can_create: bool,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    after: Option<i64>,
+    done: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(lq): Query<ListQuery>,
+) -> Result<ListPage, WebError> {
+    can_view(&staff)?;
+    let q =
+        lq.q.unwrap_or_default()
+            .trim()
+            .chars()
+            .take(32)
+            .collect::<String>();
+    let accounts = state
+        .store
+        .accounts(
+            &staff.scope,
+            (!q.is_empty()).then_some(q.as_str()),
+            lq.after,
+            PAGE_SIZE + 1,
+        )
+        .await?;
+    let (accounts, next_after) = page_of(accounts);
+    Ok(ListPage {
+        page: Page::new(&staff.ctx, "账号管理", "/admin/accounts").notice(lq.done.as_deref()),
+        accounts,
+        q,
+        next_after,
+        can_create: staff.scope.can(Permission::ManageAccounts),
+        now: chrono::Utc::now(),
+    })
+}
+
+fn page_of(mut rows: Vec<Account>) -> (Vec<Account>, Option<i64>) {
+    if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        let last = rows.last().map(|a| a.id);
+        (rows, last)
+    } else {
+        (rows, None)
+    }
+}
+
+/// The create/edit form's values, kept as typed so a rejected form comes back filled in.
+#[derive(Deserialize, Default)]
+pub struct AccountForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    station_id: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/account_form.html")]
+pub struct FormPage {
+    page: Page,
+    fields: String,
+}
+
+/// The create/edit form itself, shared by the "new" page and the detail page.
+#[derive(Template)]
+#[template(path = "admin/account_fields.html")]
+struct AccountFields<'a> {
+    csrf: &'a str,
+    id: Option<i64>,
+    form: &'a AccountForm,
+    picker: Picker,
+    all_roles: Vec<(&'static str, &'static str, bool)>,
+    errors: &'a [String],
+}
+
+fn role_choices(chosen: &[String]) -> Vec<(&'static str, &'static str, bool)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), r.label(), chosen.iter().any(|c| c == r.as_str())))
+        .collect()
+}
+
+pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<FormPage, WebError> {
+    staff.require(Permission::ManageAccounts)?;
+    let form = AccountForm {
+        region: staff.scope.region.short().to_owned(),
+        ..Default::default()
+    };
+    form_page(&state, &staff, None, form, vec![]).await
+}
+
+async fn form_page(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i64>,
+    form: AccountForm,
+    errors: Vec<String>,
+) -> Result<FormPage, WebError> {
+    let title = if id.is_some() {
+        "编辑账号"
+    } else {
+        "新建账号"
+    };
+    Ok(FormPage {
+        page: Page::new(&staff.ctx, title, "/admin/accounts"),
+        fields: fields_html(state, staff, id, &form, &errors).await?,
+    })
+}
+
+async fn fields_html(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i64>,
+    form: &AccountForm,
+    errors: &[String],
+) -> Result<String, WebError> {
+    let picker = render_picker(state, Some(&staff.scope.region), "region", &form.region).await?;
+    let fields = AccountFields {
+        csrf: &staff.ctx.csrf,
+        id,
+        form,
+        picker,
+        all_roles: role_choices(&form.roles),
+        errors,
+    };
+    fields.render().map_err(|e| WebError::Internal(e.to_string()))
+}
+
+struct Parsed {
+    region: RegionCode,
+    roles: Vec<Role>,
+    unit_id: Option<i64>,
+    station_id: Option<i64>,
+}
+
+/// Parses the form; every problem is reported at once, in Chinese.
+fn parse(staff: &Staff, f: &AccountForm, check_username: bool) -> Result<Parsed, Vec<String>> {
+    let mut errors = Vec::new();
+    if check_username && let Err(e) = validate_username(f.username.trim()) {
+        errors.push(e.to_string());
+    }
+    if let Err(e) = validate_display_name(&f.display_name) {
+        errors.push(e.to_string());
+    }
+    let region = match RegionCode::parse(&f.region) {
+        Ok(r) if staff.scope.covers(&r) => Some(r),
+        Ok(_) => {
+            errors.push("所属行政区不在您的管辖范围内".to_owned());
+            None
+        }
+        Err(e) => {
+            errors.push(e.to_string());
+            None
+        }
+    };
+    let mut roles = Vec::new();
+    for r in &f.roles {
+        match Role::parse(r) {
+            Ok(r) => roles.push(r),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if let Err(e) = liaison_domain::role::validate_role_set(&roles) {
+        errors.push(e.to_string());
+    }
+    let id_field = |s: &str, label: &str, errors: &mut Vec<String>| -> Option<i64> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        match s.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errors.push(format!("{label}应为正整数编号"));
+                None
+            }
+        }
+    };
+    let unit_id = id_field(&f.unit_id, "承办单位编号", &mut errors);
+    let station_id = id_field(&f.station_id, "站点编号", &mut errors);
+    match region {
+        Some(region) if errors.is_empty() => Ok(Parsed {
+            region,
+            roles,
+            unit_id,
+            station_id,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/account_created.html")]
+pub struct CreatedPage {
+    page: Page,
+    id: i64,
+    username: String,
+    password: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<AccountForm>,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageAccounts)?;
+    let p = match parse(&staff, &f, true) {
+        Ok(p) => p,
+        Err(errors) => {
+            let page = form_page(&state, &staff, None, f, errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let password = random_password();
+    let new = NewAccount {
+        username: f.username.trim().to_owned(),
+        display_name: f.display_name.trim().to_owned(),
+        region: p.region,
+        roles: p.roles,
+        unit_id: p.unit_id,
+        station_id: p.station_id,
+        password_hash: hash_password(&password)?,
+        must_change_password: true,
+    };
+    let username = new.username.clone();
+    match state
+        .store
+        .create_account(&staff.scope, &staff.actor(), new)
+        .await
+    {
+        Ok(id) => Ok(CreatedPage {
+            page: Page::new(&staff.ctx, "账号已创建", "/admin/accounts"),
+            id,
+            username,
+            password,
+        }
+        .into_response()),
+        Err(liaison_store::StoreError::Conflict(_)) => {
+            let page = form_page(&state, &staff, None, f, vec!["该用户名已被使用".into()]).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/account_detail.html")]
+pub struct DetailPage {
+    page: Page,
+    account: Account,
+    sessions: i64,
+    edit: Option<String>,
+    manage_accounts: bool,
+    manage_security: bool,
+    locked: bool,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Result<DetailPage, WebError> {
+    can_view(&staff)?;
+    let account = state.store.account(&staff.scope, id).await?;
+    let edit = if staff.scope.can(Permission::ManageAccounts) {
+        let form = AccountForm {
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            region: RegionCode::parse(&account.region_code)
+                .map(|r| r.short().to_owned())
+                .unwrap_or_default(),
+            roles: account.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            unit_id: account.unit_id.map(|n| n.to_string()).unwrap_or_default(),
+            station_id: account.station_id.map(|n| n.to_string()).unwrap_or_default(),
+        };
+        Some(fields_html(&state, &staff, Some(id), &form, &[]).await?)
+    } else {
+        None
+    };
+    Ok(DetailPage {
+        page: Page::new(&staff.ctx, account.display_name.clone(), "/admin/accounts")
+            .notice(q.done.as_deref()),
+        sessions: state.store.session_count(id).await?,
+        locked: account.locked_at(chrono::Utc::now()),
+        account,
+        edit,
+        manage_accounts: staff.scope.can(Permission::ManageAccounts),
+        manage_security: staff.scope.can(Permission::ManageSecurity),
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<AccountForm>,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageAccounts)?;
+    // look it up first, so an id outside the caller's subtree is a 404 before anything else
+    state.store.account(&staff.scope, id).await?;
+    let p = match parse(&staff, &f, false) {
+        Ok(p) => p,
+        Err(errors) => {
+            let page = form_page(&state, &staff, Some(id), f, errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let change = AccountChange {
+        display_name: f.display_name.trim().to_owned(),
+        region: p.region,
+        roles: p.roles,
+        unit_id: p.unit_id,
+        station_id: p.station_id,
+    };
+    state
+        .store
+        .update_account(&staff.scope, &staff.actor(), id, change)
+        .await?;
+    Ok(Redirect::to(&format!("/admin/accounts/{id}?done=saved")).into_response())
+}
+
+pub async fn action(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, action)): Path<(i64, String)>,
+) -> Result<Response, WebError> {
+    let (store, scope, actor) = (&state.store, &staff.scope, staff.actor());
+    let done = match action.as_str() {
+        "disable" => {
+            store.set_disabled(scope, &actor, id, true).await?;
+            "disabled"
+        }
+        "enable" => {
+            store.set_disabled(scope, &actor, id, false).await?;
+            "enabled"
+        }
+        "unlock" => {
+            store.unlock_account(scope, &actor, id).await?;
+            "unlocked"
+        }
+        "end-sessions" => {
+            store.end_sessions(scope, &actor, id).await?;
+            "sessions"
+        }
+        "reset-password" => {
+            let password = random_password();
+            store
+                .reset_password(scope, &actor, id, &hash_password(&password)?)
+                .await?;
+            let account = store.account(scope, id).await?;
+            let page = CreatedPage {
+                page: Page::new(&staff.ctx, "密码已重置", "/admin/accounts"),
+                id,
+                username: account.username,
+                password,
+            };
+            return Ok(page.into_response());
+        }
+        _ => return Err(WebError::NotFound),
+    };
+    Ok(Redirect::to(&format!("/admin/accounts/{id}?done={done}")).into_response())
+}

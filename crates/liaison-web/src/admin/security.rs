@@ -1,0 +1,94 @@
+//! 安全策略: the security administrator sets the password and session policy (never below the floor).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use liaison_domain::Permission;
+use liaison_domain::password::PasswordPolicy;
+use serde::Deserialize;
+
+use crate::ctx::Staff;
+use crate::layout::Page;
+use crate::{AppState, WebError};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/security.html")]
+pub struct SecurityPage {
+    page: Page,
+    policy: PasswordPolicy,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<Done>,
+) -> Result<SecurityPage, WebError> {
+    staff.require(Permission::ManageSecurity)?;
+    Ok(SecurityPage {
+        page: Page::new(&staff.ctx, "安全策略", "/admin/security").notice(q.done.as_deref()),
+        policy: state.policy().await?,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PolicyForm {
+    min_length: String,
+    min_classes: String,
+    max_age_days: String,
+    lockout_threshold: String,
+    lockout_minutes: String,
+    session_idle_minutes: String,
+}
+
+fn num(s: &str, label: &str) -> Result<i64, String> {
+    s.trim().parse::<i64>().map_err(|_| format!("{label}应为整数"))
+}
+
+fn parse(f: &PolicyForm) -> Result<PasswordPolicy, String> {
+    let p = PasswordPolicy {
+        min_length: num(&f.min_length, "最小长度")?.max(0) as usize,
+        min_classes: num(&f.min_classes, "字符类别数")?.max(0) as usize,
+        max_age_days: num(&f.max_age_days, "密码有效期")?,
+        lockout_threshold: num(&f.lockout_threshold, "失败次数")?,
+        lockout_minutes: num(&f.lockout_minutes, "锁定时长")?,
+        session_idle_minutes: num(&f.session_idle_minutes, "会话超时")?,
+    };
+    p.validate()?;
+    Ok(p)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<PolicyForm>,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageSecurity)?;
+    match parse(&f) {
+        Ok(policy) => {
+            state
+                .store
+                .set_password_policy(&staff.scope, &staff.actor(), &policy)
+                .await?;
+            state.forget_policy().await;
+            Ok(Redirect::to("/admin/security?done=saved").into_response())
+        }
+        Err(error) => {
+            let page = SecurityPage {
+                page: Page::new(&staff.ctx, "安全策略", "/admin/security"),
+                policy: state.policy().await?,
+                error: Some(error),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! `WebError`: the one error type of the web layer, and the one place that turns errors into responses.
+//!
+//! A handler returns `WebError`; its `IntoResponse` only records what went wrong. The `render`
+//! middleware, which sees the request, then writes it as JSON (`/api/…` or `Accept: application/json`),
+//! as an htmx fragment (`HX-Request`), or as a full Chinese HTML page. 5xx responses carry the request id
+//! and the cause is logged, never shown.
+
+use askama::Template;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use liaison_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Input that does not parse or validate: 422 with per-field messages.
+    #[error("{message}")]
+    Invalid {
+        code: &'static str,
+        message: String,
+        fields: Vec<FieldError>,
+    },
+    /// Not logged in: HTML pages redirect to the login page, the API answers 401.
+    #[error("请先登录")]
+    Unauthenticated,
+    /// Logged in but the password must be changed first.
+    #[error("请先修改密码")]
+    MustChangePassword,
+    #[error("您没有权限执行此操作")]
+    Forbidden,
+    #[error("未找到，或不在您的管辖范围内")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("页面已过期或来源不明，请刷新页面后重试")]
+    Csrf,
+    #[error("服务器内部错误")]
+    Internal(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl WebError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> WebError {
+        let message = message.into();
+        WebError::Invalid {
+            code: "invalid_input",
+            message: message.clone(),
+            fields: vec![FieldError {
+                field: field.to_owned(),
+                message,
+            }],
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::MustChangePassword | WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            WebError::Invalid { code, .. } | WebError::Conflict { code, .. } => code,
+            WebError::Unauthenticated => "unauthenticated",
+            WebError::MustChangePassword => "password_change_required",
+            WebError::Forbidden => "forbidden",
+            WebError::NotFound => "not_found",
+            WebError::Csrf => "csrf",
+            WebError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> WebError {
+        match e {
+            StoreError::NotFound | StoreError::OutOfScope => WebError::NotFound,
+            StoreError::Forbidden => WebError::Forbidden,
+            StoreError::Conflict(field) => {
+                let message = match field {
+                    "username" => "该用户名已被使用",
+                    "bootstrap" => "系统已初始化，不能再次初始化",
+                    "self_roles" => "不能修改自己的角色",
+                    "self_disable" => "不能停用自己的账号",
+                    _ => "与现有数据冲突",
+                };
+                WebError::Conflict {
+                    code: "conflict",
+                    message: message.to_owned(),
+                }
+            }
+            StoreError::Domain(d) => WebError::Invalid {
+                code: "invalid_input",
+                message: d.to_string(),
+                fields: vec![],
+            },
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<liaison_domain::DomainError> for WebError {
+    fn from(e: liaison_domain::DomainError) -> WebError {
+        WebError::Invalid {
+            code: "invalid_input",
+            message: e.to_string(),
+            fields: vec![],
+        }
+    }
+}
+
+/// What a failed handler leaves for the `render` middleware.
+#[derive(Debug, Clone)]
+struct Failure {
+    code: &'static str,
+    message: String,
+    fields: Vec<FieldError>,
+    cause: Option<String>,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut res = self.status().into_response();
+        res.extensions_mut().insert(Failure {
+            code: self.code(),
+            message: self.to_string(),
+            fields: match &self {
+                WebError::Invalid { fields, .. } => fields.clone(),
+                _ => vec![],
+            },
+            cause: match self {
+                WebError::Internal(c) => Some(c),
+                _ => None,
+            },
+        });
+        res
+    }
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    error: JsonErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonErrorBody<'a> {
+    code: &'a str,
+    message: &'a str,
+    fields: &'a [FieldError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    message: &'a str,
+    fields: &'a [FieldError],
+    request_id: Option<&'a str>,
+    fragment: bool,
+}
+
+/// Middleware: turns a recorded `Failure` into the body the client can read.
+pub async fn render(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    let wants_json = path.starts_with("/api/")
+        || path == "/healthz"
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.starts_with("application/json"));
+    let htmx = req.headers().contains_key("hx-request");
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let res = next.run(req).await;
+    let Some(f) = res.extensions().get::<Failure>().cloned() else {
+        return res;
+    };
+    let status = res.status();
+    if let Some(cause) = &f.cause {
+        tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), %path, "internal error: {cause}");
+    }
+    let rid = status
+        .is_server_error()
+        .then_some(request_id.as_deref())
+        .flatten();
+    if wants_json {
+        let body = JsonError {
+            error: JsonErrorBody {
+                code: f.code,
+                message: &f.message,
+                fields: &f.fields,
+                request_id: rid,
+            },
+        };
+        return (status, axum::Json(body)).into_response();
+    }
+    match f.code {
+        "unauthenticated" if !htmx => {
+            let next = match query {
+                Some(q) => format!("{path}?{q}"),
+                None => path.clone(),
+            };
+            let to = format!("/login?next={}", urlencode(&next));
+            return Redirect::to(&to).into_response();
+        }
+        "password_change_required" if !htmx => return Redirect::to("/account/password").into_response(),
+        _ => {}
+    }
+    let page = ErrorPage {
+        status: status.as_u16(),
+        message: &f.message,
+        fields: &f.fields,
+        request_id: rid,
+        fragment: htmx,
+    };
+    let html = page.render().unwrap_or_else(|_| f.message.clone());
+    let mut out = (status, html).into_response();
+    out.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    out
+}
+
+/// Percent-encodes a path for a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_./~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

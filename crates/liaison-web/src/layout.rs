@@ -1,0 +1,89 @@
+//! What every page's frame needs: title, the signed-in person, navigation by permission, CSRF token,
+//! text size.
+
+use liaison_domain::Permission;
+
+use crate::RequestCtx;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct Page {
+    pub title: String,
+    pub csrf: String,
+    pub large_text: bool,
+    /// Display name and role labels of the signed-in person.
+    pub user: Option<(String, String)>,
+    pub nav: Vec<NavItem>,
+    /// A one-line notice after a redirect (`?done=…`).
+    pub notice: Option<&'static str>,
+}
+
+const NAV: &[(&str, &str, Option<Permission>)] = &[
+    ("/", "工作台", None),
+    ("/regions", "行政区划", Some(Permission::ViewWorkbench)),
+    ("/admin/accounts", "账号管理", Some(Permission::ManageAccounts)),
+    ("/admin/accounts", "账号与锁定", Some(Permission::ManageSecurity)),
+    ("/admin/security", "安全策略", Some(Permission::ManageSecurity)),
+    ("/admin/audit", "审计日志", Some(Permission::ReadAudit)),
+    ("/account", "我的账号", None),
+];
+
+impl Page {
+    pub fn new(ctx: &RequestCtx, title: impl Into<String>, active: &str) -> Page {
+        let mut nav = Vec::new();
+        let mut user = None;
+        if let Some(s) = &ctx.session {
+            if !ctx.password_expired {
+                for (href, label, perm) in NAV {
+                    if perm.is_none_or(|p| s.scope.can(p)) {
+                        nav.push(NavItem {
+                            href,
+                            label,
+                            active: *href == active,
+                        });
+                    }
+                }
+            }
+            let roles: Vec<&str> = s.scope.roles.iter().map(|r| r.label()).collect();
+            user = Some((s.display_name.clone(), roles.join("、")));
+        }
+        Page {
+            title: title.into(),
+            csrf: ctx.csrf.clone(),
+            large_text: ctx.large_text,
+            user,
+            nav,
+            notice: None,
+        }
+    }
+
+    pub fn notice(mut self, done: Option<&str>) -> Page {
+        self.notice = done.and_then(notice_text);
+        self
+    }
+}
+
+/// The fixed notices a redirect may ask for (never free text from the URL).
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "password" => "密码已修改",
+        "saved" => "已保存",
+        "created" => "账号已创建",
+        "disabled" => "账号已停用，其所有登录会话已结束",
+        "enabled" => "账号已启用",
+        "unlocked" => "账号已解锁",
+        "sessions" => "该账号的所有登录会话已结束",
+        "logout" => "您已安全退出",
+        _ => return None,
+    })
+}
+
+/// A UTC time as people here read it: Beijing time, to the minute.
+pub fn local_time(t: &chrono::DateTime<chrono::Utc>) -> String {
+    let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}

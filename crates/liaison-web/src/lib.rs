@@ -1,0 +1,113 @@
+//! The HTTP layer of Liaison: router, request context (session, CSRF), the one error type mapped to
+//! responses, askama pages and the JSON API.
+
+mod admin;
+mod api;
+mod auth;
+mod ctx;
+mod error;
+mod layout;
+mod pages;
+mod static_files;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::{get, post};
+use liaison_domain::password::PasswordPolicy;
+use liaison_store::Store;
+use tokio::sync::RwLock;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use ctx::RequestCtx;
+pub use error::WebError;
+
+/// Settings the web layer needs from the server's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Add `Secure` to cookies (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    policy: Arc<RwLock<Option<(Instant, PasswordPolicy)>>>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            policy: Arc::new(RwLock::new(None)),
+        }
+    }
+
+    /// The password/session policy, cached for a few seconds (it changes rarely; every instance
+    /// picks up a change within that time).
+    pub async fn policy(&self) -> Result<PasswordPolicy, WebError> {
+        if let Some((at, p)) = self.policy.read().await.as_ref()
+            && at.elapsed() < Duration::from_secs(5)
+        {
+            return Ok(p.clone());
+        }
+        let p = self.store.password_policy().await?;
+        *self.policy.write().await = Some((Instant::now(), p.clone()));
+        Ok(p)
+    }
+
+    pub(crate) async fn forget_policy(&self) {
+        *self.policy.write().await = None;
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let app = Router::new()
+        .route("/", get(pages::home::page))
+        .route("/healthz", get(pages::health::healthz))
+        .route("/login", get(auth::login::form).post(auth::login::submit))
+        .route("/logout", post(auth::login::logout))
+        .route("/setup", get(auth::setup::form).post(auth::setup::submit))
+        .route("/account", get(pages::account::page))
+        .route(
+            "/account/password",
+            get(auth::password::form).post(auth::password::submit),
+        )
+        .route("/prefs/text-size", post(pages::prefs::text_size))
+        .route("/regions", get(pages::regions::root))
+        .route("/regions/picker", get(pages::regions::picker))
+        .route("/regions/{code}", get(pages::regions::page))
+        .route(
+            "/admin/accounts",
+            get(admin::accounts::list).post(admin::accounts::create),
+        )
+        .route("/admin/accounts/new", get(admin::accounts::new_form))
+        .route(
+            "/admin/accounts/{id}",
+            get(admin::accounts::detail).post(admin::accounts::update),
+        )
+        .route("/admin/accounts/{id}/{action}", post(admin::accounts::action))
+        .route(
+            "/admin/security",
+            get(admin::security::page).post(admin::security::save),
+        )
+        .route("/admin/audit", get(admin::audit::page))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/regions", get(api::provinces))
+        .route("/api/v1/regions/{code}", get(api::region))
+        .route("/api/v1/accounts", get(api::accounts))
+        .route("/api/v1/audit", get(api::audit))
+        .route("/static/{*file}", get(static_files::serve))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
+        .layer(axum::middleware::from_fn(error::render))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024));
+    app.with_state(state)
+}

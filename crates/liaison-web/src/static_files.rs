@@ -1,0 +1,27 @@
+//! Static assets embedded in the binary.
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::WebError;
+
+const APP_CSS: &str = include_str!("../static/app.css");
+/// htmx 2.0.11 (npm `htmx.org`, Zero-Clause BSD licence), vendored unchanged.
+const HTMX: &str = include_str!("../static/htmx.min.js");
+
+pub async fn serve(Path(file): Path<String>) -> Result<Response, WebError> {
+    let (body, ctype) = match file.as_str() {
+        "app.css" => (APP_CSS, "text/css; charset=utf-8"),
+        "htmx.min.js" => (HTMX, "application/javascript; charset=utf-8"),
+        _ => return Err(WebError::NotFound),
+    };
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    Ok(res)
+}
