@@ -145,13 +145,18 @@ impl Client<'_> {
         self.send(req).await
     }
 
+    /// Logs in as a browser would: load the form, post it, follow the redirect (which brings the
+    /// session's CSRF token) and any further redirect. Returns the response to the post.
     pub async fn login(&mut self, username: &str, password: &str) -> TestResponse {
         self.get("/login").await;
-        self.post_form(
-            "/login",
-            &[("username", username), ("password", password), ("next", "/")],
-        )
-        .await
+        let fields = [("username", username), ("password", password), ("next", "/")];
+        let r = self.post_form("/login", &fields).await;
+        let mut next = r.location().map(str::to_owned);
+        for _ in 0..3 {
+            let Some(to) = next.take() else { break };
+            next = self.get(&to).await.location().map(str::to_owned);
+        }
+        r
     }
 
     pub fn csrf(&self) -> Option<&str> {
