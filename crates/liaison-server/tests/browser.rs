@@ -40,7 +40,12 @@ async fn start_demo_server() -> Server {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    // owned at once, so the process is killed and reaped whatever happens next
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        dir,
+    };
     for _ in 0..300 {
         if let Ok(mut s) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
             use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -48,7 +53,7 @@ async fn start_demo_server() -> Server {
             let mut buf = String::new();
             let _ = s.read_to_string(&mut buf).await;
             if buf.starts_with("HTTP/1.0 200") || buf.starts_with("HTTP/1.1 200") {
-                return Server { child, base, dir };
+                return server;
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
