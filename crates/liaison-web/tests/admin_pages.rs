@@ -1,0 +1,60 @@
+//! The administrators' pages as people use them: the region picker, the audit page with filters and the
+//! chain check, enabling and disabling accounts.
+
+use liaison_testkit::app::TestApp;
+use liaison_testkit::both_backends;
+use liaison_testkit::fixtures::{PASSWORD, cast};
+
+both_backends!(
+    async fn region_picker_cascades_within_the_subtree(db) {
+        cast(&db).await;
+        let app = TestApp::with_db(db);
+        let mut c = app.client();
+        c.login("sysadmin", PASSWORD).await;
+        let r = c.get("/regions/picker?field=region&code=632521100201").await;
+        assert_eq!(r.status.as_u16(), 200);
+        let doc = r.html();
+        // county -> township -> village: two selects below the county, the village chosen
+        assert_eq!(doc.count("select"), 2);
+        assert_eq!(doc.attr("select option[selected]", "value").as_deref(), Some("632521100000"));
+        assert_eq!(doc.attr("input[name=region]", "value").as_deref(), Some("632521100201"));
+        assert!(doc.text(".hint").contains("东香卡村"));
+        // a code outside the subtree falls back to the root
+        let r = c.get("/regions/picker?field=region&code=520112").await;
+        assert_eq!(r.html().attr("input[name=region]", "value").as_deref(), Some("632521"));
+        // the new-account form carries it
+        let form = c.get("/admin/accounts/new").await.html();
+        assert_eq!(form.count("#picker-region select"), 1);
+    }
+);
+
+both_backends!(
+    async fn audit_page_filters_and_verifies(db) {
+        cast(&db).await;
+        let app = TestApp::with_db(db);
+        let mut admin = app.client();
+        admin.login("sysadmin", PASSWORD).await;
+        let id = app.db.login_record("deputy").await.unwrap().unwrap().id;
+        assert_eq!(admin.post_form(&format!("/admin/accounts/{id}/disable"), &[]).await.status.as_u16(), 303);
+        // a disabled account cannot log in
+        let r = app.client().login("deputy", PASSWORD).await;
+        assert!(r.html().text("#login-error").contains("停用"));
+        let mut aud = app.client();
+        aud.login("auditor", PASSWORD).await;
+        let doc = aud.get("/admin/audit?action=account.disable").await.html();
+        let actions = doc.texts("#audit tbody td:nth-child(4)");
+        assert_eq!(actions, ["停用账号"]);
+        assert_eq!(doc.texts("#audit tbody td:nth-child(3)"), ["sysadmin"]);
+        // a bad date is named, not a crash
+        let r = aud.get("/admin/audit?from=2026-13-01").await;
+        assert!(r.html().text(".alert.error").contains("开始日期"));
+        // today's entries are found by date (Beijing time)
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+        let doc = aud.get(&format!("/admin/audit?from={today}&to={today}")).await.html();
+        assert!(doc.count("#audit tbody tr") > 10);
+        let doc = aud.get("/admin/audit?to=2020-01-01").await.html();
+        assert_eq!(doc.texts("#audit tbody td"), ["没有符合条件的记录"]);
+        let doc = aud.get("/admin/audit?verify=1").await.html();
+        assert!(doc.text("#chain-status").contains("日志完整"));
+    }
+);
