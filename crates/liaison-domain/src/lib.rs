@@ -2,11 +2,15 @@
 //! (CI checks that this crate never depends on sqlx, axum, tokio or askama.)
 
 pub mod audit;
+pub mod deputy;
 pub mod error;
+pub mod mask;
 pub mod password;
+pub mod qr;
 pub mod region;
 pub mod role;
 pub mod scope;
+pub mod station;
 pub mod token;
 
 pub use error::DomainError;

@@ -38,6 +38,12 @@ pub enum Permission {
     ManageSecurity,
     /// Read the audit log.
     ReadAudit,
+    /// See stations, deputies and handling units of one's subtree.
+    ViewRegistry,
+    /// Create, edit, close stations; register deputies and units; import from Excel; print cards.
+    ManageRegistry,
+    /// See deputies' and station staff's phone numbers (each read is audited).
+    ReadContacts,
 }
 
 impl Role {
@@ -100,12 +106,13 @@ impl Role {
             Role::SystemAdmin => matches!(p, ManageAccounts),
             Role::SecurityAdmin => matches!(p, ManageSecurity),
             Role::Auditor => matches!(p, ReadAudit),
-            Role::CommitteeStaff
-            | Role::TownshipStaff
-            | Role::StationManager
-            | Role::Deputy
-            | Role::HandlingUnit
-            | Role::ChairMeeting => matches!(p, ViewWorkbench),
+            Role::CommitteeStaff | Role::TownshipStaff => {
+                matches!(p, ViewWorkbench | ViewRegistry | ManageRegistry | ReadContacts)
+            }
+            Role::StationManager => matches!(p, ViewWorkbench | ViewRegistry | ReadContacts),
+            Role::Deputy | Role::HandlingUnit | Role::ChairMeeting => {
+                matches!(p, ViewWorkbench | ViewRegistry)
+            }
         }
     }
 }

@@ -8,11 +8,15 @@
 mod db;
 pub mod accounts;
 pub mod audit;
+pub mod deputies;
 mod error;
 mod migrate;
+pub mod qr;
 pub mod regions;
 pub mod sessions;
 pub mod settings;
+pub mod stations;
+pub mod units;
 
 pub use db::{Backend, Store, Tx};
 pub use error::StoreError;

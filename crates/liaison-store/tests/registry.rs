@@ -1,0 +1,161 @@
+//! The registry at the store: stations, deputies, units, QR codes; scope and natural keys.
+
+use chrono::NaiveDate;
+use liaison_domain::RegionCode;
+use liaison_domain::deputy::{DeputyLevel, Gender};
+use liaison_domain::station::StationKind;
+use liaison_store::deputies::{DeputyFilter, DeputyInput};
+use liaison_store::qr::QrTarget;
+use liaison_store::stations::{StationFilter, StationInput};
+use liaison_store::units::UnitInput;
+use liaison_store::{Actor, StoreError};
+use liaison_testkit::both_backends;
+use liaison_testkit::fixtures::cast;
+
+fn rc(s: &str) -> RegionCode {
+    RegionCode::parse(s).unwrap()
+}
+
+pub fn station(name: &str, region: &str) -> StationInput {
+    StationInput {
+        region: Some(rc(region)),
+        kind: Some(StationKind::Room),
+        name: name.into(),
+        address: "恰卜恰镇团结路 1 号".into(),
+        open_hours: "工作日 9:00-17:00".into(),
+        reception_rule: "每月10日".into(),
+        manager_phone: "13912345678".into(),
+        ..Default::default()
+    }
+}
+
+pub fn deputy(name: &str, level: DeputyLevel, congress: &str, region: &str) -> DeputyInput {
+    DeputyInput {
+        name: name.into(),
+        gender: Some(Gender::Female),
+        ethnicity: "藏族".into(),
+        birth_year: Some(1978),
+        party: "中共党员".into(),
+        occupation: "村党支部书记".into(),
+        employer: "东香卡村".into(),
+        phone: "13812345678".into(),
+        level: Some(level),
+        congress_region: Some(rc(congress)),
+        term: Some(18),
+        constituency: "第三选区".into(),
+        constituency_region: Some(rc(region)),
+        deputy_group: "恰卜恰镇代表小组".into(),
+        expert_group: String::new(),
+    }
+}
+
+both_backends!(
+    async fn stations_are_scoped_and_keyed_by_region_and_name(db) {
+        let c = cast(&db).await;
+        let county = db.scope_of(c.id("county_clerk")).await.unwrap();
+        let town = db.scope_of(c.id("town_clerk")).await.unwrap();
+        let other = db.scope_of(c.id("other_town_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        let (id, created) = db.upsert_station(&county, &a, &station("东香卡村代表联络室", "632521100201")).await.unwrap();
+        assert!(created);
+        // the same row again changes nothing
+        assert_eq!(db.upsert_station(&county, &a, &station("东香卡村代表联络室", "632521100201")).await.unwrap(), (id, false));
+        // a township clerk sees it; the neighbouring township's does not, even by id
+        assert_eq!(db.station(&town, id).await.unwrap().name, "东香卡村代表联络室");
+        assert!(matches!(db.station(&other, id).await, Err(StoreError::OutOfScope)));
+        assert!(db.stations(&other, &StationFilter::default(), None, 100).await.unwrap().is_empty());
+        // nor may it write there
+        let r = db.create_station(&other, &Actor::of(&other, "-"), &station("越界站", "632521100201")).await;
+        assert!(matches!(r, Err(StoreError::OutOfScope)));
+        // filters
+        let f = StationFilter { kind: Some(StationKind::Home), ..Default::default() };
+        assert!(db.stations(&county, &f, None, 100).await.unwrap().is_empty());
+        let f = StationFilter { q: Some("东香".into()), open: Some(true), ..Default::default() };
+        assert_eq!(db.stations(&county, &f, None, 100).await.unwrap().len(), 1);
+        // closing keeps it, marked
+        db.close_station(&county, &a, id, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), "并入镇代表之家").await.unwrap();
+        let f = StationFilter { open: Some(false), ..Default::default() };
+        assert_eq!(db.stations(&county, &f, None, 100).await.unwrap()[0].closed_reason, "并入镇代表之家");
+        // a filter region outside the scope is refused
+        let f = StationFilter { region: Some(rc("632521101")), ..Default::default() };
+        assert!(matches!(db.stations(&town, &f, None, 10).await, Err(StoreError::OutOfScope)));
+    }
+);
+
+both_backends!(
+    async fn one_person_two_mandates_and_contact_reads_are_audited(db) {
+        let c = cast(&db).await;
+        let county = db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        let (m1, created) = db.upsert_deputy(&county, &a, &deputy("卓玛", DeputyLevel::County, "632521", "632521100201")).await.unwrap();
+        assert!(created);
+        let (m2, _) = db.upsert_deputy(&county, &a, &deputy("卓玛", DeputyLevel::Township, "632521100", "632521100201")).await.unwrap();
+        assert_ne!(m1, m2);
+        let d1 = db.deputy(&county, m1).await.unwrap();
+        let d2 = db.deputy(&county, m2).await.unwrap();
+        assert_eq!(d1.person_id, d2.person_id, "one person, two mandates");
+        // re-import: nothing new
+        assert_eq!(db.upsert_deputy(&county, &a, &deputy("卓玛", DeputyLevel::County, "632521", "632521100201")).await.unwrap(), (m1, false));
+        // filters
+        let f = DeputyFilter { level: Some(DeputyLevel::Township), ..Default::default() };
+        assert_eq!(db.deputies(&county, &f, None, 10).await.unwrap().len(), 1);
+        let f = DeputyFilter { q: Some("卓".into()), term: Some(18), in_office: Some(true), ..Default::default() };
+        assert_eq!(db.deputies(&county, &f, None, 10).await.unwrap().len(), 2);
+        // the deputy's phone: only through the audited read, only for roles that need it
+        let deputy_role = db.scope_of(c.id("deputy")).await.unwrap();
+        assert!(matches!(db.deputy_contact(&deputy_role, &Actor::of(&deputy_role, "-"), m1).await, Err(StoreError::Forbidden)));
+        assert_eq!(db.deputy_contact(&county, &a, m1).await.unwrap(), "13812345678");
+        let auditor = db.scope_of(c.id("auditor")).await.unwrap();
+        let f = liaison_store::audit::AuditFilter { action: Some("personal.read".into()), ..Default::default() };
+        assert_eq!(db.audit_list(&auditor, &f, 10).await.unwrap().len(), 1);
+        // out of scope
+        let other = db.scope_of(c.id("other_town_clerk")).await.unwrap();
+        assert!(matches!(db.deputy(&other, m1).await, Err(StoreError::OutOfScope)));
+        // invalid input is named field by field
+        let mut bad = deputy("", DeputyLevel::County, "632521", "520112");
+        bad.term = Some(99);
+        bad.gender = None;
+        let fields: Vec<_> = bad.validate().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["name", "gender", "term", "constituency_region"]);
+    }
+);
+
+both_backends!(
+    async fn qr_codes_resolve_and_retire_when_the_deputy_leaves(db) {
+        let c = cast(&db).await;
+        let county = db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        let (m, _) = db.upsert_deputy(&county, &a, &deputy("才让", DeputyLevel::County, "632521", "632521100201")).await.unwrap();
+        let person = db.deputy(&county, m).await.unwrap().person_id;
+        let code = db.qr_code_for(QrTarget::Deputy(person)).await.unwrap();
+        assert_eq!(db.qr_code_for(QrTarget::Deputy(person)).await.unwrap(), code, "stable while live");
+        let row = db.resolve_qr(&code).await.unwrap().unwrap();
+        assert_eq!(row.target(), Some(QrTarget::Deputy(person)));
+        assert!(row.revoked_at.is_none());
+        db.leave_office(&county, &a, m, NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(), "工作调动").await.unwrap();
+        let row = db.resolve_qr(&code).await.unwrap().unwrap();
+        assert_eq!(row.revoked_reason, "left_office");
+        assert!(db.resolve_qr("XXXXXXXXXX").await.unwrap().is_none());
+    }
+);
+
+both_backends!(
+    async fn residents_and_units(db) {
+        let c = cast(&db).await;
+        let county = db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        let sid = db.create_station(&county, &a, &station("恰卜恰镇代表之家", "632521100")).await.unwrap();
+        let (m, _) = db.upsert_deputy(&county, &a, &deputy("马玉兰", DeputyLevel::City, "6325", "632521100")).await.unwrap();
+        db.add_resident(&county, &a, sid, m).await.unwrap();
+        db.add_resident(&county, &a, sid, m).await.unwrap();
+        assert_eq!(db.residents(sid).await.unwrap().len(), 1);
+        assert_eq!(db.station(&county, sid).await.unwrap().resident_count, 1);
+        let u = UnitInput { region: rc("632521"), name: "共和县交通运输局".into(), kind: "department".into(), phone: "0974-8512345".into() };
+        let (uid, created) = db.upsert_unit(&county, &a, &u).await.unwrap();
+        assert!(created);
+        assert_eq!(db.upsert_unit(&county, &a, &u).await.unwrap(), (uid, false));
+        assert_eq!(db.units(&county, Some("交通"), None, 10).await.unwrap().len(), 1);
+        let sysadmin = db.scope_of(c.id("sysadmin")).await.unwrap();
+        assert!(matches!(db.upsert_unit(&sysadmin, &a, &u).await, Err(StoreError::Forbidden)), "三员 do not keep the registry");
+    }
+);
