@@ -15,7 +15,12 @@ pub fn phone(p: &str) -> String {
     if n <= 4 {
         return "*".repeat(n);
     }
-    let keep_head = (n / 3).min(4);
+    // a landline keeps its area code (010 and 02x are three digits, others four)
+    let keep_head = match (digits[0], digits[1]) {
+        ('0', '1' | '2') => 3,
+        ('0', _) => 4,
+        _ => (n / 3).min(4),
+    };
     let head: String = digits[..keep_head].iter().collect();
     let tail: String = digits[n - 2..].iter().collect();
     format!("{head}{}{tail}", "*".repeat(n - keep_head - 2))
@@ -42,6 +47,7 @@ mod tests {
     fn masks() {
         assert_eq!(phone("13812345678"), "138****5678");
         assert_eq!(phone("0974-8512345"), "0974*****45");
+        assert_eq!(phone("010-12345678"), "010*******78");
         assert_eq!(phone(""), "");
         assert_eq!(name("张三"), "张*");
         assert_eq!(name("欧阳修文"), "欧***");
