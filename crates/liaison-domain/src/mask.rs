@@ -47,7 +47,7 @@ mod tests {
     fn masks() {
         assert_eq!(phone("13812345678"), "138****5678");
         assert_eq!(phone("0974-8512345"), "0974*****45");
-        assert_eq!(phone("010-12345678"), "010*******78");
+        assert_eq!(phone("010-12345678"), "010******78");
         assert_eq!(phone(""), "");
         assert_eq!(name("张三"), "张*");
         assert_eq!(name("欧阳修文"), "欧***");
