@@ -16,6 +16,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` (only behind your own proxy).
     pub trust_proxy: bool,
+    /// The public address printed into QR codes; empty: the address the browser used.
+    pub public_url: String,
 }
 
 impl Default for Config {
@@ -26,6 +28,7 @@ impl Default for Config {
             database_url: String::new(),
             secure_cookies: false,
             trust_proxy: false,
+            public_url: String::new(),
         }
     }
 }
@@ -76,6 +79,9 @@ impl Config {
         }
         if let Some(v) = env("LIAISON_SECURE_COOKIES") {
             c.secure_cookies = parse_bool("LIAISON_SECURE_COOKIES", &v)?;
+        }
+        if let Some(v) = env("LIAISON_PUBLIC_URL") {
+            c.public_url = v;
         }
         if let Some(v) = env("LIAISON_TRUST_PROXY") {
             c.trust_proxy = parse_bool("LIAISON_TRUST_PROXY", &v)?;

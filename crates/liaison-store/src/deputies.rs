@@ -433,4 +433,46 @@ impl Store {
         });
         Ok(rows)
     }
+
+    /// Every mandate of a person, for the public card (callers show public fields only).
+    pub async fn mandates_of_person(&self, person_id: i64) -> Result<Vec<Deputy>> {
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Deputy>(
+                "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
+                 p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
+                 r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason \
+                 FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                 WHERE m.person_id = $1 \
+                 ORDER BY CASE m.level WHEN 'national' THEN 1 WHEN 'provincial' THEN 2 WHEN 'city' THEN 3 \
+                 WHEN 'county' THEN 4 ELSE 5 END",
+            )
+            .bind(person_id).fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+
+    /// Deputies in office whose constituency lies in `region`'s subtree or in one of its ancestors'
+    /// constituencies that cover it (码上找代表): everyone a voter of `region` can turn to.
+    pub async fn deputies_for_voters(&self, region: &RegionCode, limit: i64) -> Result<Vec<Deputy>> {
+        // a voter of a village is represented by deputies elected there, in its township, and in the
+        // county/city/province constituencies containing it: the lineage codes, plus the subtree itself
+        let lineage: Vec<String> = region.lineage().into_iter().map(String::from).collect();
+        let at = |i: usize| lineage.get(i).or(lineage.last()).cloned().unwrap_or_default();
+        let (lo, hi) = region.subtree_range();
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Deputy>(
+                "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
+                 p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
+                 r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason \
+                 FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                 WHERE m.status = 'in_office' AND (m.constituency_region BETWEEN $1 AND $2 \
+                    OR m.constituency_region IN ($3, $4, $5, $6, $7)) \
+                 ORDER BY CASE m.level WHEN 'national' THEN 1 WHEN 'provincial' THEN 2 WHEN 'city' THEN 3 \
+                 WHEN 'county' THEN 4 ELSE 5 END, p.name LIMIT $8",
+            )
+            .bind(&lo).bind(&hi).bind(at(0)).bind(at(1)).bind(at(2)).bind(at(3)).bind(at(4)).bind(limit)
+            .fetch_all(p).await?
+        });
+        Ok(rows)
+    }
 }

@@ -382,4 +382,46 @@ impl Store {
         });
         Ok(rows)
     }
+
+    /// Open stations a person is resident at (public).
+    pub async fn stations_of_person(&self, person_id: i64) -> Result<Vec<Station>> {
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Station>(
+                "SELECT DISTINCT s.id, s.region_code, r.name AS region_name, s.kind, s.industry, s.name, s.address, \
+                 s.latitude, s.longitude, s.phone, s.manager_name, s.manager_phone, s.liaison_name, s.liaison_phone, \
+                 s.open_hours, s.reception_rule, s.facilities, s.rules, s.funding, s.closed_on, s.closed_reason, \
+                 CAST(0 AS BIGINT) AS resident_count \
+                 FROM station s JOIN region r ON r.code = s.region_code \
+                 JOIN station_deputy sd ON sd.station_id = s.id JOIN mandate m ON m.id = sd.mandate_id \
+                 WHERE m.person_id = $1 AND m.status = 'in_office' AND s.closed_on IS NULL ORDER BY s.id",
+            )
+            .bind(person_id).fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+
+    /// Open stations in `region`'s subtree, nearest to `near` first: `near`'s own stations, then those at
+    /// township level or above (homes first), then the rest (public: 码上找代表, retired codes).
+    pub async fn open_stations_in(
+        &self,
+        region: &RegionCode,
+        near: &RegionCode,
+        limit: i64,
+    ) -> Result<Vec<Station>> {
+        let (lo, hi) = region.subtree_range();
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Station>(
+                "SELECT s.id, s.region_code, r.name AS region_name, s.kind, s.industry, s.name, s.address, \
+                 s.latitude, s.longitude, s.phone, s.manager_name, s.manager_phone, s.liaison_name, s.liaison_phone, \
+                 s.open_hours, s.reception_rule, s.facilities, s.rules, s.funding, s.closed_on, s.closed_reason, \
+                 (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count \
+                 FROM station s JOIN region r ON r.code = s.region_code \
+                 WHERE s.region_code BETWEEN $1 AND $2 AND s.closed_on IS NULL \
+                 ORDER BY CASE WHEN s.region_code = $3 THEN 0 WHEN substr(s.region_code, 10) = '000' THEN 1 ELSE 2 END, \
+                 CASE s.kind WHEN 'home' THEN 1 WHEN 'station' THEN 2 WHEN 'room' THEN 3 ELSE 4 END, s.id LIMIT $4",
+            )
+            .bind(&lo).bind(&hi).bind(near.as_str()).bind(limit).fetch_all(p).await?
+        });
+        Ok(rows)
+    }
 }

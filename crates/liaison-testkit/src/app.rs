@@ -159,6 +159,11 @@ impl Client<'_> {
         r
     }
 
+    /// The session cookie's value, if logged in.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookies.get("liaison_session").cloned()
+    }
+
     pub fn csrf(&self) -> Option<&str> {
         self.csrf.as_deref()
     }

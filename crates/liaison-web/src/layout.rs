@@ -24,6 +24,9 @@ pub struct Page {
 
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "工作台", None),
+    ("/stations", "站点", Some(Permission::ViewRegistry)),
+    ("/deputies", "代表", Some(Permission::ViewRegistry)),
+    ("/units", "承办单位", Some(Permission::ViewRegistry)),
     ("/regions", "行政区划", Some(Permission::ViewWorkbench)),
     ("/admin/accounts", "账号管理", Some(Permission::ManageAccounts)),
     ("/admin/accounts", "账号与锁定", Some(Permission::ManageSecurity)),
@@ -61,6 +64,18 @@ impl Page {
         }
     }
 
+    /// A public page: no navigation, no signed-in name (even if a staff member happens to be logged in).
+    pub fn public(ctx: &RequestCtx, title: impl Into<String>) -> Page {
+        Page {
+            title: title.into(),
+            csrf: ctx.csrf.clone(),
+            large_text: ctx.large_text,
+            user: None,
+            nav: vec![],
+            notice: None,
+        }
+    }
+
     pub fn notice(mut self, done: Option<&str>) -> Page {
         self.notice = done.and_then(notice_text);
         self
@@ -78,6 +93,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "unlocked" => "账号已解锁",
         "sessions" => "该账号的所有登录会话已结束",
         "logout" => "您已安全退出",
+        "closed" => "站点已撤销，二维码已停用",
+        "left" => "已登记离任",
         _ => return None,
     })
 }

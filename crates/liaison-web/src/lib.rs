@@ -8,6 +8,9 @@ mod ctx;
 mod error;
 mod layout;
 mod pages;
+mod public;
+mod qr_image;
+mod registry;
 mod static_files;
 
 use std::sync::Arc;
@@ -30,6 +33,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// The public address printed into QR codes (e.g. `https://rd.example.gov.cn`); default: the Host
+    /// the request came in on.
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -97,6 +103,31 @@ pub fn router(state: AppState) -> Router {
             get(admin::security::page).post(admin::security::save),
         )
         .route("/admin/audit", get(admin::audit::page))
+        .route(
+            "/stations",
+            get(registry::stations::list).post(registry::stations::create),
+        )
+        .route("/stations/new", get(registry::stations::new_form))
+        .route(
+            "/stations/{id}",
+            get(registry::stations::detail).post(registry::stations::update),
+        )
+        .route("/stations/{id}/edit", get(registry::stations::edit_form))
+        .route("/stations/{id}/close", post(registry::stations::close))
+        .route("/stations/{id}/{format}", get(registry::qr::station))
+        .route(
+            "/deputies",
+            get(registry::deputies::list).post(registry::deputies::create),
+        )
+        .route("/deputies/new", get(registry::deputies::new_form))
+        .route("/deputies/{id}", get(registry::deputies::detail))
+        .route("/deputies/{id}/contact", post(registry::deputies::contact))
+        .route("/deputies/{id}/leave", post(registry::deputies::leave))
+        .route("/deputies/{id}/{format}", get(registry::qr::deputy))
+        .route("/units", get(registry::units::list).post(registry::units::create))
+        .route("/q/{code}", get(public::card::scan))
+        .route("/s/{id}", get(public::find::station))
+        .route("/find", get(public::find::page))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/regions", get(api::provinces))
         .route("/api/v1/regions/{code}", get(api::region))

@@ -10,6 +10,13 @@ use liaison_store::{Actor, Store};
 use crate::config::Config;
 use crate::serve::AnyResult;
 
+mod people;
+mod registry;
+mod rng;
+
+/// The seed of the demo data: the same value always builds the same county.
+pub const DEMO_SEED: u64 = 632_521;
+
 pub const DEMO_COUNTY: &str = "632521";
 
 /// (username, display name, region, role)
@@ -84,6 +91,12 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
             }
         }
     }
+    let clerk = store
+        .login_record("xianlian")
+        .await?
+        .ok_or("demo county clerk missing")?;
+    let scope = store.scope_of(clerk.id).await?;
+    let counts = registry::seed(store, &scope, DEMO_COUNTY, DEMO_SEED).await?;
     let mut text = String::from("# 演示账号（仅供演示，请勿用于正式部署）\n");
     text.push_str(&format!("password = {password}\n"));
     for (u, n, _, r) in DEMO_ACCOUNTS {
@@ -96,7 +109,10 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
         let _ = std::fs::set_permissions(accounts_file(config), std::fs::Permissions::from_mode(0o600));
     }
     println!(
-        "已载入演示数据：青海省海南藏族自治州共和县，{} 个演示账号。",
+        "已载入演示数据：青海省海南藏族自治州共和县，{} 个站点、{} 名代表（按届次任职计）、{} 个承办单位，{} 个演示账号。",
+        counts.stations,
+        counts.mandates,
+        counts.units,
         DEMO_ACCOUNTS.len()
     );
     Ok(())

@@ -1,0 +1,156 @@
+//! The page behind a printed QR code (/q/{code}): the deputy's or station's public card. A retired
+//! code (deputy left office, station closed) shows a friendly page pointing to where to go instead.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use liaison_domain::RegionCode;
+use liaison_store::deputies::Deputy;
+use liaison_store::qr::QrTarget;
+use liaison_store::regions::Region;
+use liaison_store::stations::Station;
+
+use crate::layout::Page;
+use crate::{AppState, RequestCtx, WebError};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/deputy_card.html")]
+pub struct DeputyCard {
+    page: Page,
+    name: String,
+    mandates: Vec<Deputy>,
+    stations: Vec<Station>,
+    region_path: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/station_card.html")]
+pub struct StationCard {
+    page: Page,
+    station: Station,
+    phone: String,
+    residents: Vec<Deputy>,
+    region_path: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/retired.html")]
+pub struct Retired {
+    page: Page,
+    message: &'static str,
+    region: Option<Region>,
+    stations: Vec<Station>,
+}
+
+async fn region_path(state: &AppState, code: &str) -> Result<String, WebError> {
+    let Ok(code) = RegionCode::parse(code) else {
+        return Ok(String::new());
+    };
+    let lineage = state.store.region_lineage(&code).await?;
+    Ok(lineage
+        .iter()
+        .skip(2)
+        .filter(|r| !r.is_placeholder())
+        .map(|r| r.short_name())
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+pub async fn scan(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let code = liaison_domain::qr::parse_code(&code).ok_or(WebError::NotFound)?;
+    let row = state.store.resolve_qr(&code).await?.ok_or(WebError::NotFound)?;
+    let target = row.target().ok_or(WebError::NotFound)?;
+    if row.revoked_at.is_some() {
+        return retired(&state, &ctx, target, &row.revoked_reason).await;
+    }
+    match target {
+        QrTarget::Deputy(person) => deputy_card(&state, &ctx, person).await,
+        QrTarget::Station(id) => station_card(&state, &ctx, id).await,
+    }
+}
+
+pub async fn deputy_card(state: &AppState, ctx: &RequestCtx, person: i64) -> Result<Response, WebError> {
+    let live: Vec<Deputy> = state
+        .store
+        .mandates_of_person(person)
+        .await?
+        .into_iter()
+        .filter(|m| m.in_office())
+        .collect();
+    let first = live.first().ok_or(WebError::NotFound)?;
+    Ok(DeputyCard {
+        page: Page::public(ctx, format!("人大代表 {}", first.name)),
+        name: first.name.clone(),
+        region_path: region_path(state, &first.constituency_region).await?,
+        stations: state.store.stations_of_person(person).await?,
+        mandates: live,
+    }
+    .into_response())
+}
+
+pub async fn station_card(state: &AppState, ctx: &RequestCtx, id: i64) -> Result<Response, WebError> {
+    let station = state
+        .store
+        .station_public(id)
+        .await?
+        .filter(|s| s.is_open())
+        .ok_or(WebError::NotFound)?;
+    Ok(StationCard {
+        page: Page::public(ctx, station.name.clone()),
+        phone: station.phone.clone(),
+        residents: state.store.residents(id).await?,
+        region_path: region_path(state, &station.region_code).await?,
+        station,
+    }
+    .into_response())
+}
+
+/// Where to send someone whose code is retired: the township's open stations.
+async fn retired(
+    state: &AppState,
+    ctx: &RequestCtx,
+    target: QrTarget,
+    reason: &str,
+) -> Result<Response, WebError> {
+    let region_code = match target {
+        QrTarget::Deputy(person) => state
+            .store
+            .mandates_of_person(person)
+            .await?
+            .first()
+            .map(|m| m.constituency_region.clone()),
+        QrTarget::Station(id) => state.store.station_public(id).await?.map(|s| s.region_code),
+    };
+    let near = region_code.and_then(|c| RegionCode::parse(&c).ok());
+    let (region, stations) = match near {
+        Some(near) => {
+            let township = near.lineage().get(3).cloned().unwrap_or_else(|| near.clone());
+            (
+                state.store.region(&township).await?,
+                state.store.open_stations_in(&township, &near, 5).await?,
+            )
+        }
+        None => (None, vec![]),
+    };
+    let message = match reason {
+        "left_office" => "这位代表已不再担任人大代表，这个二维码已停用。",
+        "station_closed" => "这个代表联络站点已撤并，这个二维码已停用。",
+        _ => "这个二维码已停用。",
+    };
+    Ok((
+        StatusCode::GONE,
+        Retired {
+            page: Page::public(ctx, "二维码已停用"),
+            message,
+            region,
+            stations,
+        },
+    )
+        .into_response())
+}

@@ -1,0 +1,412 @@
+//! 站点管理: list with filters, create, edit, close, resident deputies, QR.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use liaison_domain::station::StationKind;
+use liaison_domain::{Permission, RegionCode};
+use liaison_store::deputies::Deputy;
+use liaison_store::qr::QrTarget;
+use liaison_store::stations::{Station, StationFilter, StationInput};
+use serde::Deserialize;
+
+use super::next_link;
+use crate::ctx::Staff;
+use crate::layout::Page;
+use crate::pages::regions::{Picker, render_picker};
+use crate::{AppState, WebError};
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    q: String,
+    after: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "registry/stations.html")]
+pub struct ListPage {
+    page: Page,
+    rows: Vec<Station>,
+    f: ListQuery,
+    kinds: Vec<(&'static str, &'static str)>,
+    next: Option<String>,
+    error: Option<String>,
+    can_manage: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(f): Query<ListQuery>,
+) -> Result<ListPage, WebError> {
+    staff.require(Permission::ViewRegistry)?;
+    let mut error = None;
+    let region = match super::region_filter(&Some(f.region.clone())) {
+        Ok(r) => r,
+        Err(e) => {
+            error = Some(e);
+            None
+        }
+    };
+    let filter = StationFilter {
+        region,
+        kind: StationKind::parse(&f.kind),
+        open: match f.status.as_str() {
+            "open" => Some(true),
+            "closed" => Some(false),
+            _ => None,
+        },
+        q: (!f.q.trim().is_empty()).then(|| f.q.trim().chars().take(30).collect()),
+    };
+    let mut rows = match state
+        .store
+        .stations(&staff.scope, &filter, f.after, PAGE_SIZE + 1)
+        .await
+    {
+        Ok(r) => r,
+        Err(liaison_store::StoreError::OutOfScope) => {
+            error = Some("所选行政区不在您的管辖范围内".into());
+            vec![]
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|s| {
+            next_link(
+                "/stations",
+                &[
+                    ("region", &f.region),
+                    ("kind", &f.kind),
+                    ("status", &f.status),
+                    ("q", &f.q),
+                ],
+                s.id,
+            )
+        })
+    } else {
+        None
+    };
+    Ok(ListPage {
+        page: Page::new(&staff.ctx, "站点管理", "/stations"),
+        rows,
+        kinds: StationKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
+        f,
+        next,
+        error,
+        can_manage: staff.scope.can(Permission::ManageRegistry),
+    })
+}
+
+/// The form's fields as typed.
+#[derive(Deserialize, Default, Clone)]
+pub struct StationForm {
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub industry: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub latitude: String,
+    #[serde(default)]
+    pub longitude: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub manager_name: String,
+    #[serde(default)]
+    pub manager_phone: String,
+    #[serde(default)]
+    pub liaison_name: String,
+    #[serde(default)]
+    pub liaison_phone: String,
+    #[serde(default)]
+    pub open_hours: String,
+    #[serde(default)]
+    pub reception_rule: String,
+    #[serde(default)]
+    pub facilities: String,
+    #[serde(default)]
+    pub rules: String,
+    #[serde(default)]
+    pub funding: String,
+}
+
+impl StationForm {
+    pub fn of(s: &Station) -> StationForm {
+        StationForm {
+            region: RegionCode::parse(&s.region_code)
+                .map(|r| r.short().to_owned())
+                .unwrap_or_default(),
+            kind: s.kind.clone(),
+            industry: s.industry.clone(),
+            name: s.name.clone(),
+            address: s.address.clone(),
+            latitude: s.latitude.map(|v| v.to_string()).unwrap_or_default(),
+            longitude: s.longitude.map(|v| v.to_string()).unwrap_or_default(),
+            phone: s.phone.clone(),
+            manager_name: s.manager_name.clone(),
+            manager_phone: s.manager_phone.clone(),
+            liaison_name: s.liaison_name.clone(),
+            liaison_phone: s.liaison_phone.clone(),
+            open_hours: s.open_hours.clone(),
+            reception_rule: s.reception_rule.clone(),
+            facilities: s.facilities.clone(),
+            rules: s.rules.clone(),
+            funding: s.funding.clone(),
+        }
+    }
+
+    /// Parse, don't validate: the typed input, or every problem in Chinese.
+    pub fn parse(&self) -> Result<StationInput, Vec<String>> {
+        let mut errors = Vec::new();
+        let coord = |s: &str, label: &str, errors: &mut Vec<String>| -> Option<f64> {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            s.parse::<f64>().ok().filter(|v| v.is_finite()).or_else(|| {
+                errors.push(format!("{label}应为数字，如 36.28"));
+                None
+            })
+        };
+        let region = match RegionCode::parse(&self.region) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                errors.push(e.to_string());
+                None
+            }
+        };
+        let t = |s: &str| s.trim().to_owned();
+        let input = StationInput {
+            region,
+            kind: StationKind::parse(&self.kind),
+            industry: t(&self.industry),
+            name: t(&self.name),
+            address: t(&self.address),
+            latitude: coord(&self.latitude, "纬度", &mut errors),
+            longitude: coord(&self.longitude, "经度", &mut errors),
+            phone: t(&self.phone),
+            manager_name: t(&self.manager_name),
+            manager_phone: t(&self.manager_phone),
+            liaison_name: t(&self.liaison_name),
+            liaison_phone: t(&self.liaison_phone),
+            open_hours: t(&self.open_hours),
+            reception_rule: t(&self.reception_rule),
+            facilities: self.facilities.trim().to_owned(),
+            rules: self.rules.trim().to_owned(),
+            funding: t(&self.funding),
+        };
+        errors.extend(
+            input
+                .validate()
+                .into_iter()
+                .filter(|(f, _)| *f != "region" || input.region.is_some())
+                .map(|(_, m)| m),
+        );
+        if errors.is_empty() { Ok(input) } else { Err(errors) }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "registry/station_form.html")]
+pub struct FormPage {
+    page: Page,
+    id: Option<i64>,
+    form: StationForm,
+    picker: Picker,
+    kinds: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i64>,
+    form: StationForm,
+    errors: Vec<String>,
+) -> Result<FormPage, WebError> {
+    let picker = render_picker(state, Some(&staff.scope.region), "region", &form.region).await?;
+    let title = if id.is_some() {
+        "编辑站点"
+    } else {
+        "新建站点"
+    };
+    Ok(FormPage {
+        page: Page::new(&staff.ctx, title, "/stations"),
+        id,
+        form,
+        picker,
+        kinds: StationKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
+        errors,
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<FormPage, WebError> {
+    staff.require(Permission::ManageRegistry)?;
+    let form = StationForm {
+        region: staff.scope.region.short().to_owned(),
+        kind: "room".into(),
+        ..Default::default()
+    };
+    form_page(&state, &staff, None, form, vec![]).await
+}
+
+fn conflict_or(e: liaison_store::StoreError) -> Result<Vec<String>, WebError> {
+    match e {
+        liaison_store::StoreError::Conflict(_) => Ok(vec!["同一行政区内已有同名站点".into()]),
+        liaison_store::StoreError::OutOfScope => Ok(vec!["所在行政区不在您的管辖范围内".into()]),
+        other => Err(other.into()),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<StationForm>,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageRegistry)?;
+    let errors = match f.parse() {
+        Ok(input) => match state
+            .store
+            .create_station(&staff.scope, &staff.actor(), &input)
+            .await
+        {
+            Ok(id) => return Ok(Redirect::to(&format!("/stations/{id}?done=saved")).into_response()),
+            Err(e) => conflict_or(e)?,
+        },
+        Err(errors) => errors,
+    };
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        form_page(&state, &staff, None, f, errors).await?,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "registry/station_detail.html")]
+pub struct DetailPage {
+    page: Page,
+    s: Station,
+    residents: Vec<Deputy>,
+    qr_url: String,
+    can_manage: bool,
+    can_contacts: bool,
+    today: String,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+    headers: axum::http::HeaderMap,
+) -> Result<DetailPage, WebError> {
+    staff.require(Permission::ViewRegistry)?;
+    let s = state.store.station(&staff.scope, id).await?;
+    let qr_url = if s.is_open() {
+        let code = state.store.qr_code_for(QrTarget::Station(id)).await?;
+        format!("{}/q/{code}", crate::public::base_url(&state.config, &headers))
+    } else {
+        String::new()
+    };
+    Ok(DetailPage {
+        page: Page::new(&staff.ctx, s.name.clone(), "/stations").notice(q.done.as_deref()),
+        residents: state.store.residents(id).await?,
+        s,
+        qr_url,
+        can_manage: staff.scope.can(Permission::ManageRegistry),
+        can_contacts: staff.scope.can(Permission::ReadContacts),
+        today: (chrono::Utc::now() + chrono::Duration::hours(8))
+            .format("%Y-%m-%d")
+            .to_string(),
+    })
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<FormPage, WebError> {
+    staff.require(Permission::ManageRegistry)?;
+    let s = state.store.station(&staff.scope, id).await?;
+    form_page(&state, &staff, Some(id), StationForm::of(&s), vec![]).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<StationForm>,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageRegistry)?;
+    state.store.station(&staff.scope, id).await?;
+    let errors = match f.parse() {
+        Ok(input) => match state
+            .store
+            .update_station(&staff.scope, &staff.actor(), id, &input)
+            .await
+        {
+            Ok(()) => return Ok(Redirect::to(&format!("/stations/{id}?done=saved")).into_response()),
+            Err(e) => conflict_or(e)?,
+        },
+        Err(errors) => errors,
+    };
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        form_page(&state, &staff, Some(id), f, errors).await?,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CloseForm>,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageRegistry)?;
+    let on = NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d")
+        .map_err(|_| WebError::invalid("on", "撤销日期应为 年-月-日，如 2026-11-22"))?;
+    let reason = f.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(WebError::invalid("reason", "请填写撤销原因（不超过 200 字）"));
+    }
+    state
+        .store
+        .close_station(&staff.scope, &staff.actor(), id, on, reason)
+        .await?;
+    Ok(Redirect::to(&format!("/stations/{id}?done=closed")).into_response())
+}

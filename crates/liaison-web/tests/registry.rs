@@ -1,0 +1,219 @@
+//! The registry through the web: a printed QR really scans to the right public page, retired codes
+//! point elsewhere, public pages show nothing private, contact reads are audited, forms explain errors.
+
+use chrono::NaiveDate;
+use liaison_domain::RegionCode;
+use liaison_domain::deputy::{DeputyLevel, Gender};
+use liaison_domain::station::StationKind;
+use liaison_store::Actor;
+use liaison_store::deputies::DeputyInput;
+use liaison_store::stations::StationInput;
+use liaison_testkit::app::TestApp;
+use liaison_testkit::both_backends;
+use liaison_testkit::fixtures::{PASSWORD, cast};
+
+const DEPUTY_PHONE: &str = "13987654321";
+const MANAGER_PHONE: &str = "13700001111";
+
+fn rc(s: &str) -> RegionCode {
+    RegionCode::parse(s).unwrap()
+}
+
+/// A room in 东香卡村 with one county deputy resident; returns (station id, mandate id).
+async fn seed(app: &TestApp, county_clerk: i64) -> (i64, i64) {
+    let scope = app.db.scope_of(county_clerk).await.unwrap();
+    let a = Actor::of(&scope, "-");
+    let st = StationInput {
+        region: Some(rc("632521100201")),
+        kind: Some(StationKind::Room),
+        name: "东香卡村代表联络室".into(),
+        reception_rule: "每月10日".into(),
+        phone: "0974-8512345".into(),
+        manager_name: "周加".into(),
+        manager_phone: MANAGER_PHONE.into(),
+        ..Default::default()
+    };
+    let sid = app.db.create_station(&scope, &a, &st).await.unwrap();
+    let home = StationInput {
+        name: "恰卜恰镇人大代表之家".into(),
+        kind: Some(StationKind::Home),
+        region: Some(rc("632521100")),
+        ..st.clone()
+    };
+    app.db.create_station(&scope, &a, &home).await.unwrap();
+    let d = DeputyInput {
+        name: "拉毛".into(),
+        gender: Some(Gender::Female),
+        ethnicity: "藏族".into(),
+        birth_year: Some(1980),
+        party: "中共党员".into(),
+        occupation: "牧民".into(),
+        employer: "合作社".into(),
+        phone: DEPUTY_PHONE.into(),
+        level: Some(DeputyLevel::County),
+        congress_region: Some(rc("632521")),
+        term: Some(18),
+        constituency: "恰卜恰镇第二选区".into(),
+        constituency_region: Some(rc("632521100201")),
+        deputy_group: "恰卜恰镇代表小组".into(),
+        expert_group: String::new(),
+    };
+    let (mid, _) = app.db.upsert_deputy(&scope, &a, &d).await.unwrap();
+    app.db.add_resident(&scope, &a, sid, mid).await.unwrap();
+    (sid, mid)
+}
+
+/// Decodes a PNG QR code with a real decoder (rqrr) and returns its text.
+fn decode_png(bytes: &[u8]) -> String {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Grayscale);
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "exactly one QR code in the image");
+    grids[0].decode().unwrap().1
+}
+
+fn path_of(url: &str) -> String {
+    let rest = url.split_once("://").unwrap().1;
+    rest[rest.find('/').unwrap()..].to_owned()
+}
+
+both_backends!(
+    async fn printed_qr_codes_scan_to_the_public_cards(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let (sid, mid) = seed(&app, c.id("county_clerk")).await;
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        // the station's code
+        let r = clerk.get(&format!("/stations/{sid}/qr.png")).await;
+        assert_eq!(r.status.as_u16(), 200);
+        assert_eq!(r.headers["content-type"], "image/png");
+        let req = axum::http::Request::get(format!("/stations/{sid}/qr.png")).body(axum::body::Body::empty()).unwrap();
+        let bytes = {
+            use tower::ServiceExt;
+            use http_body_util::BodyExt;
+            let mut req = req;
+            let cookie = format!("liaison_session={}", session_cookie(&mut clerk).await);
+            req.headers_mut().insert("cookie", cookie.parse().unwrap());
+            req.headers_mut().insert("host", "rd.example.cn".parse().unwrap());
+            let res = app.router.clone().oneshot(req).await.unwrap();
+            res.into_body().collect().await.unwrap().to_bytes()
+        };
+        let url = decode_png(&bytes);
+        assert!(url.starts_with("http://rd.example.cn/q/"), "{url}");
+        let mut voter = app.client();
+        let card = voter.get(&path_of(&url)).await;
+        assert_eq!(card.status.as_u16(), 200);
+        let doc = card.html();
+        assert_eq!(doc.text("#station-name"), "东香卡村代表联络室");
+        assert_eq!(doc.texts("#residents tbody td:first-child"), ["拉毛"]);
+        assert!(!card.body.contains(MANAGER_PHONE) && !card.body.contains(DEPUTY_PHONE), "no private phone on a public page");
+        assert!(!card.body.contains("<script"), "public pages need no JavaScript");
+        assert!(card.body.len() < 60 * 1024);
+        // the deputy's code
+        let r = clerk.get(&format!("/deputies/{mid}/qr.svg")).await;
+        assert!(r.body.starts_with("<?xml") || r.body.contains("<svg"), "{}", &r.body[..60.min(r.body.len())]);
+        let page = clerk.get(&format!("/deputies/{mid}")).await;
+        assert!(page.body.contains("已隐藏") && !page.body.contains(DEPUTY_PHONE));
+        // scan the deputy: name, level, the stations where to find her, no phone
+        let code = app.db.qr_code_for(liaison_store::qr::QrTarget::Deputy(app.db.deputy(&app.db.scope_of(c.id("county_clerk")).await.unwrap(), mid).await.unwrap().person_id)).await.unwrap();
+        let card = voter.get(&format!("/q/{}", code.to_lowercase())).await;
+        assert_eq!(card.status.as_u16(), 200, "codes read case-insensitively");
+        assert_eq!(card.html().text("#deputy-name"), "拉毛");
+        assert!(card.body.contains("东香卡村代表联络室") && !card.body.contains(DEPUTY_PHONE));
+        // the deputy leaves office: the code now points to the township's stations
+        let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+        app.db.leave_office(&county, &Actor::of(&county, "-"), mid, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), "工作调动").await.unwrap();
+        let card = voter.get(&format!("/q/{code}")).await;
+        assert_eq!(card.status.as_u16(), 410);
+        assert!(card.html().text("h1").contains("已不再担任"));
+        assert!(card.body.contains("恰卜恰镇人大代表之家"));
+        // an unknown code is a plain 404
+        assert_eq!(voter.get("/q/XXXXXXXXXX").await.status.as_u16(), 404);
+    }
+);
+
+async fn session_cookie(c: &mut liaison_testkit::app::Client<'_>) -> String {
+    c.session_cookie().expect("logged in")
+}
+
+both_backends!(
+    async fn contact_reads_are_deliberate_and_audited(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let (_, mid) = seed(&app, c.id("county_clerk")).await;
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        clerk.get(&format!("/deputies/{mid}")).await;
+        let r = clerk.post_form(&format!("/deputies/{mid}/contact"), &[]).await;
+        assert_eq!(r.status.as_u16(), 200);
+        assert_eq!(r.html().text("#deputy-phone"), DEPUTY_PHONE);
+        // a deputy account may see the registry but not contacts
+        let mut dep = app.client();
+        dep.login("deputy", PASSWORD).await;
+        assert_eq!(dep.post_form(&format!("/deputies/{mid}/contact"), &[]).await.status.as_u16(), 403);
+        // the other township cannot even see the record
+        let mut other = app.client();
+        other.login("other_town_clerk", PASSWORD).await;
+        assert_eq!(other.get(&format!("/deputies/{mid}")).await.status.as_u16(), 404);
+        let mut aud = app.client();
+        aud.login("auditor", PASSWORD).await;
+        let items = aud.get_json("/api/v1/audit?action=personal.read").await.json()["items"].as_array().unwrap().clone();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0]["actor"], "town_clerk");
+    }
+);
+
+both_backends!(
+    async fn station_form_explains_every_error_and_saves_nothing(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        seed(&app, c.id("county_clerk")).await;
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        clerk.get("/stations/new").await;
+        let r = clerk
+            .post_form("/stations", &[("name", ""), ("kind", "teahouse"), ("region", "632521101"), ("latitude", "abc"), ("longitude", "")])
+            .await;
+        assert_eq!(r.status.as_u16(), 422);
+        let errors = r.html().texts("ul.errors li");
+        assert!(errors.iter().any(|e| e.contains("站点名称")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("站点类型")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("纬度")), "{errors:?}");
+        // a valid form outside the clerk's township is refused, with the reason
+        let r = clerk.post_form("/stations", &[("name", "倒淌河某站"), ("kind", "room"), ("region", "632521101")]).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.html().texts("ul.errors li").iter().any(|e| e.contains("管辖范围")));
+        // duplicate name in the same village
+        let r = clerk.post_form("/stations", &[("name", "东香卡村代表联络室"), ("kind", "room"), ("region", "632521100201")]).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.html().texts("ul.errors li").iter().any(|e| e.contains("同名")));
+        // and a good one lands
+        let r = clerk.post_form("/stations", &[("name", "西台村代表联络点"), ("kind", "point"), ("region", "632521100202"), ("reception_rule", "每周三上午")]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        let list = clerk.get("/stations?kind=point").await.html();
+        assert_eq!(list.texts("#stations tbody td:first-child"), ["西台村代表联络点"]);
+    }
+);
+
+both_backends!(
+    async fn find_your_deputies_by_village(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        seed(&app, c.id("county_clerk")).await;
+        app.db.audit_alone(&Actor::system("t"), "noop", "-", None, "{}").await.unwrap();
+        let mut voter = app.client();
+        let r = voter.get("/find?region=632521100201").await;
+        assert_eq!(r.status.as_u16(), 200);
+        let doc = r.html();
+        assert_eq!(doc.texts("#deputies tbody td:first-child"), ["拉毛"]);
+        assert!(doc.texts(".card h3").first().is_some_and(|t| t == "东香卡村代表联络室"), "the village's own room first");
+        assert!(!r.body.contains(DEPUTY_PHONE) && !r.body.contains("<script"));
+        assert_eq!(voter.get("/find?region=12x").await.status.as_u16(), 422);
+    }
+);
