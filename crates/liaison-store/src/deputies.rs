@@ -7,8 +7,8 @@ use liaison_domain::deputy::{DeputyLevel, Gender};
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
-use crate::stations::narrowed;
-use crate::{Actor, Result, Store, StoreError};
+use crate::stations::{Upsert, narrowed};
+use crate::{Actor, Result, Store, StoreError, Tx};
 
 /// One mandate with its person, as lists and detail pages show it (no phone).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -141,6 +141,20 @@ impl Store {
     /// holding a mandate in the same congress region (or creates one), then creates or updates the
     /// mandate (natural key: person, level, congress, term). Returns (mandate id, created).
     pub async fn upsert_deputy(&self, scope: &Scope, actor: &Actor, d: &DeputyInput) -> Result<(i64, bool)> {
+        let mut tx = self.begin().await?;
+        let (id, outcome) = self.upsert_deputy_in(&mut tx, scope, actor, d).await?;
+        tx.commit().await?;
+        Ok((id, outcome == Upsert::Created))
+    }
+
+    /// [`Store::upsert_deputy`] inside the caller's transaction (imports: all rows or none).
+    pub async fn upsert_deputy_in(
+        &self,
+        tx: &mut Tx,
+        scope: &Scope,
+        actor: &Actor,
+        d: &DeputyInput,
+    ) -> Result<(i64, Upsert)> {
         if !scope.can(Permission::ManageRegistry) {
             return Err(StoreError::Forbidden);
         }
@@ -157,8 +171,7 @@ impl Store {
             return Err(StoreError::OutOfScope);
         }
         let now = Utc::now();
-        let mut tx = self.begin().await?;
-        let person: Option<(i64,)> = with_tx!(&mut tx, c => {
+        let person: Option<(i64,)> = with_tx!(tx, c => {
             sqlx::query_as(
                 "SELECT p.id FROM person p WHERE p.name = $1 AND p.gender = $2 \
                  AND (p.birth_year = $3 OR ($3 IS NULL AND p.birth_year IS NULL)) \
@@ -169,9 +182,10 @@ impl Store {
             .bind(scope.range().0).bind(scope.range().1)
             .fetch_optional(&mut *c).await?
         });
+        let mut updated = 0;
         let person_id = match person {
             Some((id,)) => {
-                with_tx!(&mut tx, c => {
+                updated += with_tx!(tx, c => {
                     sqlx::query(
                         "UPDATE person SET ethnicity = $1, party = $2, occupation = $3, employer = $4, \
                          phone = CASE WHEN $5 = '' THEN phone ELSE $5 END, updated_at = $6 \
@@ -179,12 +193,12 @@ impl Store {
                          OR ($5 <> '' AND phone <> $5))",
                     )
                     .bind(&d.ethnicity).bind(&d.party).bind(&d.occupation).bind(&d.employer).bind(&d.phone)
-                    .bind(now).bind(id).execute(&mut *c).await?;
+                    .bind(now).bind(id).execute(&mut *c).await?.rows_affected()
                 });
                 id
             }
             None => {
-                let (id,): (i64,) = with_tx!(&mut tx, c => {
+                let (id,): (i64,) = with_tx!(tx, c => {
                     sqlx::query_as(
                         "INSERT INTO person (name, gender, ethnicity, birth_year, party, occupation, employer, phone, \
                          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -196,26 +210,26 @@ impl Store {
                 id
             }
         };
-        let existing: Option<(i64,)> = with_tx!(&mut tx, c => {
+        let existing: Option<(i64,)> = with_tx!(tx, c => {
             sqlx::query_as("SELECT id FROM mandate WHERE person_id = $1 AND level = $2 AND congress_region = $3 AND term = $4")
                 .bind(person_id).bind(level.as_str()).bind(congress.as_str()).bind(term)
                 .fetch_optional(&mut *c).await?
         });
         let (mandate_id, created) = match existing {
             Some((id,)) => {
-                with_tx!(&mut tx, c => {
+                updated += with_tx!(tx, c => {
                     sqlx::query(
                         "UPDATE mandate SET constituency = $1, constituency_region = $2, deputy_group = $3, \
                          expert_group = $4, updated_at = $5 WHERE id = $6 AND (constituency <> $1 \
                          OR constituency_region <> $2 OR deputy_group <> $3 OR expert_group <> $4)",
                     )
                     .bind(&d.constituency).bind(region.as_str()).bind(&d.deputy_group).bind(&d.expert_group)
-                    .bind(now).bind(id).execute(&mut *c).await?;
+                    .bind(now).bind(id).execute(&mut *c).await?.rows_affected()
                 });
                 (id, false)
             }
             None => {
-                let (id,): (i64,) = with_tx!(&mut tx, c => {
+                let (id,): (i64,) = with_tx!(tx, c => {
                     sqlx::query_as(
                         "INSERT INTO mandate (person_id, level, congress_region, term, constituency, constituency_region, \
                          deputy_group, expert_group, created_at, updated_at) \
@@ -232,7 +246,7 @@ impl Store {
             let detail =
                 serde_json::json!({ "name": d.name, "level": level.as_str(), "term": term }).to_string();
             self.audit(
-                &mut tx,
+                tx,
                 actor,
                 "deputy.create",
                 &format!("mandate:{mandate_id}"),
@@ -241,8 +255,24 @@ impl Store {
             )
             .await?;
         }
-        tx.commit().await?;
-        Ok((mandate_id, created))
+        let outcome = if created {
+            Upsert::Created
+        } else if updated > 0 {
+            let detail = serde_json::json!({ "name": d.name, "via": "upsert" }).to_string();
+            self.audit(
+                tx,
+                actor,
+                "deputy.update",
+                &format!("mandate:{mandate_id}"),
+                Some(region),
+                &detail,
+            )
+            .await?;
+            Upsert::Updated
+        } else {
+            Upsert::Unchanged
+        };
+        Ok((mandate_id, outcome))
     }
 
     /// Deputies (mandates) of the caller's subtree with filters, keyset by mandate id.
@@ -380,6 +410,36 @@ impl Store {
         tx.commit().await
     }
 
+    /// Makes a deputy resident at a station inside the caller's transaction (ids already checked in scope).
+    pub async fn add_resident_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        station_id: i64,
+        mandate_id: i64,
+    ) -> Result<bool> {
+        let inserted = with_tx!(tx, c => {
+            sqlx::query(
+                "INSERT INTO station_deputy (station_id, mandate_id, since) VALUES ($1, $2, $3) \
+                 ON CONFLICT (station_id, mandate_id) DO NOTHING",
+            )
+            .bind(station_id).bind(mandate_id).bind(Utc::now().date_naive()).execute(&mut *c).await?.rows_affected()
+        });
+        if inserted > 0 {
+            let detail = format!("{{\"mandate\":{mandate_id}}}");
+            self.audit(
+                tx,
+                actor,
+                "station.resident_add",
+                &format!("station:{station_id}"),
+                None,
+                &detail,
+            )
+            .await?;
+        }
+        Ok(inserted > 0)
+    }
+
     /// Makes a deputy resident at a station (both in the caller's subtree).
     pub async fn add_resident(
         &self,
@@ -474,5 +534,65 @@ impl Store {
             .fetch_all(p).await?
         });
         Ok(rows)
+    }
+
+    /// Phone numbers of many deputies at once (an export by a role that may see contacts), audited as
+    /// one `personal.export` entry naming how many were read.
+    pub async fn deputy_phones(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        mandate_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>> {
+        if !scope.can(Permission::ReadContacts) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = scope.range();
+        let mut out = std::collections::HashMap::new();
+        for chunk in mandate_ids.chunks(500) {
+            let rows: Vec<(i64, String)> = with_pool!(&self.read, p => {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "SELECT m.id, p.phone FROM mandate m JOIN person p ON p.id = m.person_id WHERE m.constituency_region BETWEEN ",
+                );
+                qb.push_bind(lo.clone()).push(" AND ").push_bind(hi.clone()).push(" AND m.id IN (");
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build_query_as().fetch_all(p).await?
+            });
+            out.extend(rows);
+        }
+        let detail = serde_json::json!({ "field": "phone", "count": out.len() }).to_string();
+        self.audit_alone(actor, "personal.export", "deputies", Some(&scope.region), &detail)
+            .await?;
+        Ok(out)
+    }
+
+    /// Names of the open stations each mandate is resident at (for exports).
+    pub async fn residence_names(
+        &self,
+        mandate_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+        let mut out: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+        for chunk in mandate_ids.chunks(500) {
+            let rows: Vec<(i64, String)> = with_pool!(&self.read, p => {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "SELECT sd.mandate_id, s.name FROM station_deputy sd JOIN station s ON s.id = sd.station_id \
+                     WHERE s.closed_on IS NULL AND sd.mandate_id IN (",
+                );
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(") ORDER BY sd.mandate_id, s.id");
+                qb.build_query_as().fetch_all(p).await?
+            });
+            for (m, name) in rows {
+                out.entry(m).or_default().push(name);
+            }
+        }
+        Ok(out)
     }
 }

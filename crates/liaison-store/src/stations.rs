@@ -114,6 +114,14 @@ impl StationInput {
     }
 }
 
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Created,
+    Updated,
+    Unchanged,
+}
+
 /// Filters of the station list; all optional.
 #[derive(Debug, Clone, Default)]
 pub struct StationFilter {
@@ -234,44 +242,89 @@ impl Store {
         tx.commit().await
     }
 
-    /// Creates or updates by the natural key (region, name). Returns (id, created); unchanged rows are
-    /// left alone so a re-import changes nothing.
+    /// Creates or updates by the natural key (region, name) inside `tx`. Returns (id, outcome); a row that
+    /// would not change is left alone (and not audited), so a re-import changes nothing.
+    pub async fn upsert_station_in(
+        &self,
+        tx: &mut Tx,
+        scope: &Scope,
+        actor: &Actor,
+        s: &StationInput,
+    ) -> Result<(i64, Upsert)> {
+        let region = Self::check_station_write(scope, s)?;
+        let existing: Option<(i64,)> = with_tx!(tx, c => {
+            sqlx::query_as("SELECT id FROM station WHERE region_code = $1 AND name = $2")
+                .bind(region.as_str()).bind(&s.name).fetch_optional(&mut *c).await?
+        });
+        let Some((id,)) = existing else {
+            let id = self.insert_or_update_station(tx, None, s).await?;
+            let detail = serde_json::json!({ "name": s.name, "via": "import" }).to_string();
+            self.audit(
+                tx,
+                actor,
+                "station.create",
+                &format!("station:{id}"),
+                Some(&region),
+                &detail,
+            )
+            .await?;
+            return Ok((id, Upsert::Created));
+        };
+        let kind = s.kind.map(|k| k.as_str()).unwrap_or("station");
+        let changed = with_tx!(tx, c => {
+            sqlx::query(
+                "UPDATE station SET kind = $1, industry = $2, address = $3, latitude = $4, longitude = $5, phone = $6, \
+                 manager_name = $7, manager_phone = $8, liaison_name = $9, liaison_phone = $10, open_hours = $11, \
+                 reception_rule = $12, facilities = $13, rules = $14, funding = $15, updated_at = $16 \
+                 WHERE id = $17 AND (kind IS DISTINCT FROM $1 OR industry IS DISTINCT FROM $2 OR address IS DISTINCT FROM $3 \
+                 OR latitude IS DISTINCT FROM $4 OR longitude IS DISTINCT FROM $5 OR phone IS DISTINCT FROM $6 \
+                 OR manager_name IS DISTINCT FROM $7 OR manager_phone IS DISTINCT FROM $8 OR liaison_name IS DISTINCT FROM $9 \
+                 OR liaison_phone IS DISTINCT FROM $10 OR open_hours IS DISTINCT FROM $11 OR reception_rule IS DISTINCT FROM $12 \
+                 OR facilities IS DISTINCT FROM $13 OR rules IS DISTINCT FROM $14 OR funding IS DISTINCT FROM $15)",
+            )
+            .bind(kind).bind(&s.industry).bind(&s.address).bind(s.latitude).bind(s.longitude).bind(&s.phone)
+            .bind(&s.manager_name).bind(&s.manager_phone).bind(&s.liaison_name).bind(&s.liaison_phone)
+            .bind(&s.open_hours).bind(&s.reception_rule).bind(&s.facilities).bind(&s.rules).bind(&s.funding)
+            .bind(Utc::now()).bind(id)
+            .execute(&mut *c).await?.rows_affected()
+        });
+        if changed == 0 {
+            return Ok((id, Upsert::Unchanged));
+        }
+        let detail = serde_json::json!({ "name": s.name, "via": "import" }).to_string();
+        self.audit(
+            tx,
+            actor,
+            "station.update",
+            &format!("station:{id}"),
+            Some(&region),
+            &detail,
+        )
+        .await?;
+        Ok((id, Upsert::Updated))
+    }
+
+    /// [`Store::upsert_station_in`] in a transaction of its own.
     pub async fn upsert_station(
         &self,
         scope: &Scope,
         actor: &Actor,
         s: &StationInput,
     ) -> Result<(i64, bool)> {
-        let region = Self::check_station_write(scope, s)?;
-        let existing: Option<(i64,)> = with_pool!(&self.write, p => {
-            sqlx::query_as("SELECT id FROM station WHERE region_code = $1 AND name = $2")
-                .bind(region.as_str()).bind(&s.name).fetch_optional(p).await?
+        let mut tx = self.begin().await?;
+        let (id, outcome) = self.upsert_station_in(&mut tx, scope, actor, s).await?;
+        tx.commit().await?;
+        Ok((id, outcome == Upsert::Created))
+    }
+
+    /// The open station of the caller's subtree with this exact name, if exactly one (for imports).
+    pub async fn station_by_name_in(&self, tx: &mut Tx, scope: &Scope, name: &str) -> Result<Vec<i64>> {
+        let (lo, hi) = scope.range();
+        let rows: Vec<(i64,)> = with_tx!(tx, c => {
+            sqlx::query_as("SELECT id FROM station WHERE name = $1 AND region_code BETWEEN $2 AND $3 AND closed_on IS NULL")
+                .bind(name).bind(&lo).bind(&hi).fetch_all(&mut *c).await?
         });
-        match existing {
-            None => Ok((self.create_station(scope, actor, s).await?, true)),
-            Some((id,)) => {
-                let cur = self.station(scope, id).await?;
-                let same = cur.kind == s.kind.map(|k| k.as_str()).unwrap_or("")
-                    && cur.industry == s.industry
-                    && cur.address == s.address
-                    && cur.phone == s.phone
-                    && cur.manager_name == s.manager_name
-                    && cur.manager_phone == s.manager_phone
-                    && cur.liaison_name == s.liaison_name
-                    && cur.liaison_phone == s.liaison_phone
-                    && cur.open_hours == s.open_hours
-                    && cur.reception_rule == s.reception_rule
-                    && cur.facilities == s.facilities
-                    && cur.rules == s.rules
-                    && cur.funding == s.funding
-                    && cur.latitude == s.latitude
-                    && cur.longitude == s.longitude;
-                if !same {
-                    self.update_station(scope, actor, id, s).await?;
-                }
-                Ok((id, false))
-            }
-        }
+        Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
     /// Closes a station (it stays in history and in reports of past years).

@@ -4,7 +4,8 @@ use chrono::Utc;
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
-use crate::{Actor, Result, Store, StoreError};
+use crate::stations::Upsert;
+use crate::{Actor, Result, Store, StoreError, Tx};
 
 pub const UNIT_KINDS: [(&str, &str); 5] = [
     ("department", "政府部门"),
@@ -62,6 +63,20 @@ impl Store {
     /// Creates the unit, or updates the one with the same region and name (the natural key), so a
     /// re-import of the same sheet changes nothing. Returns (id, created).
     pub async fn upsert_unit(&self, scope: &Scope, actor: &Actor, u: &UnitInput) -> Result<(i64, bool)> {
+        let mut tx = self.begin().await?;
+        let (id, outcome) = self.upsert_unit_in(&mut tx, scope, actor, u).await?;
+        tx.commit().await?;
+        Ok((id, outcome == Upsert::Created))
+    }
+
+    /// [`Store::upsert_unit`] inside the caller's transaction.
+    pub async fn upsert_unit_in(
+        &self,
+        tx: &mut Tx,
+        scope: &Scope,
+        actor: &Actor,
+        u: &UnitInput,
+    ) -> Result<(i64, Upsert)> {
         if !scope.can(Permission::ManageRegistry) {
             return Err(StoreError::Forbidden);
         }
@@ -69,22 +84,23 @@ impl Store {
             return Err(StoreError::OutOfScope);
         }
         let now = Utc::now();
-        let mut tx = self.begin().await?;
-        let existing: Option<(i64, String, String)> = with_tx!(&mut tx, c => {
+        let existing: Option<(i64, String, String)> = with_tx!(tx, c => {
             sqlx::query_as("SELECT id, kind, phone FROM handling_unit WHERE region_code = $1 AND name = $2")
                 .bind(u.region.as_str()).bind(u.name.trim()).fetch_optional(&mut *c).await?
         });
         let (id, created) = match existing {
-            Some((id, kind, phone)) if kind == u.kind && phone == u.phone.trim() => return Ok((id, false)),
+            Some((id, kind, phone)) if kind == u.kind && phone == u.phone.trim() => {
+                return Ok((id, Upsert::Unchanged));
+            }
             Some((id, _, _)) => {
-                with_tx!(&mut tx, c => {
+                with_tx!(tx, c => {
                     sqlx::query("UPDATE handling_unit SET kind = $1, phone = $2, updated_at = $3 WHERE id = $4")
                         .bind(&u.kind).bind(u.phone.trim()).bind(now).bind(id).execute(&mut *c).await?;
                 });
                 (id, false)
             }
             None => {
-                let (id,): (i64,) = with_tx!(&mut tx, c => {
+                let (id,): (i64,) = with_tx!(tx, c => {
                     sqlx::query_as(
                         "INSERT INTO handling_unit (region_code, name, kind, phone, created_at, updated_at) \
                          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -97,17 +113,9 @@ impl Store {
         };
         let action = if created { "unit.create" } else { "unit.update" };
         let detail = serde_json::json!({ "name": u.name.trim(), "kind": u.kind }).to_string();
-        self.audit(
-            &mut tx,
-            actor,
-            action,
-            &format!("unit:{id}"),
-            Some(&u.region),
-            &detail,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((id, created))
+        self.audit(tx, actor, action, &format!("unit:{id}"), Some(&u.region), &detail)
+            .await?;
+        Ok((id, if created { Upsert::Created } else { Upsert::Updated }))
     }
 
     /// Units of the caller's subtree, by name.

@@ -145,6 +145,58 @@ impl Client<'_> {
         self.send(req).await
     }
 
+    /// Posts a multipart form with one file part (`file_field`), adding `_csrf` as a part like a browser
+    /// form would.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        file_field: &str,
+        filename: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
+        let boundary = "----liaisontestboundary7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        if let Some(t) = &self.csrf {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{t}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\n\
+                 Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// Response body bytes of a GET (for downloads).
+    pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
+        let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut req = Request::get(path).body(Body::empty()).expect("request");
+        if !cookie.is_empty() {
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.join("; ").parse().expect("cookie"));
+        }
+        let res = self.app.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        (
+            status,
+            res.into_body().collect().await.expect("body").to_bytes().to_vec(),
+        )
+    }
+
     /// Logs in as a browser would: load the form, post it, follow the redirect (which brings the
     /// session's CSRF token) and any further redirect. Returns the response to the post.
     pub async fn login(&mut self, username: &str, password: &str) -> TestResponse {

@@ -96,6 +96,19 @@ fn origin_ok(headers: &HeaderMap) -> bool {
     origin.split_once("://").map(|(_, h)| h == host).unwrap_or(false)
 }
 
+/// The `_csrf` part of a multipart body: the part named `_csrf` carries the 64 hex characters.
+fn multipart_token(body: &[u8]) -> Option<String> {
+    let marker = b"name=\"_csrf\"";
+    let at = body.windows(marker.len()).position(|w| w == marker)?;
+    let rest = &body[at + marker.len()..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let token = rest.get(start..start + 64)?;
+    token
+        .iter()
+        .all(u8::is_ascii_hexdigit)
+        .then(|| String::from_utf8_lossy(token).into_owned())
+}
+
 /// The `_csrf` field of a urlencoded body (the token is hex, so no decoding is needed).
 fn form_token(body: &[u8]) -> Option<String> {
     std::str::from_utf8(body)
@@ -147,16 +160,22 @@ async fn build(state: AppState, mut req: Request, next: Next) -> Result<Response
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let is_form = headers
+        let ctype = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-        if given.is_none() && is_form {
+            .unwrap_or("");
+        let is_form = ctype.starts_with("application/x-www-form-urlencoded");
+        let is_multipart = ctype.starts_with("multipart/form-data");
+        if given.is_none() && (is_form || is_multipart) {
             let (parts, body) = req.into_parts();
-            let bytes = to_bytes(body, 2 * 1024 * 1024)
+            let bytes = to_bytes(body, crate::MAX_BODY)
                 .await
-                .map_err(|_| WebError::invalid("body", "提交的内容过大"))?;
-            given = form_token(&bytes);
+                .map_err(|_| WebError::invalid("body", "提交的内容过大（上限 16 MB）"))?;
+            given = if is_form {
+                form_token(&bytes)
+            } else {
+                multipart_token(&bytes)
+            };
             req = Request::from_parts(parts, Body::from(bytes));
         }
         if !given.is_some_and(|g| same_secret(&g, &csrf)) {

@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod ctx;
 mod error;
+mod excel;
 mod layout;
 mod pages;
 mod public;
@@ -25,6 +26,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 
 pub use ctx::RequestCtx;
 pub use error::WebError;
+
+/// Largest request body accepted (an Excel import of 20,000 rows is well under this).
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// Settings the web layer needs from the server's configuration.
 #[derive(Debug, Clone, Default)]
@@ -125,6 +129,12 @@ pub fn router(state: AppState) -> Router {
         .route("/deputies/{id}/leave", post(registry::deputies::leave))
         .route("/deputies/{id}/{format}", get(registry::qr::deputy))
         .route("/units", get(registry::units::list).post(registry::units::create))
+        .route(
+            "/import/{kind}",
+            get(registry::excel_io::form).post(registry::excel_io::upload),
+        )
+        .route("/import/{kind}/template.xlsx", get(registry::excel_io::template))
+        .route("/export/{file}", get(registry::excel_io::export))
         .route("/q/{code}", get(public::card::scan))
         .route("/s/{id}", get(public::find::station))
         .route("/find", get(public::find::page))
@@ -139,6 +149,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(error::render))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024));
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
     app.with_state(state)
 }

@@ -49,6 +49,7 @@ pub struct ListPage {
     next: Option<String>,
     error: Option<String>,
     can_manage: bool,
+    export_query: String,
 }
 
 pub async fn list(
@@ -110,7 +111,16 @@ pub async fn list(
     } else {
         None
     };
+    let q = [
+        ("region", f.region.as_str()),
+        ("level", &f.level),
+        ("term", &f.term),
+        ("status", &f.status),
+        ("q", &f.q),
+    ];
+    let export_query = super::filter_query(&q);
     Ok(ListPage {
+        export_query,
         page: Page::new(&staff.ctx, "代表管理", "/deputies"),
         rows,
         f,
@@ -157,13 +167,17 @@ pub struct DeputyForm {
 
 impl DeputyForm {
     /// Accepts the words a clerk types (男/女, 藏/藏族, 县/县人大代表 …); every problem in Chinese.
-    pub fn parse(&self) -> Result<DeputyInput, Vec<String>> {
-        let mut errors = Vec::new();
-        let region = |s: &str, label: &str, errors: &mut Vec<String>| -> Option<RegionCode> {
+    pub fn parse(&self) -> Result<DeputyInput, Vec<(&'static str, String)>> {
+        let mut errors: Vec<(&'static str, String)> = Vec::new();
+        let region = |s: &str,
+                      field: &'static str,
+                      label: &str,
+                      errors: &mut Vec<(&'static str, String)>|
+         -> Option<RegionCode> {
             match RegionCode::parse(s) {
                 Ok(r) => Some(r),
                 Err(_) => {
-                    errors.push(format!("{label}应为 2～12 位行政区划代码"));
+                    errors.push((field, format!("{label}应为 2～12 位行政区划代码")));
                     None
                 }
             }
@@ -171,21 +185,21 @@ impl DeputyForm {
         let ethnicity = match self.ethnicity.trim() {
             "" => String::new(),
             e => parse_ethnicity(e).map(str::to_owned).unwrap_or_else(|| {
-                errors.push(format!("民族“{e}”无法识别"));
+                errors.push(("ethnicity", format!("民族“{e}”无法识别")));
                 String::new()
             }),
         };
         let party = match self.party.trim() {
             "" => String::new(),
             p => parse_party(p).map(str::to_owned).unwrap_or_else(|| {
-                errors.push(format!("政治面貌“{p}”无法识别"));
+                errors.push(("party", format!("政治面貌“{p}”无法识别")));
                 String::new()
             }),
         };
         let birth_year = match self.birth_year.trim() {
             "" => None,
             y => y.parse::<i32>().ok().or_else(|| {
-                errors.push("出生年份应为 4 位数字".into());
+                errors.push(("birth_year", "出生年份应为 4 位数字".into()));
                 None
             }),
         };
@@ -199,7 +213,12 @@ impl DeputyForm {
             employer: self.employer.trim().to_owned(),
             phone: self.phone.trim().to_owned(),
             level: DeputyLevel::parse(&self.level).or_else(|| DeputyLevel::from_label(&self.level)),
-            congress_region: region(&self.congress_region, "选举产生的人大", &mut errors),
+            congress_region: region(
+                &self.congress_region,
+                "congress_region",
+                "选举产生的人大",
+                &mut errors,
+            ),
             term: self
                 .term
                 .trim()
@@ -208,17 +227,21 @@ impl DeputyForm {
                 .parse()
                 .ok(),
             constituency: self.constituency.trim().to_owned(),
-            constituency_region: region(&self.constituency_region, "选区所在行政区", &mut errors),
+            constituency_region: region(
+                &self.constituency_region,
+                "constituency_region",
+                "选区所在行政区",
+                &mut errors,
+            ),
             deputy_group: self.deputy_group.trim().to_owned(),
             expert_group: self.expert_group.trim().to_owned(),
         };
-        let known_bad = errors.iter().any(|e| e.contains("行政区划代码"));
+        let known_bad: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
         errors.extend(
             input
                 .validate()
                 .into_iter()
-                .filter(|(f, _)| !(known_bad && (*f == "congress_region" || *f == "constituency_region")))
-                .map(|(_, m)| m),
+                .filter(|(f, _)| !known_bad.contains(f)),
         );
         if errors.is_empty() { Ok(input) } else { Err(errors) }
     }
@@ -266,7 +289,7 @@ pub async fn create(
             Err(liaison_store::StoreError::OutOfScope) => vec!["选区所在行政区不在您的管辖范围内".to_owned()],
             Err(e) => return Err(e.into()),
         },
-        Err(errors) => errors,
+        Err(errors) => errors.into_iter().map(|(_, m)| m).collect(),
     };
     let page = FormPage {
         page: Page::new(&staff.ctx, "登记代表", "/deputies"),

@@ -1,6 +1,7 @@
 //! Staff pages of the registry: stations, deputies, handling units, and their QR codes.
 
 pub mod deputies;
+pub mod excel_io;
 pub mod qr;
 pub mod stations;
 pub mod units;
@@ -15,13 +16,22 @@ pub fn region_filter(s: &Option<String>) -> Result<Option<RegionCode>, String> {
     }
 }
 
-/// A "下一页" link keeps the filters: the query without `after`, plus the new `after`.
-pub fn next_link(path: &str, query: &[(&str, &str)], after: i64) -> String {
-    let mut q: Vec<String> = query
+/// The non-empty filters as a query string (no leading `?`).
+pub fn filter_query(query: &[(&str, &str)]) -> String {
+    query
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}={}", crate::error::urlencode(v)))
-        .collect();
-    q.push(format!("after={after}"));
-    format!("{path}?{}", q.join("&"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A "下一页" link keeps the filters and adds the new `after`.
+pub fn next_link(path: &str, query: &[(&str, &str)], after: i64) -> String {
+    let q = filter_query(query);
+    if q.is_empty() {
+        format!("{path}?after={after}")
+    } else {
+        format!("{path}?{q}&after={after}")
+    }
 }

@@ -45,6 +45,7 @@ pub struct ListPage {
     next: Option<String>,
     error: Option<String>,
     can_manage: bool,
+    export_query: String,
 }
 
 pub async fn list(
@@ -100,7 +101,15 @@ pub async fn list(
     } else {
         None
     };
+    let q = [
+        ("region", f.region.as_str()),
+        ("kind", &f.kind),
+        ("status", &f.status),
+        ("q", &f.q),
+    ];
+    let export_query = super::filter_query(&q);
     Ok(ListPage {
+        export_query,
         page: Page::new(&staff.ctx, "站点管理", "/stations"),
         rows,
         kinds: StationKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
@@ -175,35 +184,39 @@ impl StationForm {
         }
     }
 
-    /// Parse, don't validate: the typed input, or every problem in Chinese.
-    pub fn parse(&self) -> Result<StationInput, Vec<String>> {
+    /// Parse, don't validate: the typed input, or every problem in Chinese with the field it concerns.
+    pub fn parse(&self) -> Result<StationInput, Vec<(&'static str, String)>> {
         let mut errors = Vec::new();
-        let coord = |s: &str, label: &str, errors: &mut Vec<String>| -> Option<f64> {
+        let coord = |s: &str,
+                     field: &'static str,
+                     label: &str,
+                     errors: &mut Vec<(&'static str, String)>|
+         -> Option<f64> {
             let s = s.trim();
             if s.is_empty() {
                 return None;
             }
             s.parse::<f64>().ok().filter(|v| v.is_finite()).or_else(|| {
-                errors.push(format!("{label}应为数字，如 36.28"));
+                errors.push((field, format!("{label}应为数字，如 36.28")));
                 None
             })
         };
         let region = match RegionCode::parse(&self.region) {
             Ok(r) => Some(r),
             Err(e) => {
-                errors.push(e.to_string());
+                errors.push(("region", e.to_string()));
                 None
             }
         };
         let t = |s: &str| s.trim().to_owned();
         let input = StationInput {
             region,
-            kind: StationKind::parse(&self.kind),
+            kind: StationKind::parse(&self.kind).or_else(|| StationKind::from_label(&self.kind)),
             industry: t(&self.industry),
             name: t(&self.name),
             address: t(&self.address),
-            latitude: coord(&self.latitude, "纬度", &mut errors),
-            longitude: coord(&self.longitude, "经度", &mut errors),
+            latitude: coord(&self.latitude, "latitude", "纬度", &mut errors),
+            longitude: coord(&self.longitude, "longitude", "经度", &mut errors),
             phone: t(&self.phone),
             manager_name: t(&self.manager_name),
             manager_phone: t(&self.manager_phone),
@@ -215,13 +228,15 @@ impl StationForm {
             rules: self.rules.trim().to_owned(),
             funding: t(&self.funding),
         };
-        errors.extend(
-            input
-                .validate()
-                .into_iter()
-                .filter(|(f, _)| *f != "region" || input.region.is_some())
-                .map(|(_, m)| m),
-        );
+        if input.kind.is_none() && !self.kind.trim().is_empty() {
+            let all: Vec<&str> = StationKind::ALL.iter().map(|k| k.label()).collect();
+            errors.push((
+                "kind",
+                format!("站点类型“{}”无法识别，应为：{}", self.kind.trim(), all.join("、")),
+            ));
+        }
+        let known: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
+        errors.extend(input.validate().into_iter().filter(|(f, _)| !known.contains(f)));
         if errors.is_empty() { Ok(input) } else { Err(errors) }
     }
 }
@@ -293,7 +308,7 @@ pub async fn create(
             Ok(id) => return Ok(Redirect::to(&format!("/stations/{id}?done=saved")).into_response()),
             Err(e) => conflict_or(e)?,
         },
-        Err(errors) => errors,
+        Err(errors) => errors.into_iter().map(|(_, m)| m).collect(),
     };
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -374,7 +389,7 @@ pub async fn update(
             Ok(()) => return Ok(Redirect::to(&format!("/stations/{id}?done=saved")).into_response()),
             Err(e) => conflict_or(e)?,
         },
-        Err(errors) => errors,
+        Err(errors) => errors.into_iter().map(|(_, m)| m).collect(),
     };
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
