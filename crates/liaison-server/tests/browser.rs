@@ -174,6 +174,96 @@ async fn login_and_see_home(server: &Server, viewport: Viewport, name: &str) {
     b.close().await;
 }
 
+/// Pages of a PDF, counted from its page objects.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
+}
+
+async fn print_pdf(c: &fantoccini::Client, url: &str, name: &str) -> Vec<u8> {
+    c.goto(url).await.unwrap();
+    let pdf = c
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "{name} is a PDF");
+    std::fs::write(screenshot_dir().join(format!("{name}.pdf")), &pdf).unwrap();
+    pdf
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn printables_fit_their_paper() {
+    let server = start_demo_server().await;
+    let b = Browser::start(Viewport::Desktop).await;
+    let c = &b.client;
+    c.goto(&format!("{}/login", server.base)).await.unwrap();
+    c.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys("qiabuqia")
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(&demo_password(server.dir.path()))
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("#home-region")).await.unwrap();
+    // the township's home: the first station listed under 代表之家
+    c.goto(&format!("{}/stations?kind=home", server.base))
+        .await
+        .unwrap();
+    let href = c
+        .find(Locator::Css("#stations tbody td a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let poster = print_pdf(c, &format!("{}{href}/poster", server.base), "poster").await;
+    assert_eq!(pdf_pages(&poster), 1, "the door poster fits one A4 page");
+    let name = c
+        .find(Locator::Css("#poster-name"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(name.ends_with("人大代表之家"), "{name}");
+    // one deputy's service card, and a sheet of eight per page
+    c.goto(&format!("{}/deputies?level=county", server.base))
+        .await
+        .unwrap();
+    let href = c
+        .find(Locator::Css("#deputies tbody td a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let card = print_pdf(c, &format!("{}{href}/card", server.base), "card").await;
+    assert_eq!(pdf_pages(&card), 1);
+    let sheet = print_pdf(
+        c,
+        &format!("{}/deputies/cards?level=county", server.base),
+        "cards",
+    )
+    .await;
+    let n = c.find_all(Locator::Css("section.card")).await.unwrap().len();
+    assert!(n > 8, "{n} county deputies in the township");
+    assert_eq!(pdf_pages(&sheet), n.div_ceil(8), "eight cards per A4 page");
+    b.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn township_clerk_logs_in_at_phone_and_pc_width() {
     let server = start_demo_server().await;

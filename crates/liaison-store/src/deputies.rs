@@ -595,4 +595,13 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// A person's phone, only to be shown masked (the printed card when no station phone exists).
+    /// Not audited: the caller never shows the number itself.
+    pub async fn deputy_phone_masked_source(&self, person_id: i64) -> Result<String> {
+        let r: Option<(String,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT phone FROM person WHERE id = $1").bind(person_id).fetch_optional(p).await?
+        });
+        Ok(r.map(|r| r.0).unwrap_or_default())
+    }
 }

@@ -118,12 +118,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/stations/{id}/edit", get(registry::stations::edit_form))
         .route("/stations/{id}/close", post(registry::stations::close))
+        .route("/stations/{id}/poster", get(registry::print::poster))
         .route("/stations/{id}/{format}", get(registry::qr::station))
         .route(
             "/deputies",
             get(registry::deputies::list).post(registry::deputies::create),
         )
         .route("/deputies/new", get(registry::deputies::new_form))
+        .route("/deputies/cards", get(registry::print::cards))
+        .route("/deputies/{id}/card", get(registry::print::card))
         .route("/deputies/{id}", get(registry::deputies::detail))
         .route("/deputies/{id}/contact", post(registry::deputies::contact))
         .route("/deputies/{id}/leave", post(registry::deputies::leave))

@@ -2,6 +2,7 @@
 
 pub mod deputies;
 pub mod excel_io;
+pub mod print;
 pub mod qr;
 pub mod stations;
 pub mod units;
