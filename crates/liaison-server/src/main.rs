@@ -37,7 +37,11 @@ enum Command {
     /// Apply database migrations and load region data, then exit.
     Migrate,
     /// Load demo data into an empty database, then exit.
-    SeedDemo,
+    SeedDemo {
+        /// `county` (共和县, with accounts for every role) or `province` (河北省 at benchmark scale).
+        #[arg(long, default_value = "county")]
+        scale: String,
+    },
     /// Print the effective configuration (secrets masked).
     Config,
     /// Audit log tools.
@@ -88,9 +92,13 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve { demo } => serve::run(&config, demo).await,
             Command::Migrate => serve::migrate(&config).await,
-            Command::SeedDemo => {
+            Command::SeedDemo { scale } => {
                 let store = serve::open(&config).await?;
-                demo::seed(&store, &config).await?;
+                match scale.as_str() {
+                    "county" => demo::seed(&store, &config).await?,
+                    "province" => demo::seed_province(&store, &config).await?,
+                    other => return Err(format!("--scale 应为 county 或 province，而不是 {other}").into()),
+                }
                 Ok(())
             }
             Command::Config => {

@@ -138,7 +138,7 @@ pub struct DeputyFilter {
 
 impl Store {
     /// Registers a deputy: finds the person by name, gender and birth year among the persons already
-    /// holding a mandate in the same congress region (or creates one), then creates or updates the
+    /// holding a mandate in the same county (or creates one), then creates or updates the
     /// mandate (natural key: person, level, congress, term). Returns (mandate id, created).
     pub async fn upsert_deputy(&self, scope: &Scope, actor: &Actor, d: &DeputyInput) -> Result<(i64, bool)> {
         let mut tx = self.begin().await?;
@@ -171,6 +171,11 @@ impl Store {
             return Err(StoreError::OutOfScope);
         }
         let now = Utc::now();
+        // the same person is recognised by name, gender and birth year among those already holding a
+        // mandate in the same county: wide enough for a county deputy who is also a township deputy,
+        // narrow enough that two namesakes in different counties stay two people
+        let county = region.lineage().get(2).cloned().unwrap_or_else(|| region.clone());
+        let (county_lo, county_hi) = county.subtree_range();
         let person: Option<(i64,)> = with_tx!(tx, c => {
             sqlx::query_as(
                 "SELECT p.id FROM person p WHERE p.name = $1 AND p.gender = $2 \
@@ -179,7 +184,7 @@ impl Store {
                  ORDER BY p.id LIMIT 1",
             )
             .bind(&d.name).bind(gender.as_str()).bind(d.birth_year)
-            .bind(scope.range().0).bind(scope.range().1)
+            .bind(&county_lo).bind(&county_hi)
             .fetch_optional(&mut *c).await?
         });
         let mut updated = 0;

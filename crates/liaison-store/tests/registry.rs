@@ -159,3 +159,27 @@ both_backends!(
         assert!(matches!(db.upsert_unit(&sysadmin, &a, &u).await, Err(StoreError::Forbidden)), "三员 do not keep the registry");
     }
 );
+
+both_backends!(
+    async fn namesakes_in_different_counties_stay_two_people(db) {
+        cast(&db).await;
+        // a province-level clerk (constructed directly: the scope is a plain value)
+        let province = liaison_domain::Scope {
+            account_id: 1,
+            username: "shengrenda".into(),
+            roles: vec![liaison_domain::Role::CommitteeStaff],
+            region: rc("63"),
+            unit_id: None,
+            station_id: None,
+        };
+        let a = Actor::of(&province, "-");
+        let (m1, _) = db.upsert_deputy(&province, &a, &deputy("王芳", DeputyLevel::County, "632521", "632521100201")).await.unwrap();
+        let (m2, _) = db.upsert_deputy(&province, &a, &deputy("王芳", DeputyLevel::County, "632522", "632522100")).await.unwrap();
+        let (m3, _) = db.upsert_deputy(&province, &a, &deputy("王芳", DeputyLevel::Township, "632521100", "632521100")).await.unwrap();
+        let p1 = db.deputy(&province, m1).await.unwrap().person_id;
+        let p2 = db.deputy(&province, m2).await.unwrap().person_id;
+        let p3 = db.deputy(&province, m3).await.unwrap().person_id;
+        assert_ne!(p1, p2, "different counties: two people");
+        assert_eq!(p1, p3, "same county: one person, two mandates");
+    }
+);

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::serve::AnyResult;
 
 mod people;
+mod province;
 mod registry;
 mod rng;
 
@@ -114,6 +115,31 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
         counts.mandates,
         counts.units,
         DEMO_ACCOUNTS.len()
+    );
+    Ok(())
+}
+
+/// The province-sized data set for benchmarks (into an empty database).
+pub async fn seed_province(store: &Store, config: &Config) -> AnyResult {
+    if store.account_count().await? > 0 {
+        return Err("省级规模数据须载入空数据库（请换一个 --data-dir 或数据库）".into());
+    }
+    let password = random_password();
+    let started = std::time::Instant::now();
+    let counts = province::seed(store, &hash_password(&password)?, DEMO_SEED, |done, total| {
+        eprintln!("  乡镇 {done}/{total}");
+    })
+    .await?;
+    let text = format!(
+        "# 省级规模演示数据（基准测试用）\npassword = {password}\nshengrenda\t省人大常委会代表工委\nzhenrenda\t乡镇人大\nsysadmin\t系统管理员\n"
+    );
+    std::fs::create_dir_all(&config.data_dir)?;
+    std::fs::write(accounts_file(config), text)?;
+    println!(
+        "已载入省级规模数据（河北省）：{} 个站点、{} 名代表，用时 {:.0} 秒。",
+        counts.stations,
+        counts.mandates,
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

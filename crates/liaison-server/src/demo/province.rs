@@ -1,0 +1,187 @@
+//! `seed-demo --scale province`: a province-sized registry for benchmarks — every township of 河北省
+//! (13) gets county and township deputies and about nine stations; cities and the province get
+//! their own deputies. ≈150,000 mandates and ≈20,000 stations, deterministic from the seed.
+//! Written one township per transaction through the same natural-key upserts an import uses.
+
+use liaison_domain::deputy::{DeputyLevel, Gender};
+use liaison_domain::station::StationKind;
+use liaison_domain::{RegionCode, Role};
+use liaison_store::accounts::NewAccount;
+use liaison_store::deputies::DeputyInput;
+use liaison_store::stations::{StationInput, Upsert};
+use liaison_store::{Actor, Store};
+
+use super::people::{self, OCCUPATIONS};
+use super::rng::Rng;
+use crate::serve::AnyResult;
+
+pub const PROVINCE: &str = "13";
+
+fn deputy(
+    rng: &mut Rng,
+    level: DeputyLevel,
+    congress: &str,
+    region: &str,
+    constituency: String,
+) -> AnyResult<DeputyInput> {
+    let p = people::person(rng);
+    let (occupation, employer) = *rng.pick(OCCUPATIONS);
+    Ok(DeputyInput {
+        name: p.name,
+        gender: Some(if p.female { Gender::Female } else { Gender::Male }),
+        ethnicity: p.ethnicity.into(),
+        birth_year: Some(p.birth_year),
+        party: p.party.into(),
+        occupation: occupation.into(),
+        employer: employer.into(),
+        phone: people::phone(rng),
+        level: Some(level),
+        congress_region: Some(RegionCode::parse(congress)?),
+        term: Some(if matches!(level, DeputyLevel::Provincial) {
+            14
+        } else {
+            17
+        }),
+        constituency,
+        constituency_region: Some(RegionCode::parse(region)?),
+        deputy_group: String::new(),
+        expert_group: String::new(),
+    })
+}
+
+pub struct Counts {
+    pub stations: usize,
+    pub mandates: usize,
+}
+
+/// Accounts (province-level clerk `shengrenda`, a township clerk `zhenrenda`) plus the registry.
+pub async fn seed(
+    store: &Store,
+    password_hash: &str,
+    seed: u64,
+    progress: impl Fn(usize, usize),
+) -> AnyResult<Counts> {
+    let actor = Actor::system("seed-demo");
+    let province = RegionCode::parse(PROVINCE)?;
+    let new = |u: &str, name: &str, region: &RegionCode, role: Role| NewAccount {
+        username: u.into(),
+        display_name: name.into(),
+        region: region.clone(),
+        roles: vec![role],
+        unit_id: None,
+        station_id: None,
+        password_hash: password_hash.into(),
+        must_change_password: false,
+    };
+    let admin = store
+        .bootstrap(
+            &actor,
+            &province,
+            new("sysadmin", "系统管理员", &province, Role::SystemAdmin),
+        )
+        .await?;
+    let admin_scope = store.scope_of(admin).await?;
+    let clerk = store
+        .create_account(
+            &admin_scope,
+            &actor,
+            new(
+                "shengrenda",
+                "省人大常委会代表工委",
+                &province,
+                Role::CommitteeStaff,
+            ),
+        )
+        .await?;
+    let scope = store.scope_of(clerk).await?;
+    let mut rng = Rng::new(seed);
+    let mut counts = Counts {
+        stations: 0,
+        mandates: 0,
+    };
+    let cities = store.region_children(Some(&province)).await?;
+    let mut townships = Vec::new();
+    for city in &cities {
+        for county in store
+            .region_children(Some(&RegionCode::parse(&city.code)?))
+            .await?
+        {
+            for t in store
+                .region_children(Some(&RegionCode::parse(&county.code)?))
+                .await?
+            {
+                if t.level == "township" {
+                    townships.push((city.code.clone(), county.code.clone(), t));
+                }
+            }
+        }
+    }
+    if let Some((_, _, t)) = townships.first() {
+        let town = RegionCode::parse(&t.code)?;
+        store
+            .create_account(
+                &admin_scope,
+                &actor,
+                new(
+                    "zhenrenda",
+                    &format!("{}人大", t.name),
+                    &town,
+                    Role::TownshipStaff,
+                ),
+            )
+            .await?;
+    }
+    let total = townships.len();
+    for (i, (city, county, t)) in townships.iter().enumerate() {
+        let mut tx = store.begin().await?;
+        let mut station_ids = Vec::new();
+        for k in 0..9 {
+            let (kind, name) = match k {
+                0 => (StationKind::Home, format!("{}人大代表之家", t.name)),
+                1..=3 => (StationKind::Station, format!("{}第{}代表联络站", t.name, k)),
+                _ => (StationKind::Room, format!("{}第{}代表联络室", t.name, k - 3)),
+            };
+            let st = StationInput {
+                region: Some(RegionCode::parse(&t.code)?),
+                kind: Some(kind),
+                name,
+                reception_rule: format!("每月{}日", 1 + rng.below(28)),
+                open_hours: "工作日 9:00-17:00".into(),
+                phone: format!("0312-{:07}", rng.next() % 10_000_000),
+                ..Default::default()
+            };
+            let (id, _) = store.upsert_station_in(&mut tx, &scope, &actor, &st).await?;
+            station_ids.push(id);
+            counts.stations += 1;
+        }
+        let plan = [
+            (DeputyLevel::Township, t.code.as_str(), 55usize),
+            (DeputyLevel::County, county.as_str(), 10),
+            (DeputyLevel::City, city.as_str(), if i % 4 == 0 { 1 } else { 0 }),
+            (DeputyLevel::Provincial, PROVINCE, if i % 3 == 0 { 1 } else { 0 }),
+        ];
+        for (level, congress, n) in plan {
+            for j in 0..n {
+                let d = deputy(
+                    &mut rng,
+                    level,
+                    congress,
+                    &t.code,
+                    format!("{}第{}选区", t.name, j / 3 + 1),
+                )?;
+                let (m, outcome) = store.upsert_deputy_in(&mut tx, &scope, &actor, &d).await?;
+                store
+                    .add_resident_in(&mut tx, &actor, station_ids[j % station_ids.len()], m)
+                    .await?;
+                if outcome == Upsert::Created {
+                    counts.mandates += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        if i % 100 == 0 || i + 1 == total {
+            progress(i + 1, total);
+        }
+    }
+    Ok(counts)
+}
