@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod deputy;
 pub mod error;
+pub mod household;
 pub mod mask;
 pub mod password;
 pub mod qr;

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod deputies;
 mod error;
+pub mod households;
 mod migrate;
 pub mod qr;
 pub mod regions;

@@ -32,6 +32,15 @@ impl Doc {
         self.0.select(&Self::sel(css)).count()
     }
 
+    /// The attribute of every element matching `css`.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.0
+            .select(&Self::sel(css))
+            .filter_map(|e| e.value().attr(attr))
+            .map(str::to_owned)
+            .collect()
+    }
+
     pub fn attr(&self, css: &str, attr: &str) -> Option<String> {
         self.0
             .select(&Self::sel(css))

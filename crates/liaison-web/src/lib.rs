@@ -130,6 +130,14 @@ pub fn router(state: AppState) -> Router {
         .route("/deputies/{id}", get(registry::deputies::detail))
         .route("/deputies/{id}/contact", post(registry::deputies::contact))
         .route("/deputies/{id}/leave", post(registry::deputies::leave))
+        .route(
+            "/deputies/{id}/households",
+            post(registry::deputies::add_household),
+        )
+        .route(
+            "/deputies/{id}/households/meeting",
+            post(registry::deputies::log_meeting),
+        )
         .route("/deputies/{id}/{format}", get(registry::qr::deputy))
         .route("/units", get(registry::units::list).post(registry::units::create))
         .route(

@@ -217,3 +217,48 @@ both_backends!(
         assert_eq!(voter.get("/find?region=12x").await.status.as_u16(), 422);
     }
 );
+
+both_backends!(
+    async fn linked_households_and_the_twice_a_year_rule(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let (_, mid) = seed(&app, c.id("county_clerk")).await;
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let page = clerk.get(&format!("/deputies/{mid}")).await.html();
+        assert!(page.text("#link-status").contains("缺少致富带头人联系户"));
+        for (kind, name) in [("well_off_leader", "马成贵"), ("needy", "才让卓玛"), ("local_notable", "韩有德")] {
+            let r = clerk
+                .post_form(&format!("/deputies/{mid}/households"), &[("kind", kind), ("name", name), ("phone", "13611112222"), ("region", "632521100201")])
+                .await;
+            assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        }
+        // bad input is explained, nothing saved
+        let r = clerk.post_form(&format!("/deputies/{mid}/households"), &[("kind", "rich"), ("name", ""), ("region", "520112")]).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert_eq!(r.html().count("ul.errors li"), 2 + 1);
+        let page = clerk.get(&format!("/deputies/{mid}")).await;
+        assert!(!page.body.contains("13611112222"), "citizen phones are masked");
+        assert!(page.body.contains("136****2222"));
+        let ids = page.html().attrs("select[name=household] option", "value");
+        assert_eq!(ids.len(), 3);
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+        let tomorrow = (chrono::Utc::now() + chrono::Duration::hours(8 + 24)).format("%Y-%m-%d").to_string();
+        let r = clerk.post_form(&format!("/deputies/{mid}/households/meeting"), &[("household", &ids[0]), ("on", &tomorrow)]).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.body.contains("不能晚于今天"));
+        for id in &ids {
+            for _ in 0..2 {
+                let r = clerk.post_form(&format!("/deputies/{mid}/households/meeting"), &[("household", id), ("on", &today), ("note", "走访了解生产生活情况")]).await;
+                assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+            }
+        }
+        let page = clerk.get(&format!("/deputies/{mid}")).await.html();
+        assert!(page.text("#link-status").starts_with("符合要求"), "{}", page.text("#link-status"));
+        // the neighbouring township cannot add households to this deputy
+        let mut other = app.client();
+        other.login("other_town_clerk", PASSWORD).await;
+        let r = other.post_form(&format!("/deputies/{mid}/households"), &[("kind", "needy"), ("name", "x"), ("region", "632521101")]).await;
+        assert_eq!(r.status.as_u16(), 404);
+    }
+);

@@ -304,6 +304,10 @@ pub async fn create(
 #[template(path = "registry/deputy_detail.html")]
 pub struct DetailPage {
     page: Page,
+    households: Vec<liaison_store::households::Household>,
+    link_gaps: Vec<String>,
+    household_kinds: Vec<(&'static str, &'static str)>,
+    household_errors: Vec<String>,
     d: Deputy,
     others: Vec<Deputy>,
     stations: Vec<Station>,
@@ -325,7 +329,30 @@ async fn detail_page(
     phone: Option<String>,
     done: Option<&str>,
 ) -> Result<DetailPage, WebError> {
+    detail_with(state, staff, id, phone, done, vec![]).await
+}
+
+async fn detail_with(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    phone: Option<String>,
+    done: Option<&str>,
+    household_errors: Vec<String>,
+) -> Result<DetailPage, WebError> {
+    use liaison_domain::household::{HouseholdKind, LinkFact, LinkRule, link_gaps};
     let d = state.store.deputy(&staff.scope, id).await?;
+    let households = state.store.households(&staff.scope, d.person_id).await?;
+    let facts: Vec<LinkFact> = households
+        .iter()
+        .filter_map(|h| {
+            h.kind().map(|kind| LinkFact {
+                kind,
+                meetings_this_year: h.meetings_this_year as usize,
+            })
+        })
+        .collect();
+    let link_gaps = link_gaps(&LinkRule::default(), &facts);
     let others = state
         .store
         .mandates_of_person(d.person_id)
@@ -335,6 +362,13 @@ async fn detail_page(
         .collect();
     Ok(DetailPage {
         page: Page::new(&staff.ctx, d.name.clone(), "/deputies").notice(done),
+        households,
+        link_gaps,
+        household_kinds: HouseholdKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
+        household_errors,
         stations: state.store.stations_of_person(d.person_id).await?,
         others,
         d,
@@ -396,4 +430,126 @@ pub async fn leave(
         .leave_office(&staff.scope, &staff.actor(), id, on, reason)
         .await?;
     Ok(Redirect::to(&format!("/deputies/{id}?done=left")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct HouseholdForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    address: String,
+}
+
+/// `POST /deputies/{id}/households`: links a household to the deputy.
+pub async fn add_household(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<HouseholdForm>,
+) -> Result<Response, WebError> {
+    use liaison_domain::household::HouseholdKind;
+    staff.require(Permission::ManageRegistry)?;
+    let d = state.store.deputy(&staff.scope, id).await?;
+    let mut errors = Vec::new();
+    let kind = HouseholdKind::parse(&f.kind);
+    if kind.is_none() {
+        errors.push("请选择联系户类别".to_owned());
+    }
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 30 {
+        errors.push("联系户姓名不能为空，且不超过 30 个字".to_owned());
+    }
+    let digits = f.phone.chars().filter(|c| c.is_ascii_digit()).count();
+    if !f.phone.trim().is_empty() && !(7..=12).contains(&digits) {
+        errors.push("联系电话应为 7～12 位数字".to_owned());
+    }
+    let region = RegionCode::parse(&f.region)
+        .map_err(|e| errors.push(e.to_string()))
+        .ok();
+    if region.as_ref().is_some_and(|r| !staff.scope.covers(r)) {
+        errors.push("联系户所在地不在您的管辖范围内".to_owned());
+    }
+    if f.address.chars().count() > 120 {
+        errors.push("地址不能超过 120 个字".to_owned());
+    }
+    if let (Some(kind), Some(region), true) = (kind, region, errors.is_empty()) {
+        let input = liaison_store::households::HouseholdInput {
+            kind,
+            name: name.to_owned(),
+            phone: f.phone.trim().to_owned(),
+            region,
+            address: f.address.trim().to_owned(),
+        };
+        match state
+            .store
+            .add_household(&staff.scope, &staff.actor(), d.person_id, &input)
+            .await
+        {
+            Ok(_) => {
+                return Ok(Redirect::to(&format!("/deputies/{id}?done=saved#households")).into_response());
+            }
+            Err(liaison_store::StoreError::OutOfScope) => {
+                errors.push("联系户所在地不在您的管辖范围内".into())
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let page = detail_with(&state, &staff, id, None, None, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MeetingForm {
+    #[serde(default)]
+    household: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /deputies/{id}/households/meeting`: records a meeting with one of the deputy's households.
+pub async fn log_meeting(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<MeetingForm>,
+) -> Result<Response, WebError> {
+    let d = state.store.deputy(&staff.scope, id).await?;
+    let mut errors = Vec::new();
+    let household = f.household.trim().parse::<i64>().ok();
+    let households = state.store.households(&staff.scope, d.person_id).await?;
+    if !household.is_some_and(|h| households.iter().any(|x| x.id == h)) {
+        errors.push("请选择联系户".to_owned());
+    }
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let on = match NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d") {
+        Ok(on) if on <= today => Some(on),
+        Ok(_) => {
+            errors.push("见面日期不能晚于今天".to_owned());
+            None
+        }
+        Err(_) => {
+            errors.push("见面日期应为 年-月-日，如 2026-11-22".to_owned());
+            None
+        }
+    };
+    if f.note.chars().count() > 500 {
+        errors.push("情况记录不能超过 500 字".to_owned());
+    }
+    if let (Some(h), Some(on), true) = (household, on, errors.is_empty()) {
+        state
+            .store
+            .log_household_meeting(&staff.scope, &staff.actor(), h, on, f.note.trim())
+            .await?;
+        return Ok(Redirect::to(&format!("/deputies/{id}?done=saved#households")).into_response());
+    }
+    let page = detail_with(&state, &staff, id, None, None, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
