@@ -609,4 +609,69 @@ impl Store {
         });
         Ok(r.map(|r| r.0).unwrap_or_default())
     }
+
+    /// Ends a deputy's residence at a station (both in the caller's subtree).
+    pub async fn remove_resident(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        station_id: i64,
+        mandate_id: i64,
+    ) -> Result<()> {
+        if !scope.can(Permission::ManageRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let st = self.station(scope, station_id).await?;
+        self.deputy(scope, mandate_id).await?;
+        let mut tx = self.begin().await?;
+        let removed = with_tx!(&mut tx, c => {
+            sqlx::query("DELETE FROM station_deputy WHERE station_id = $1 AND mandate_id = $2")
+                .bind(station_id).bind(mandate_id).execute(&mut *c).await?.rows_affected()
+        });
+        if removed > 0 {
+            let region = RegionCode::parse(&st.region_code).ok();
+            let detail = format!("{{\"mandate\":{mandate_id}}}");
+            self.audit(
+                &mut tx,
+                actor,
+                "station.resident_remove",
+                &format!("station:{station_id}"),
+                region.as_ref(),
+                &detail,
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Deputies in office of the station's township who are not yet resident there (candidates).
+    pub async fn resident_candidates(
+        &self,
+        scope: &Scope,
+        station_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Deputy>> {
+        let st = self.station(scope, station_id).await?;
+        let code =
+            RegionCode::parse(&st.region_code).map_err(|_| StoreError::Corrupt(st.region_code.clone()))?;
+        let township = code.lineage().get(3).cloned().unwrap_or(code);
+        let (lo, hi) = if scope.covers(&township) {
+            township.subtree_range()
+        } else {
+            scope.range()
+        };
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Deputy>(
+                "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
+                 p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
+                 r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason \
+                 FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                 WHERE m.constituency_region BETWEEN $1 AND $2 AND m.status = 'in_office' \
+                 AND NOT EXISTS (SELECT 1 FROM station_deputy sd WHERE sd.station_id = $3 AND sd.mandate_id = m.id) \
+                 ORDER BY p.name, m.id LIMIT $4",
+            )
+            .bind(&lo).bind(&hi).bind(station_id).bind(limit).fetch_all(p).await?
+        });
+        Ok(rows)
+    }
 }

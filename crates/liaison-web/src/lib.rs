@@ -119,6 +119,10 @@ pub fn router(state: AppState) -> Router {
         .route("/stations/{id}/edit", get(registry::stations::edit_form))
         .route("/stations/{id}/close", post(registry::stations::close))
         .route("/stations/{id}/poster", get(registry::print::poster))
+        .route(
+            "/stations/{id}/residents/{action}",
+            post(registry::stations::residents),
+        )
         .route("/stations/{id}/{format}", get(registry::qr::station))
         .route(
             "/deputies",

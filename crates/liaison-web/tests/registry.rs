@@ -262,3 +262,26 @@ both_backends!(
         assert_eq!(r.status.as_u16(), 404);
     }
 );
+
+both_backends!(
+    async fn residents_are_added_and_removed_from_the_station_page(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let (sid, mid) = seed(&app, c.id("county_clerk")).await;
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let page = clerk.get(&format!("/stations/{sid}")).await.html();
+        assert_eq!(page.texts("#residents tbody td:first-child"), ["拉毛"]);
+        let r = clerk.post_form(&format!("/stations/{sid}/residents/remove"), &[("mandate", &mid.to_string())]).await;
+        assert_eq!(r.status.as_u16(), 303);
+        let page = clerk.get(&format!("/stations/{sid}")).await.html();
+        assert_eq!(page.texts("#residents tbody td"), ["暂无进站代表"]);
+        // she is now offered as a candidate, and can be added back
+        assert_eq!(page.attrs("select[name=mandate] option", "value"), [mid.to_string()]);
+        let r = clerk.post_form(&format!("/stations/{sid}/residents/add"), &[("mandate", &mid.to_string())]).await;
+        assert_eq!(r.status.as_u16(), 303);
+        assert_eq!(clerk.get(&format!("/stations/{sid}")).await.html().texts("#residents tbody td:first-child"), ["拉毛"]);
+        let r = clerk.post_form(&format!("/stations/{sid}/residents/add"), &[("mandate", "x")]).await;
+        assert_eq!(r.status.as_u16(), 422);
+    }
+);

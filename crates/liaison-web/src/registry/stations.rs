@@ -323,6 +323,7 @@ pub struct DetailPage {
     page: Page,
     s: Station,
     residents: Vec<Deputy>,
+    candidates: Vec<Deputy>,
     qr_url: String,
     can_manage: bool,
     can_contacts: bool,
@@ -349,9 +350,15 @@ pub async fn detail(
     } else {
         String::new()
     };
+    let candidates = if staff.scope.can(Permission::ManageRegistry) && s.is_open() {
+        state.store.resident_candidates(&staff.scope, id, 500).await?
+    } else {
+        vec![]
+    };
     Ok(DetailPage {
         page: Page::new(&staff.ctx, s.name.clone(), "/stations").notice(q.done.as_deref()),
         residents: state.store.residents(id).await?,
+        candidates,
         s,
         qr_url,
         can_manage: staff.scope.can(Permission::ManageRegistry),
@@ -424,4 +431,41 @@ pub async fn close(
         .close_station(&staff.scope, &staff.actor(), id, on, reason)
         .await?;
     Ok(Redirect::to(&format!("/stations/{id}?done=closed")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ResidentForm {
+    #[serde(default)]
+    mandate: String,
+}
+
+/// `POST /stations/{id}/residents` (add) and `/stations/{id}/residents/remove`.
+pub async fn residents(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<ResidentForm>,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageRegistry)?;
+    let mandate = f
+        .mandate
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| WebError::invalid("mandate", "请选择代表"))?;
+    match action.as_str() {
+        "add" => {
+            state
+                .store
+                .add_resident(&staff.scope, &staff.actor(), id, mandate)
+                .await?
+        }
+        "remove" => {
+            state
+                .store
+                .remove_resident(&staff.scope, &staff.actor(), id, mandate)
+                .await?
+        }
+        _ => return Err(WebError::NotFound),
+    }
+    Ok(Redirect::to(&format!("/stations/{id}?done=saved#residents")).into_response())
 }
