@@ -69,6 +69,31 @@ fn demo_password(dir: &std::path::Path) -> String {
         .to_owned()
 }
 
+/// Logs in through the real login form and waits for the home page.
+async fn log_in(c: &fantoccini::Client, server: &Server, username: &str) {
+    c.goto(&format!("{}/login", server.base)).await.unwrap();
+    c.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(&demo_password(server.dir.path()))
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // wait for the home page itself (the login page also has an h1)
+    c.wait().for_element(Locator::Css("#home-region")).await.unwrap();
+}
+
 fn screenshot_dir() -> std::path::PathBuf {
     let d = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&d).unwrap();
@@ -196,26 +221,7 @@ async fn printables_fit_their_paper() {
     let server = start_demo_server().await;
     let b = Browser::start(Viewport::Desktop).await;
     let c = &b.client;
-    c.goto(&format!("{}/login", server.base)).await.unwrap();
-    c.find(Locator::Css("input[name=username]"))
-        .await
-        .unwrap()
-        .send_keys("qiabuqia")
-        .await
-        .unwrap();
-    c.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(&demo_password(server.dir.path()))
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(Locator::Css("#home-region")).await.unwrap();
+    log_in(c, &server, "qiabuqia").await;
     // the township's home: the first station listed under 代表之家
     c.goto(&format!("{}/stations?kind=home", server.base))
         .await

@@ -10,6 +10,15 @@ use serde::Serialize;
 use crate::stations::{Upsert, narrowed};
 use crate::{Actor, Result, Store, StoreError, Tx};
 
+/// The columns of [`Deputy`] (a literal, so queries stay `&'static str`); each query adds its FROM.
+macro_rules! deputy_select {
+    () => {
+        "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
+         p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
+         r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason"
+    };
+}
+
 /// One mandate with its person, as lists and detail pages show it (no phone).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Deputy {
@@ -298,14 +307,11 @@ impl Store {
         let status = f.in_office.map(|b| if b { "in_office" } else { "left" });
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Deputy>(
-                "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
-                 p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
-                 r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason \
-                 FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
                  WHERE m.constituency_region BETWEEN $1 AND $2 AND m.id > $3 \
                    AND ($4 IS NULL OR m.level = $4) AND ($5 IS NULL OR m.term = $5) \
                    AND ($6 IS NULL OR m.status = $6) AND ($7 IS NULL OR p.name LIKE $7) \
-                 ORDER BY m.id LIMIT $8",
+                 ORDER BY m.id LIMIT $8"),
             )
             .bind(&lo).bind(&hi).bind(after.unwrap_or(0)).bind(f.level.map(|l| l.as_str())).bind(f.term)
             .bind(status).bind(&pattern).bind(limit)
@@ -335,11 +341,8 @@ impl Store {
     pub async fn deputy_unscoped(&self, mandate_id: i64) -> Result<Option<Deputy>> {
         let d = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Deputy>(
-                "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
-                 p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
-                 r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason \
-                 FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
-                 WHERE m.id = $1",
+                concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                 WHERE m.id = $1"),
             )
             .bind(mandate_id).fetch_optional(p).await?
         });
@@ -485,14 +488,11 @@ impl Store {
     pub async fn residents(&self, station_id: i64) -> Result<Vec<Deputy>> {
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Deputy>(
-                "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
-                 p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
-                 r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason \
-                 FROM station_deputy sd JOIN mandate m ON m.id = sd.mandate_id JOIN person p ON p.id = m.person_id \
+                concat!(deputy_select!(), " FROM station_deputy sd JOIN mandate m ON m.id = sd.mandate_id JOIN person p ON p.id = m.person_id \
                  JOIN region r ON r.code = m.constituency_region \
                  WHERE sd.station_id = $1 AND m.status = 'in_office' \
                  ORDER BY CASE m.level WHEN 'national' THEN 1 WHEN 'provincial' THEN 2 WHEN 'city' THEN 3 \
-                 WHEN 'county' THEN 4 ELSE 5 END, p.name",
+                 WHEN 'county' THEN 4 ELSE 5 END, p.name"),
             )
             .bind(station_id).fetch_all(p).await?
         });
@@ -503,13 +503,10 @@ impl Store {
     pub async fn mandates_of_person(&self, person_id: i64) -> Result<Vec<Deputy>> {
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Deputy>(
-                "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
-                 p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
-                 r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason \
-                 FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
                  WHERE m.person_id = $1 \
                  ORDER BY CASE m.level WHEN 'national' THEN 1 WHEN 'provincial' THEN 2 WHEN 'city' THEN 3 \
-                 WHEN 'county' THEN 4 ELSE 5 END",
+                 WHEN 'county' THEN 4 ELSE 5 END"),
             )
             .bind(person_id).fetch_all(p).await?
         });
@@ -526,14 +523,11 @@ impl Store {
         let (lo, hi) = region.subtree_range();
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Deputy>(
-                "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
-                 p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
-                 r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason \
-                 FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
                  WHERE m.status = 'in_office' AND (m.constituency_region BETWEEN $1 AND $2 \
                     OR m.constituency_region IN ($3, $4, $5, $6, $7)) \
                  ORDER BY CASE m.level WHEN 'national' THEN 1 WHEN 'provincial' THEN 2 WHEN 'city' THEN 3 \
-                 WHEN 'county' THEN 4 ELSE 5 END, p.name LIMIT $8",
+                 WHEN 'county' THEN 4 ELSE 5 END, p.name LIMIT $8"),
             )
             .bind(&lo).bind(&hi).bind(at(0)).bind(at(1)).bind(at(2)).bind(at(3)).bind(at(4)).bind(limit)
             .fetch_all(p).await?
@@ -662,13 +656,10 @@ impl Store {
         };
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Deputy>(
-                "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
-                 p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
-                 r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason \
-                 FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
                  WHERE m.constituency_region BETWEEN $1 AND $2 AND m.status = 'in_office' \
                  AND NOT EXISTS (SELECT 1 FROM station_deputy sd WHERE sd.station_id = $3 AND sd.mandate_id = m.id) \
-                 ORDER BY p.name, m.id LIMIT $4",
+                 ORDER BY p.name, m.id LIMIT $4"),
             )
             .bind(&lo).bind(&hi).bind(station_id).bind(limit).fetch_all(p).await?
         });

@@ -114,6 +114,15 @@ impl StationInput {
     }
 }
 
+/// The stored columns of [`Station`] (a literal, so queries stay `&'static str`).
+macro_rules! station_columns {
+    () => {
+        "s.id, s.region_code, r.name AS region_name, s.kind, s.industry, s.name, s.address, \
+         s.latitude, s.longitude, s.phone, s.manager_name, s.manager_phone, s.liaison_name, s.liaison_phone, \
+         s.open_hours, s.reception_rule, s.facilities, s.rules, s.funding, s.closed_on, s.closed_reason"
+    };
+}
+
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {
@@ -369,11 +378,7 @@ impl Store {
         }
         let s = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Station>(
-                "SELECT s.id, s.region_code, r.name AS region_name, s.kind, s.industry, s.name, s.address, \
-                 s.latitude, s.longitude, s.phone, s.manager_name, s.manager_phone, s.liaison_name, s.liaison_phone, \
-                 s.open_hours, s.reception_rule, s.facilities, s.rules, s.funding, s.closed_on, s.closed_reason, \
-                 (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count \
-                 FROM station s JOIN region r ON r.code = s.region_code WHERE s.id = $1",
+                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count FROM station s JOIN region r ON r.code = s.region_code WHERE s.id = $1"),
             )
             .bind(id).fetch_optional(p).await?
         })
@@ -390,11 +395,7 @@ impl Store {
     pub async fn station_public(&self, id: i64) -> Result<Option<Station>> {
         let s = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Station>(
-                "SELECT s.id, s.region_code, r.name AS region_name, s.kind, s.industry, s.name, s.address, \
-                 s.latitude, s.longitude, s.phone, s.manager_name, s.manager_phone, s.liaison_name, s.liaison_phone, \
-                 s.open_hours, s.reception_rule, s.facilities, s.rules, s.funding, s.closed_on, s.closed_reason, \
-                 (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count \
-                 FROM station s JOIN region r ON r.code = s.region_code WHERE s.id = $1",
+                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count FROM station s JOIN region r ON r.code = s.region_code WHERE s.id = $1"),
             )
             .bind(id).fetch_optional(p).await?
         });
@@ -419,16 +420,12 @@ impl Store {
         let kind = f.kind.map(|k| k.as_str());
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Station>(
-                "SELECT s.id, s.region_code, r.name AS region_name, s.kind, s.industry, s.name, s.address, \
-                 s.latitude, s.longitude, s.phone, s.manager_name, s.manager_phone, s.liaison_name, s.liaison_phone, \
-                 s.open_hours, s.reception_rule, s.facilities, s.rules, s.funding, s.closed_on, s.closed_reason, \
-                 (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count \
-                 FROM station s JOIN region r ON r.code = s.region_code \
+                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count FROM station s JOIN region r ON r.code = s.region_code \
                  WHERE s.region_code BETWEEN $1 AND $2 AND s.id > $3 \
                    AND ($4 IS NULL OR s.kind = $4) \
                    AND ($5 IS NULL OR ($5 = (s.closed_on IS NULL))) \
                    AND ($6 IS NULL OR s.name LIKE $6) \
-                 ORDER BY s.id LIMIT $7",
+                 ORDER BY s.id LIMIT $7"),
             )
             .bind(&lo).bind(&hi).bind(after.unwrap_or(0)).bind(kind).bind(f.open).bind(&pattern).bind(limit)
             .fetch_all(p).await?
@@ -440,13 +437,9 @@ impl Store {
     pub async fn stations_of_person(&self, person_id: i64) -> Result<Vec<Station>> {
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Station>(
-                "SELECT DISTINCT s.id, s.region_code, r.name AS region_name, s.kind, s.industry, s.name, s.address, \
-                 s.latitude, s.longitude, s.phone, s.manager_name, s.manager_phone, s.liaison_name, s.liaison_phone, \
-                 s.open_hours, s.reception_rule, s.facilities, s.rules, s.funding, s.closed_on, s.closed_reason, \
-                 CAST(0 AS BIGINT) AS resident_count \
-                 FROM station s JOIN region r ON r.code = s.region_code \
+                concat!("SELECT DISTINCT ", station_columns!(), ", CAST(0 AS BIGINT) AS resident_count FROM station s JOIN region r ON r.code = s.region_code \
                  JOIN station_deputy sd ON sd.station_id = s.id JOIN mandate m ON m.id = sd.mandate_id \
-                 WHERE m.person_id = $1 AND m.status = 'in_office' AND s.closed_on IS NULL ORDER BY s.id",
+                 WHERE m.person_id = $1 AND m.status = 'in_office' AND s.closed_on IS NULL ORDER BY s.id"),
             )
             .bind(person_id).fetch_all(p).await?
         });
@@ -464,14 +457,10 @@ impl Store {
         let (lo, hi) = region.subtree_range();
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Station>(
-                "SELECT s.id, s.region_code, r.name AS region_name, s.kind, s.industry, s.name, s.address, \
-                 s.latitude, s.longitude, s.phone, s.manager_name, s.manager_phone, s.liaison_name, s.liaison_phone, \
-                 s.open_hours, s.reception_rule, s.facilities, s.rules, s.funding, s.closed_on, s.closed_reason, \
-                 (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count \
-                 FROM station s JOIN region r ON r.code = s.region_code \
+                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count FROM station s JOIN region r ON r.code = s.region_code \
                  WHERE s.region_code BETWEEN $1 AND $2 AND s.closed_on IS NULL \
                  ORDER BY CASE WHEN s.region_code = $3 THEN 0 WHEN substr(s.region_code, 10) = '000' THEN 1 ELSE 2 END, \
-                 CASE s.kind WHEN 'home' THEN 1 WHEN 'station' THEN 2 WHEN 'room' THEN 3 ELSE 4 END, s.id LIMIT $4",
+                 CASE s.kind WHEN 'home' THEN 1 WHEN 'station' THEN 2 WHEN 'room' THEN 3 ELSE 4 END, s.id LIMIT $4"),
             )
             .bind(&lo).bind(&hi).bind(near.as_str()).bind(limit).fetch_all(p).await?
         });

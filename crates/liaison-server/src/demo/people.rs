@@ -127,3 +127,36 @@ pub fn phone(rng: &mut Rng) -> String {
     let prefixes = ["139", "138", "137", "158", "187", "135", "150", "182"];
     format!("{}{:08}", rng.pick(&prefixes), rng.next() % 100_000_000)
 }
+
+/// A deputy record for a generated person (shared by the county and province generators).
+pub fn deputy_input(
+    rng: &mut Rng,
+    level: liaison_domain::deputy::DeputyLevel,
+    congress: &str,
+    region: &str,
+    term: i32,
+    constituency: String,
+    group: String,
+) -> Result<liaison_store::deputies::DeputyInput, liaison_domain::DomainError> {
+    use liaison_domain::RegionCode;
+    use liaison_domain::deputy::Gender;
+    let p = person(rng);
+    let (occupation, employer) = *rng.pick(OCCUPATIONS);
+    Ok(liaison_store::deputies::DeputyInput {
+        name: p.name,
+        gender: Some(if p.female { Gender::Female } else { Gender::Male }),
+        ethnicity: p.ethnicity.into(),
+        birth_year: Some(p.birth_year),
+        party: p.party.into(),
+        occupation: occupation.into(),
+        employer: employer.into(),
+        phone: phone(rng),
+        level: Some(level),
+        congress_region: Some(RegionCode::parse(congress)?),
+        term: Some(term),
+        constituency,
+        constituency_region: Some(RegionCode::parse(region)?),
+        deputy_group: group,
+        expert_group: String::new(),
+    })
+}

@@ -3,51 +3,18 @@
 //! their own deputies. ≈150,000 mandates and ≈20,000 stations, deterministic from the seed.
 //! Written one township per transaction through the same natural-key upserts an import uses.
 
-use liaison_domain::deputy::{DeputyLevel, Gender};
+use liaison_domain::deputy::DeputyLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::{RegionCode, Role};
 use liaison_store::accounts::NewAccount;
-use liaison_store::deputies::DeputyInput;
 use liaison_store::stations::{StationInput, Upsert};
 use liaison_store::{Actor, Store};
 
-use super::people::{self, OCCUPATIONS};
+use super::people;
 use super::rng::Rng;
 use crate::serve::AnyResult;
 
 pub const PROVINCE: &str = "13";
-
-fn deputy(
-    rng: &mut Rng,
-    level: DeputyLevel,
-    congress: &str,
-    region: &str,
-    constituency: String,
-) -> AnyResult<DeputyInput> {
-    let p = people::person(rng);
-    let (occupation, employer) = *rng.pick(OCCUPATIONS);
-    Ok(DeputyInput {
-        name: p.name,
-        gender: Some(if p.female { Gender::Female } else { Gender::Male }),
-        ethnicity: p.ethnicity.into(),
-        birth_year: Some(p.birth_year),
-        party: p.party.into(),
-        occupation: occupation.into(),
-        employer: employer.into(),
-        phone: people::phone(rng),
-        level: Some(level),
-        congress_region: Some(RegionCode::parse(congress)?),
-        term: Some(if matches!(level, DeputyLevel::Provincial) {
-            14
-        } else {
-            17
-        }),
-        constituency,
-        constituency_region: Some(RegionCode::parse(region)?),
-        deputy_group: String::new(),
-        expert_group: String::new(),
-    })
-}
 
 pub struct Counts {
     pub stations: usize,
@@ -162,12 +129,20 @@ pub async fn seed(
         ];
         for (level, congress, n) in plan {
             for j in 0..n {
-                let d = deputy(
+                let term = if matches!(level, DeputyLevel::Provincial) {
+                    14
+                } else {
+                    17
+                };
+                let constituency = format!("{}第{}选区", t.name, j / 3 + 1);
+                let d = people::deputy_input(
                     &mut rng,
                     level,
                     congress,
                     &t.code,
-                    format!("{}第{}选区", t.name, j / 3 + 1),
+                    term,
+                    constituency,
+                    String::new(),
                 )?;
                 let (m, outcome) = store.upsert_deputy_in(&mut tx, &scope, &actor, &d).await?;
                 store

@@ -1,6 +1,6 @@
 //! The demo county's registry: handling units, ~100 stations, ~950 deputy mandates with residence.
 
-use liaison_domain::deputy::{DeputyLevel, Gender};
+use liaison_domain::deputy::DeputyLevel;
 use liaison_domain::station::StationKind;
 use liaison_domain::{RegionCode, Scope};
 use liaison_store::deputies::DeputyInput;
@@ -8,7 +8,7 @@ use liaison_store::stations::StationInput;
 use liaison_store::units::UnitInput;
 use liaison_store::{Actor, Store};
 
-use super::people::{self, OCCUPATIONS};
+use super::people;
 use super::rng::Rng;
 use crate::serve::AnyResult;
 
@@ -87,29 +87,20 @@ fn deputy_input(
     group: String,
     rng: &mut Rng,
 ) -> AnyResult<DeputyInput> {
-    let p = people::person(rng);
-    let (occupation, employer) = *rng.pick(OCCUPATIONS);
-    Ok(DeputyInput {
-        name: p.name,
-        gender: Some(if p.female { Gender::Female } else { Gender::Male }),
-        ethnicity: p.ethnicity.into(),
-        birth_year: Some(p.birth_year),
-        party: p.party.into(),
-        occupation: occupation.into(),
-        employer: employer.into(),
-        phone: people::phone(rng),
-        level: Some(level),
-        congress_region: Some(rc(congress)?),
-        term: Some(match level {
-            DeputyLevel::National => 14,
-            DeputyLevel::Provincial => 14,
-            DeputyLevel::City | DeputyLevel::County | DeputyLevel::Township => 18,
-        }),
+    let term = if matches!(level, DeputyLevel::National | DeputyLevel::Provincial) {
+        14
+    } else {
+        18
+    };
+    Ok(people::deputy_input(
+        rng,
+        level,
+        congress,
+        region,
+        term,
         constituency,
-        constituency_region: Some(rc(region)?),
-        deputy_group: group,
-        expert_group: String::new(),
-    })
+        group,
+    )?)
 }
 
 /// Builds the registry of the county `county` (6-digit code) as `scope` (a county clerk).

@@ -246,7 +246,7 @@ fn form_from<T: for<'de> Deserialize<'de>>(map: &HashMap<&'static str, String>) 
     serde_json::from_value(serde_json::Value::Object(obj)).map_err(|e| WebError::Internal(e.to_string()))
 }
 
-/// Checks region codes exist and lie in the caller's scope (cached per code).
+/// Checks a region code lies in the caller's scope and exists (cached per code).
 async fn check_region(
     state: &AppState,
     staff: &Staff,
@@ -256,15 +256,7 @@ async fn check_region(
     if !staff.scope.covers(code) {
         return Ok(Some("不在您的管辖范围内".into()));
     }
-    let exists = match cache.get(code.as_str()) {
-        Some(b) => *b,
-        None => {
-            let b = state.store.region(code).await?.is_some();
-            cache.insert(code.as_str().to_owned(), b);
-            b
-        }
-    };
-    Ok((!exists).then(|| "没有这个行政区划代码".to_owned()))
+    check_region_exists(state, code, cache).await
 }
 
 /// `POST /import/{kind}` (multipart, field `file`).
