@@ -145,6 +145,12 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics (after a bulk load; PostgreSQL's autovacuum does it later too).
+    pub async fn analyze(&self) -> Result<()> {
+        with_pool!(&self.write, p => { sqlx::query("ANALYZE").execute(p).await?; });
+        Ok(())
+    }
+
     /// SQLite: folds the WAL into the main file (for copying a closed database). No-op on PostgreSQL.
     pub async fn checkpoint(&self) -> Result<()> {
         if let Pool::Sqlite(p) = &self.write {

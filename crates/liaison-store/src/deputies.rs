@@ -7,6 +7,7 @@ use liaison_domain::deputy::{DeputyLevel, Gender};
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
+use crate::Cursor;
 use crate::stations::{Upsert, narrowed};
 use crate::{Actor, Result, Store, StoreError, Tx};
 
@@ -289,32 +290,37 @@ impl Store {
         Ok((mandate_id, outcome))
     }
 
-    /// Deputies (mandates) of the caller's subtree with filters, keyset by mandate id.
+    /// Deputies (mandates) of the caller's subtree with filters, in (constituency region, id) order after
+    /// `after`. That order is the `mandate_scope` index's, so a page stops after `limit` rows even at
+    /// province scale instead of sorting the whole subtree.
     pub async fn deputies(
         &self,
         scope: &Scope,
         f: &DeputyFilter,
-        after: Option<i64>,
+        after: Option<&Cursor>,
         limit: i64,
     ) -> Result<Vec<Deputy>> {
         if !scope.can(Permission::ViewRegistry) {
             return Err(StoreError::Forbidden);
         }
         let (lo, hi) = narrowed(scope, f.region.as_ref())?;
-        let pattern =
-            f.q.as_ref()
-                .map(|q| format!("{}%", q.replace(['%', '_', '\\'], "")));
+        // a name prefix: LIKE for the meaning, a range so an index on the name can serve it
+        let prefix = f.q.as_ref().map(|q| q.replace(['%', '_', '\\'], ""));
+        let pattern = prefix.as_ref().map(|q| format!("{q}%"));
+        let upper = prefix.as_ref().map(|q| format!("{q}\u{10FFFF}"));
         let status = f.in_office.map(|b| if b { "in_office" } else { "left" });
+        let (after_region, after_id) = Cursor::split(after);
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Deputy>(
                 concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
-                 WHERE m.constituency_region BETWEEN $1 AND $2 AND m.id > $3 \
-                   AND ($4 IS NULL OR m.level = $4) AND ($5 IS NULL OR m.term = $5) \
-                   AND ($6 IS NULL OR m.status = $6) AND ($7 IS NULL OR p.name LIKE $7) \
-                 ORDER BY m.id LIMIT $8"),
+                 WHERE m.constituency_region BETWEEN $1 AND $2 AND (m.constituency_region, m.id) > ($3, $4) \
+                   AND ($5 IS NULL OR m.level = $5) AND ($6 IS NULL OR m.term = $6) \
+                   AND ($7 IS NULL OR m.status = $7) \
+                   AND ($8 IS NULL OR (p.name LIKE $8 AND p.name >= $9 AND p.name < $10)) \
+                 ORDER BY m.constituency_region, m.id LIMIT $11"),
             )
-            .bind(&lo).bind(&hi).bind(after.unwrap_or(0)).bind(f.level.map(|l| l.as_str())).bind(f.term)
-            .bind(status).bind(&pattern).bind(limit)
+            .bind(&lo).bind(&hi).bind(after_region).bind(after_id).bind(f.level.map(|l| l.as_str())).bind(f.term)
+            .bind(status).bind(&pattern).bind(&prefix).bind(&upper).bind(limit)
             .fetch_all(p).await?
         });
         Ok(rows)

@@ -72,7 +72,12 @@ impl Store {
             Pool::Sqlite(p) => SQLITE.run(p).await?,
             Pool::Postgres(p) => POSTGRES.run(p).await?,
         }
-        self.load_regions().await
+        self.load_regions().await?;
+        if let Pool::Sqlite(p) = &self.write {
+            // statistics for the planner where they are missing or stale (cheap when they are not)
+            sqlx::query("PRAGMA optimize").execute(p).await?;
+        }
+        Ok(())
     }
 
     /// Names of the migrations this binary carries, per backend (for the in-step test).

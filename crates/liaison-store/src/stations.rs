@@ -5,7 +5,7 @@ use liaison_domain::station::StationKind;
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
-use crate::{Actor, Result, Store, StoreError, Tx};
+use crate::{Actor, Cursor, Result, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Station {
@@ -402,12 +402,13 @@ impl Store {
         Ok(s)
     }
 
-    /// Stations of the caller's subtree with filters, by id after `after` (keyset).
+    /// Stations of the caller's subtree with filters, in (region, id) order after `after`: the
+    /// `station_region` index's order, so a page never sorts the whole subtree.
     pub async fn stations(
         &self,
         scope: &Scope,
         f: &StationFilter,
-        after: Option<i64>,
+        after: Option<&Cursor>,
         limit: i64,
     ) -> Result<Vec<Station>> {
         if !scope.can(Permission::ViewRegistry) {
@@ -418,16 +419,18 @@ impl Store {
             f.q.as_ref()
                 .map(|q| format!("%{}%", q.replace(['%', '_', '\\'], "")));
         let kind = f.kind.map(|k| k.as_str());
+        let (after_region, after_id) = Cursor::split(after);
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Station>(
-                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count FROM station s JOIN region r ON r.code = s.region_code \
-                 WHERE s.region_code BETWEEN $1 AND $2 AND s.id > $3 \
-                   AND ($4 IS NULL OR s.kind = $4) \
-                   AND ($5 IS NULL OR ($5 = (s.closed_on IS NULL))) \
-                   AND ($6 IS NULL OR s.name LIKE $6) \
-                 ORDER BY s.id LIMIT $7"),
+                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count \
+                 FROM station s JOIN region r ON r.code = s.region_code \
+                 WHERE s.region_code BETWEEN $1 AND $2 AND (s.region_code, s.id) > ($3, $4) \
+                   AND ($5 IS NULL OR s.kind = $5) \
+                   AND ($6 IS NULL OR ($6 = (s.closed_on IS NULL))) \
+                   AND ($7 IS NULL OR s.name LIKE $7) \
+                 ORDER BY s.region_code, s.id LIMIT $8"),
             )
-            .bind(&lo).bind(&hi).bind(after.unwrap_or(0)).bind(kind).bind(f.open).bind(&pattern).bind(limit)
+            .bind(&lo).bind(&hi).bind(after_region).bind(after_id).bind(kind).bind(f.open).bind(&pattern).bind(limit)
             .fetch_all(p).await?
         });
         Ok(rows)

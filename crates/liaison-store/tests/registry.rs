@@ -183,3 +183,32 @@ both_backends!(
         assert_eq!(p1, p3, "same county: one person, two mandates");
     }
 );
+
+both_backends!(
+    async fn lists_page_by_region_then_id(db) {
+        let c = cast(&db).await;
+        let county = db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        // created out of region order
+        for (name, region) in [("乙站", "632521100202"), ("甲站", "632521100201"), ("丙站", "632521101")] {
+            db.create_station(&county, &a, &station(name, region)).await.unwrap();
+        }
+        let f = StationFilter::default();
+        let first = db.stations(&county, &f, None, 2).await.unwrap();
+        assert_eq!(first.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["甲站", "乙站"]);
+        let last = first.last().unwrap();
+        let cursor = liaison_store::Cursor::new(&last.region_code, last.id);
+        assert_eq!(liaison_store::Cursor::parse(&cursor.to_string()), Some(cursor.clone()));
+        let next = db.stations(&county, &f, Some(&cursor), 2).await.unwrap();
+        assert_eq!(next.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["丙站"]);
+        assert!(liaison_store::Cursor::parse("x.1").is_none());
+        // a name prefix search on deputies
+        for (n, r) in [("王芳", "632521100201"), ("王强", "632521100202"), ("李明", "632521100201")] {
+            db.upsert_deputy(&county, &a, &deputy(n, DeputyLevel::Township, "632521100", r)).await.unwrap();
+        }
+        let f = DeputyFilter { q: Some("王".into()), ..Default::default() };
+        let names: Vec<String> = db.deputies(&county, &f, None, 10).await.unwrap().into_iter().map(|d| d.name).collect();
+        assert_eq!(names, ["王芳", "王强"]);
+        db.analyze().await.unwrap();
+    }
+);

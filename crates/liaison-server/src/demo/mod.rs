@@ -98,6 +98,7 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
         .ok_or("demo county clerk missing")?;
     let scope = store.scope_of(clerk.id).await?;
     let counts = registry::seed(store, &scope, DEMO_COUNTY, DEMO_SEED).await?;
+    store.analyze().await?;
     let mut text = String::from("# 演示账号（仅供演示，请勿用于正式部署）\n");
     text.push_str(&format!("password = {password}\n"));
     for (u, n, _, r) in DEMO_ACCOUNTS {
@@ -130,6 +131,7 @@ pub async fn seed_province(store: &Store, config: &Config) -> AnyResult {
         eprintln!("  乡镇 {done}/{total}");
     })
     .await?;
+    store.analyze().await?;
     let text = format!(
         "# 省级规模演示数据（基准测试用）\npassword = {password}\nshengrenda\t省人大常委会代表工委\nzhenrenda\t乡镇人大\nsysadmin\t系统管理员\n"
     );

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use liaison_domain::deputy::{DeputyLevel, Gender, parse_ethnicity, parse_party};
 use liaison_domain::{Permission, RegionCode};
+use liaison_store::Cursor;
 use liaison_store::deputies::{Deputy, DeputyFilter, DeputyInput};
 use liaison_store::stations::Station;
 use serde::Deserialize;
@@ -36,7 +37,7 @@ pub struct ListQuery {
     status: String,
     #[serde(default)]
     q: String,
-    after: Option<i64>,
+    after: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -86,7 +87,12 @@ pub async fn list(
     };
     let mut rows = match state
         .store
-        .deputies(&staff.scope, &filter, f.after, PAGE_SIZE + 1)
+        .deputies(
+            &staff.scope,
+            &filter,
+            f.after.as_deref().and_then(Cursor::parse).as_ref(),
+            PAGE_SIZE + 1,
+        )
         .await
     {
         Ok(r) => r,
@@ -106,7 +112,11 @@ pub async fn list(
                 ("status", &f.status),
                 ("q", &f.q),
             ];
-            next_link("/deputies", &q, d.mandate_id)
+            next_link(
+                "/deputies",
+                &q,
+                &Cursor::new(&d.constituency_region, d.mandate_id),
+            )
         })
     } else {
         None

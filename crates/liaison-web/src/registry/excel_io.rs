@@ -617,9 +617,12 @@ pub async fn export(
             };
             let mut after = None;
             loop {
-                let page = state.store.stations(&staff.scope, &filter, after, 1000).await?;
+                let page = state
+                    .store
+                    .stations(&staff.scope, &filter, after.as_ref(), 1000)
+                    .await?;
                 let Some(last) = page.last() else { break };
-                after = Some(last.id);
+                after = Some(liaison_store::Cursor::new(&last.region_code, last.id));
                 for s in &page {
                     let hide = |p: &str| if contacts { p.to_owned() } else { String::new() };
                     rows.push(vec![
@@ -662,9 +665,15 @@ pub async fn export(
             let mut all = Vec::new();
             let mut after = None;
             loop {
-                let page = state.store.deputies(&staff.scope, &filter, after, 1000).await?;
+                let page = state
+                    .store
+                    .deputies(&staff.scope, &filter, after.as_ref(), 1000)
+                    .await?;
                 let Some(last) = page.last() else { break };
-                after = Some(last.mandate_id);
+                after = Some(liaison_store::Cursor::new(
+                    &last.constituency_region,
+                    last.mandate_id,
+                ));
                 all.extend(page);
                 if all.len() >= EXPORT_MAX {
                     break;

@@ -28,7 +28,7 @@ pub fn filter_query(query: &[(&str, &str)]) -> String {
 }
 
 /// A "下一页" link keeps the filters and adds the new `after`.
-pub fn next_link(path: &str, query: &[(&str, &str)], after: i64) -> String {
+pub fn next_link(path: &str, query: &[(&str, &str)], after: &liaison_store::Cursor) -> String {
     let q = filter_query(query);
     if q.is_empty() {
         format!("{path}?after={after}")

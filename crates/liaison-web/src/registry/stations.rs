@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use liaison_domain::station::StationKind;
 use liaison_domain::{Permission, RegionCode};
+use liaison_store::Cursor;
 use liaison_store::deputies::Deputy;
 use liaison_store::qr::QrTarget;
 use liaison_store::stations::{Station, StationFilter, StationInput};
@@ -32,7 +33,7 @@ pub struct ListQuery {
     status: String,
     #[serde(default)]
     q: String,
-    after: Option<i64>,
+    after: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -74,7 +75,12 @@ pub async fn list(
     };
     let mut rows = match state
         .store
-        .stations(&staff.scope, &filter, f.after, PAGE_SIZE + 1)
+        .stations(
+            &staff.scope,
+            &filter,
+            f.after.as_deref().and_then(Cursor::parse).as_ref(),
+            PAGE_SIZE + 1,
+        )
         .await
     {
         Ok(r) => r,
@@ -95,7 +101,7 @@ pub async fn list(
                     ("status", &f.status),
                     ("q", &f.q),
                 ],
-                s.id,
+                &Cursor::new(&s.region_code, s.id),
             )
         })
     } else {
