@@ -43,7 +43,7 @@ pub struct HouseholdInput {
 
 impl Store {
     /// The person must hold a mandate inside the caller's subtree.
-    async fn person_in_scope(&self, scope: &Scope, person_id: i64) -> Result<()> {
+    pub(crate) async fn person_in_scope(&self, scope: &Scope, person_id: i64) -> Result<()> {
         let (lo, hi) = scope.range();
         let n: (i64,) = with_pool!(&self.read, p => {
             sqlx::query_as("SELECT COUNT(*) FROM mandate WHERE person_id = $1 AND constituency_region BETWEEN $2 AND $3")

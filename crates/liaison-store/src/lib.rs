@@ -8,6 +8,7 @@
 mod db;
 pub mod accounts;
 pub mod audit;
+pub mod committee;
 pub mod deputies;
 mod error;
 pub mod households;

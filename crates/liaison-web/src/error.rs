@@ -94,6 +94,8 @@ impl From<StoreError> for WebError {
                     "bootstrap" => "系统已初始化，不能再次初始化",
                     "self_roles" => "不能修改自己的角色",
                     "self_disable" => "不能停用自己的账号",
+                    "link" => "这两位之间已建立联系",
+                    "self_link" => "不能与自己建立联系",
                     _ => "与现有数据冲突",
                 };
                 WebError::Conflict {

@@ -142,6 +142,14 @@ pub fn router(state: AppState) -> Router {
             "/deputies/{id}/households/meeting",
             post(registry::deputies::log_meeting),
         )
+        .route(
+            "/deputies/{id}/committee",
+            post(registry::deputies::link_committee),
+        )
+        .route(
+            "/deputies/{id}/committee/meeting",
+            post(registry::deputies::committee_meeting),
+        )
         .route("/deputies/{id}/{format}", get(registry::qr::deputy))
         .route("/units", get(registry::units::list).post(registry::units::create))
         .route(

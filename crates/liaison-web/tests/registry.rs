@@ -285,3 +285,52 @@ both_backends!(
         assert_eq!(r.status.as_u16(), 422);
     }
 );
+
+both_backends!(
+    async fn committee_members_link_deputies(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let (_, mid) = seed(&app, c.id("county_clerk")).await;
+        // a second county deputy who sits on the standing committee
+        let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+        let member = DeputyInput {
+            name: "赵国华".into(),
+            gender: Some(Gender::Male),
+            ethnicity: "汉族".into(),
+            birth_year: Some(1968),
+            party: "中共党员".into(),
+            occupation: "公务员".into(),
+            employer: "县人大常委会".into(),
+            phone: String::new(),
+            level: Some(DeputyLevel::County),
+            congress_region: Some(rc("632521")),
+            term: Some(18),
+            constituency: "第一选区".into(),
+            constituency_region: Some(rc("632521100")),
+            deputy_group: String::new(),
+            expert_group: String::new(),
+        };
+        let (member_mandate, _) = app.db.upsert_deputy(&county, &Actor::of(&county, "-"), &member).await.unwrap();
+        let mut clerk = app.client();
+        clerk.login("county_clerk", PASSWORD).await;
+        let page = clerk.get(&format!("/deputies/{mid}")).await.html();
+        assert!(page.attrs("select[name=member] option", "value").contains(&member_mandate.to_string()));
+        let r = clerk.post_form(&format!("/deputies/{mid}/committee"), &[("member", &member_mandate.to_string())]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        // twice is refused with a reason
+        let r = clerk.post_form(&format!("/deputies/{mid}/committee"), &[("member", &member_mandate.to_string())]).await;
+        assert_eq!(r.status.as_u16(), 409);
+        assert!(r.body.contains("已建立联系"));
+        let page = clerk.get(&format!("/deputies/{mid}")).await.html();
+        let link = page.attrs("select[name=link] option", "value");
+        assert_eq!(link.len(), 1);
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+        let r = clerk.post_form(&format!("/deputies/{mid}/committee/meeting"), &[("link", &link[0]), ("on", &today)]).await;
+        assert_eq!(r.status.as_u16(), 303);
+        // both sides see the link, with this year's meeting
+        for m in [mid, member_mandate] {
+            let page = clerk.get(&format!("/deputies/{m}")).await.html();
+            assert_eq!(page.texts("#committee-links tbody td"), ["赵国华", "拉毛", "1 次", today.as_str()]);
+        }
+    }
+);

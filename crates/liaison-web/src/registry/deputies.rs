@@ -315,6 +315,8 @@ pub async fn create(
 pub struct DetailPage {
     page: Page,
     households: Vec<liaison_store::households::Household>,
+    committee: Vec<liaison_store::committee::CommitteeLink>,
+    members: Vec<Deputy>,
     link_gaps: Vec<String>,
     household_kinds: Vec<(&'static str, &'static str)>,
     household_errors: Vec<String>,
@@ -363,6 +365,24 @@ async fn detail_with(
         })
         .collect();
     let link_gaps = link_gaps(&LinkRule::default(), &facts);
+    let committee = state.store.committee_links(&staff.scope, d.person_id).await?;
+    // candidates for the member side: county-level deputies in office in the caller's scope
+    let members = if staff.scope.can(Permission::ManageRegistry) {
+        let f = DeputyFilter {
+            level: Some(DeputyLevel::County),
+            in_office: Some(true),
+            ..Default::default()
+        };
+        state
+            .store
+            .deputies(&staff.scope, &f, None, 500)
+            .await?
+            .into_iter()
+            .filter(|m| m.person_id != d.person_id)
+            .collect()
+    } else {
+        vec![]
+    };
     let others = state
         .store
         .mandates_of_person(d.person_id)
@@ -373,6 +393,8 @@ async fn detail_with(
     Ok(DetailPage {
         page: Page::new(&staff.ctx, d.name.clone(), "/deputies").notice(done),
         households,
+        committee,
+        members,
         link_gaps,
         household_kinds: HouseholdKind::ALL
             .iter()
@@ -562,4 +584,74 @@ pub async fn log_meeting(
     }
     let page = detail_with(&state, &staff, id, None, None, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CommitteeForm {
+    #[serde(default)]
+    member: String,
+}
+
+/// `POST /deputies/{id}/committee`: a standing-committee member (chosen by one of their mandates) links this deputy.
+pub async fn link_committee(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CommitteeForm>,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageRegistry)?;
+    let d = state.store.deputy(&staff.scope, id).await?;
+    let member_mandate = f
+        .member
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| WebError::invalid("member", "请选择常委会组成人员"))?;
+    let member = state.store.deputy(&staff.scope, member_mandate).await?;
+    state
+        .store
+        .link_committee_member(&staff.scope, &staff.actor(), member.person_id, d.person_id)
+        .await?;
+    Ok(Redirect::to(&format!("/deputies/{id}?done=saved#committee")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LinkMeetingForm {
+    #[serde(default)]
+    link: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /deputies/{id}/committee/meeting`: records a meeting on one of this person's links.
+pub async fn committee_meeting(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<LinkMeetingForm>,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageRegistry)?;
+    let d = state.store.deputy(&staff.scope, id).await?;
+    let links = state.store.committee_links(&staff.scope, d.person_id).await?;
+    let link = f
+        .link
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|l| links.iter().any(|x| x.id == *l));
+    let link = link.ok_or_else(|| WebError::invalid("link", "请选择联系对象"))?;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let on = NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|on| *on <= today)
+        .ok_or_else(|| WebError::invalid("on", "见面日期应为不晚于今天的 年-月-日"))?;
+    if f.note.chars().count() > 500 {
+        return Err(WebError::invalid("note", "情况记录不能超过 500 字"));
+    }
+    state
+        .store
+        .log_committee_meeting(&staff.scope, &staff.actor(), link, on, f.note.trim())
+        .await?;
+    Ok(Redirect::to(&format!("/deputies/{id}?done=saved#committee")).into_response())
 }
