@@ -15,6 +15,7 @@ pub mod households;
 mod migrate;
 pub mod qr;
 pub mod regions;
+pub mod routing;
 pub mod sessions;
 pub mod settings;
 pub mod stations;

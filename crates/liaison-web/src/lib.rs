@@ -153,6 +153,10 @@ pub fn router(state: AppState) -> Router {
         .route("/deputies/{id}/{format}", get(registry::qr::deputy))
         .route("/units", get(registry::units::list).post(registry::units::create))
         .route(
+            "/units/routing",
+            get(registry::routing::page).post(registry::routing::save),
+        )
+        .route(
             "/import/{kind}",
             get(registry::excel_io::form).post(registry::excel_io::upload),
         )

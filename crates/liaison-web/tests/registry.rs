@@ -334,3 +334,41 @@ both_backends!(
         }
     }
 );
+
+both_backends!(
+    async fn routing_rules_inherit_and_the_nearest_wins(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        let unit = |name: &str, region: &str, kind: &str| liaison_store::units::UnitInput { region: rc(region), name: name.into(), kind: kind.into(), phone: String::new() };
+        let (bureau, _) = app.db.upsert_unit(&county, &a, &unit("共和县交通运输局", "632521", "department")).await.unwrap();
+        let (town_gov, _) = app.db.upsert_unit(&county, &a, &unit("恰卜恰镇人民政府", "632521100", "township_government")).await.unwrap();
+        let mut clerk = app.client();
+        clerk.login("county_clerk", PASSWORD).await;
+        clerk.get("/units/routing").await;
+        let r = clerk.post_form("/units/routing", &[("region", "632521"), ("category", "roads"), ("unit", &bureau.to_string())]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        let r = clerk.post_form("/units/routing", &[("region", "632521100"), ("category", "street_lights"), ("unit", &town_gov.to_string())]).await;
+        assert_eq!(r.status.as_u16(), 303);
+        // a village of the township: roads from the county, street lights from the township
+        let village = rc("632521100201");
+        assert_eq!(app.db.default_unit(&village, "roads").await.unwrap().unwrap().unit_name, "共和县交通运输局");
+        assert_eq!(app.db.default_unit(&village, "street_lights").await.unwrap().unwrap().unit_name, "恰卜恰镇人民政府");
+        assert!(app.db.default_unit(&rc("632521101"), "street_lights").await.unwrap().is_none(), "another township has no such rule");
+        let page = clerk.get("/units/routing?region=632521100201").await.html();
+        let rows = page.texts("#routing tbody tr td:nth-child(2)");
+        assert!(rows[0].starts_with("共和县交通运输局") && rows[0].contains("沿用共和县"), "{rows:?}");
+        // the township clerk cannot set rules for the county, nor name a unit outside the township
+        let mut town = app.client();
+        town.login("town_clerk", PASSWORD).await;
+        town.get("/units/routing").await;
+        assert_eq!(town.post_form("/units/routing", &[("region", "632521"), ("category", "roads"), ("unit", &town_gov.to_string())]).await.status.as_u16(), 404);
+        assert_eq!(town.post_form("/units/routing", &[("region", "632521100"), ("category", "roads"), ("unit", &bureau.to_string())]).await.status.as_u16(), 404);
+        assert_eq!(town.post_form("/units/routing", &[("region", "632521100"), ("category", "nonsense"), ("unit", "")]).await.status.as_u16(), 404);
+        // clearing the township's own rule
+        let r = clerk.post_form("/units/routing", &[("region", "632521100"), ("category", "street_lights"), ("unit", "")]).await;
+        assert_eq!(r.status.as_u16(), 303);
+        assert!(app.db.default_unit(&village, "street_lights").await.unwrap().is_none());
+    }
+);

@@ -4,6 +4,7 @@ pub mod deputies;
 pub mod excel_io;
 pub mod print;
 pub mod qr;
+pub mod routing;
 pub mod stations;
 pub mod units;
 
