@@ -33,6 +33,19 @@ const COUNTY_UNITS: &[(&str, &str)] = &[
     ("国网共和县供电公司", "other"),
 ];
 
+/// County-wide default routes: category -> unit name.
+const ROUTES: &[(&str, &str)] = &[
+    ("roads", "共和县交通运输局"),
+    ("utilities", "国网共和县供电公司"),
+    ("housing", "共和县住房和城乡建设局"),
+    ("education", "共和县教育局"),
+    ("health", "共和县卫生健康局"),
+    ("welfare", "共和县民政局"),
+    ("farming", "共和县农业农村和科技局"),
+    ("jobs", "共和县人力资源和社会保障局"),
+    ("safety", "共和县公安局"),
+];
+
 const RULES: &[&str] = &[
     "每月10日",
     "每月15日",
@@ -120,6 +133,7 @@ pub async fn seed(store: &Store, scope: &Scope, county: &str, seed: u64) -> AnyR
         .filter(|t| t.kind == "regular")
         .collect();
     let mut units = 0;
+    let mut unit_ids = std::collections::HashMap::new();
     for (name, kind) in COUNTY_UNITS {
         let u = UnitInput {
             region: county_code.clone(),
@@ -127,8 +141,17 @@ pub async fn seed(store: &Store, scope: &Scope, county: &str, seed: u64) -> AnyR
             kind: (*kind).into(),
             phone: format!("0974-85{:05}", rng.next() % 100_000),
         };
-        store.upsert_unit(scope, &actor, &u).await?;
+        let (id, _) = store.upsert_unit(scope, &actor, &u).await?;
+        unit_ids.insert(*name, id);
         units += 1;
+    }
+    // county-wide routing: each category to its department
+    for (category, unit) in ROUTES {
+        if let Some(id) = unit_ids.get(unit) {
+            store
+                .set_route(scope, &actor, &county_code, category, Some(*id))
+                .await?;
+        }
     }
     let mut stations = 0;
     let mut mandates = 0;
@@ -251,8 +274,14 @@ pub async fn seed(store: &Store, scope: &Scope, county: &str, seed: u64) -> AnyR
             kind: "township_government".into(),
             phone: String::new(),
         };
-        store.upsert_unit(scope, &actor, &gov).await?;
+        let (gov_id, _) = store.upsert_unit(scope, &actor, &gov).await?;
         units += 1;
+        // township matters stay with the township government
+        for category in ["street_lights", "sanitation", "disputes", "other"] {
+            store
+                .set_route(scope, &actor, &rc(&t.code)?, category, Some(gov_id))
+                .await?;
+        }
     }
     Ok(Counts {
         units,
