@@ -276,3 +276,92 @@ async fn township_clerk_logs_in_at_phone_and_pc_width() {
     login_and_see_home(&server, Viewport::Phone, "phone").await;
     login_and_see_home(&server, Viewport::Desktop, "pc").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registry_pages_fit_a_phone() {
+    let server = start_demo_server().await;
+    let b = Browser::start(Viewport::Phone).await;
+    let c = &b.client;
+    log_in(c, &server, "qiabuqia").await;
+    c.goto(&format!("{}/deputies?level=county", server.base))
+        .await
+        .unwrap();
+    let deputy = c
+        .find(Locator::Css("#deputies tbody td a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    c.goto(&format!("{}/stations?kind=room", server.base))
+        .await
+        .unwrap();
+    let station = c
+        .find(Locator::Css("#stations tbody td a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let pages = [
+        ("stations", "/stations".to_owned()),
+        ("station", station.clone()),
+        ("deputies", "/deputies".to_owned()),
+        ("deputy", deputy),
+        ("units", "/units".to_owned()),
+        ("routing", "/units/routing?region=632521100".to_owned()),
+        ("import", "/import/deputies".to_owned()),
+        ("find", "/find?region=632521100".to_owned()),
+    ];
+    for (name, path) in pages {
+        c.goto(&format!("{}{path}", server.base)).await.unwrap();
+        let h1 = c
+            .find(Locator::Css("main h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!h1.is_empty() && !h1.contains("错误"), "{path}: {h1}");
+        let w = c
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, inner) = (w[0].as_i64().unwrap(), w[1].as_i64().unwrap());
+        assert!(scroll <= inner, "{path} is {scroll}px wide on a {inner}px phone");
+        std::fs::write(
+            screenshot_dir().join(format!("phone-{name}.png")),
+            c.screenshot().await.unwrap(),
+        )
+        .unwrap();
+    }
+    // the public card behind the station's QR, as a voter's phone shows it
+    c.goto(&format!("{}{station}", server.base)).await.unwrap();
+    let qr = c
+        .find(Locator::Css(".qr code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    c.goto(&qr).await.unwrap();
+    let name = c
+        .find(Locator::Css("#station-name"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(name.ends_with("代表联络室"), "{name}");
+    std::fs::write(
+        screenshot_dir().join("phone-qr-card.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    b.close().await;
+}
