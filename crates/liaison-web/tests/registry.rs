@@ -372,3 +372,35 @@ both_backends!(
         assert!(app.db.default_unit(&village, "street_lights").await.unwrap().is_none());
     }
 );
+
+both_backends!(
+    async fn the_next_page_link_continues_where_the_page_ended(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        let villages = ["632521100201", "632521100202", "632521100203"];
+        for i in 0..61 {
+            let st = StationInput {
+                region: Some(rc(villages[i % 3])),
+                kind: Some(StationKind::Point),
+                name: format!("联络点{i:02}"),
+                ..Default::default()
+            };
+            app.db.create_station(&county, &a, &st).await.unwrap();
+        }
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let first = clerk.get("/stations?kind=point").await.html();
+        let mut seen = first.texts("#stations tbody td:first-child a");
+        assert_eq!(seen.len(), 50);
+        let next = first.attr(".pager a", "href").expect("a next page");
+        assert!(next.starts_with("/stations?kind=point&after=632521100"), "{next}");
+        let second = clerk.get(&next.replace("&amp;", "&")).await.html();
+        seen.extend(second.texts("#stations tbody td:first-child a"));
+        assert!(second.attr(".pager a", "href").is_none(), "no page after the last");
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 61, "every station exactly once across the pages");
+    }
+);

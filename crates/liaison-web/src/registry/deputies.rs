@@ -14,7 +14,6 @@ use liaison_store::deputies::{Deputy, DeputyFilter, DeputyInput};
 use liaison_store::stations::Station;
 use serde::Deserialize;
 
-use super::next_link;
 use crate::ctx::Staff;
 use crate::layout::Page;
 use crate::{AppState, WebError};
@@ -85,50 +84,24 @@ pub async fn list(
         },
         q: (!f.q.trim().is_empty()).then(|| f.q.trim().chars().take(30).collect()),
     };
-    let mut rows = match state
-        .store
-        .deputies(
-            &staff.scope,
-            &filter,
-            f.after.as_deref().and_then(Cursor::parse).as_ref(),
-            PAGE_SIZE + 1,
-        )
-        .await
-    {
-        Ok(r) => r,
-        Err(liaison_store::StoreError::OutOfScope) => {
-            error = Some("所选行政区不在您的管辖范围内".into());
-            vec![]
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|d| {
-            let q = [
-                ("region", f.region.as_str()),
-                ("level", &f.level),
-                ("term", &f.term),
-                ("status", &f.status),
-                ("q", &f.q),
-            ];
-            next_link(
-                "/deputies",
-                &q,
-                &Cursor::new(&d.constituency_region, d.mandate_id),
-            )
-        })
-    } else {
-        None
-    };
-    let q = [
+    let query = [
         ("region", f.region.as_str()),
         ("level", &f.level),
         ("term", &f.term),
         ("status", &f.status),
         ("q", &f.q),
     ];
-    let export_query = super::filter_query(&q);
+    let after = f.after.as_deref().and_then(Cursor::parse);
+    let fetched = state
+        .store
+        .deputies(&staff.scope, &filter, after.as_ref(), PAGE_SIZE + 1)
+        .await;
+    let page = super::list_page(fetched, PAGE_SIZE as usize, "/deputies", &query, |d: &Deputy| {
+        Cursor::new(&d.constituency_region, d.mandate_id)
+    })?;
+    let (rows, next) = (page.rows, page.next);
+    error = error.or(page.error);
+    let export_query = super::filter_query(&query);
     Ok(ListPage {
         export_query,
         page: Page::new(&staff.ctx, "代表管理", "/deputies"),

@@ -37,3 +37,40 @@ pub fn next_link(path: &str, query: &[(&str, &str)], after: &liaison_store::Curs
         format!("{path}?{q}&after={after}")
     }
 }
+
+/// One page of a list: rows fetched with `limit + 1`, cut to `limit`, the link to the next page, and
+/// an out-of-scope filter turned into a message rather than an error page.
+pub struct ListPage<T> {
+    pub rows: Vec<T>,
+    pub next: Option<String>,
+    pub error: Option<String>,
+}
+
+pub fn list_page<T>(
+    fetched: Result<Vec<T>, liaison_store::StoreError>,
+    limit: usize,
+    path: &str,
+    query: &[(&str, &str)],
+    cursor: impl Fn(&T) -> liaison_store::Cursor,
+) -> Result<ListPage<T>, crate::WebError> {
+    let mut rows = match fetched {
+        Ok(r) => r,
+        Err(liaison_store::StoreError::OutOfScope) => {
+            return Ok(ListPage {
+                rows: vec![],
+                next: None,
+                error: Some("所选行政区不在您的管辖范围内".into()),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let next = (rows.len() > limit).then(|| {
+        rows.truncate(limit);
+        rows.last().map(|r| next_link(path, query, &cursor(r)))
+    });
+    Ok(ListPage {
+        rows,
+        next: next.flatten(),
+        error: None,
+    })
+}

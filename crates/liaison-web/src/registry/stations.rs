@@ -15,7 +15,6 @@ use liaison_store::qr::QrTarget;
 use liaison_store::stations::{Station, StationFilter, StationInput};
 use serde::Deserialize;
 
-use super::next_link;
 use crate::ctx::Staff;
 use crate::layout::Page;
 use crate::pages::regions::{Picker, render_picker};
@@ -73,47 +72,23 @@ pub async fn list(
         },
         q: (!f.q.trim().is_empty()).then(|| f.q.trim().chars().take(30).collect()),
     };
-    let mut rows = match state
-        .store
-        .stations(
-            &staff.scope,
-            &filter,
-            f.after.as_deref().and_then(Cursor::parse).as_ref(),
-            PAGE_SIZE + 1,
-        )
-        .await
-    {
-        Ok(r) => r,
-        Err(liaison_store::StoreError::OutOfScope) => {
-            error = Some("所选行政区不在您的管辖范围内".into());
-            vec![]
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|s| {
-            next_link(
-                "/stations",
-                &[
-                    ("region", &f.region),
-                    ("kind", &f.kind),
-                    ("status", &f.status),
-                    ("q", &f.q),
-                ],
-                &Cursor::new(&s.region_code, s.id),
-            )
-        })
-    } else {
-        None
-    };
-    let q = [
+    let query = [
         ("region", f.region.as_str()),
         ("kind", &f.kind),
         ("status", &f.status),
         ("q", &f.q),
     ];
-    let export_query = super::filter_query(&q);
+    let after = f.after.as_deref().and_then(Cursor::parse);
+    let fetched = state
+        .store
+        .stations(&staff.scope, &filter, after.as_ref(), PAGE_SIZE + 1)
+        .await;
+    let page = super::list_page(fetched, PAGE_SIZE as usize, "/stations", &query, |s: &Station| {
+        Cursor::new(&s.region_code, s.id)
+    })?;
+    let (rows, next) = (page.rows, page.next);
+    error = error.or(page.error);
+    let export_query = super::filter_query(&query);
     Ok(ListPage {
         export_query,
         page: Page::new(&staff.ctx, "站点管理", "/stations"),
