@@ -9,12 +9,14 @@ mod db;
 pub mod accounts;
 pub mod audit;
 pub mod committee;
+#[macro_use]
 pub mod deputies;
 mod error;
 pub mod households;
 mod migrate;
 pub mod qr;
 pub mod regions;
+pub mod residence;
 pub mod routing;
 pub mod sessions;
 pub mod settings;

@@ -134,21 +134,15 @@ pub fn router(state: AppState) -> Router {
         .route("/deputies/{id}", get(registry::deputies::detail))
         .route("/deputies/{id}/contact", post(registry::deputies::contact))
         .route("/deputies/{id}/leave", post(registry::deputies::leave))
-        .route(
-            "/deputies/{id}/households",
-            post(registry::deputies::add_household),
-        )
+        .route("/deputies/{id}/households", post(registry::links::add_household))
         .route(
             "/deputies/{id}/households/meeting",
-            post(registry::deputies::log_meeting),
+            post(registry::links::log_meeting),
         )
-        .route(
-            "/deputies/{id}/committee",
-            post(registry::deputies::link_committee),
-        )
+        .route("/deputies/{id}/committee", post(registry::links::link_committee))
         .route(
             "/deputies/{id}/committee/meeting",
-            post(registry::deputies::committee_meeting),
+            post(registry::links::committee_meeting),
         )
         .route("/deputies/{id}/{format}", get(registry::qr::deputy))
         .route("/units", get(registry::units::list).post(registry::units::create))
@@ -161,7 +155,7 @@ pub fn router(state: AppState) -> Router {
             get(registry::excel_io::form).post(registry::excel_io::upload),
         )
         .route("/import/{kind}/template.xlsx", get(registry::excel_io::template))
-        .route("/export/{file}", get(registry::excel_io::export))
+        .route("/export/{file}", get(registry::export::export))
         .route("/q/{code}", get(public::card::scan))
         .route("/s/{id}", get(public::find::station))
         .route("/find", get(public::find::page))

@@ -9,14 +9,11 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use liaison_domain::deputy::{DeputyLevel, Gender};
-use liaison_domain::station::StationKind;
 use liaison_domain::{Permission, RegionCode};
-use liaison_store::deputies::DeputyFilter;
-use liaison_store::stations::{StationFilter, Upsert};
+use liaison_store::stations::Upsert;
 use liaison_store::units::{UNIT_KINDS, UnitInput};
 use serde::Deserialize;
 
@@ -121,7 +118,7 @@ const UNIT_COLUMNS: &[Column] = &[
     ("联系电话", "phone", false, ""),
 ];
 
-fn columns(kind: &str) -> Result<(&'static [Column], &'static str), WebError> {
+pub(super) fn columns(kind: &str) -> Result<(&'static [Column], &'static str), WebError> {
     match kind {
         "stations" => Ok((STATION_COLUMNS, "站点")),
         "deputies" => Ok((DEPUTY_COLUMNS, "代表")),
@@ -136,7 +133,7 @@ fn headers(cols: &[Column]) -> Vec<String> {
         .collect()
 }
 
-fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+pub(super) fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -153,7 +150,7 @@ fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
     res
 }
 
-fn write(cols: &[Column], sheet: &str, rows: &[Vec<String>]) -> Result<Vec<u8>, WebError> {
+pub(super) fn write(cols: &[Column], sheet: &str, rows: &[Vec<String>]) -> Result<Vec<u8>, WebError> {
     let heads = headers(cols);
     let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
     let notes: Vec<(&str, &str)> = cols.iter().map(|(h, _, _, n)| (*h, *n)).collect();
@@ -563,177 +560,4 @@ async fn check_region_exists(
         }
     };
     Ok((!exists).then(|| "没有这个行政区划代码".to_owned()))
-}
-
-#[derive(Deserialize, Default)]
-pub struct ExportQuery {
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    level: String,
-    #[serde(default)]
-    term: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    q: String,
-}
-
-const EXPORT_MAX: usize = 50_000;
-
-fn short(code: &str) -> String {
-    RegionCode::parse(code)
-        .map(|c| c.short().to_owned())
-        .unwrap_or_else(|_| code.to_owned())
-}
-
-/// `GET /export/{kind}.xlsx` with the list's filters.
-pub async fn export(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(file): Path<String>,
-    Query(f): Query<ExportQuery>,
-) -> Result<Response, WebError> {
-    staff.require(Permission::ViewRegistry)?;
-    let kind = file.strip_suffix(".xlsx").ok_or(WebError::NotFound)?;
-    let (cols, label) = columns(kind)?;
-    let region = super::region_filter(&Some(f.region.clone())).map_err(|m| WebError::invalid("region", m))?;
-    let q = (!f.q.trim().is_empty()).then(|| f.q.trim().to_owned());
-    let contacts = staff.scope.can(Permission::ReadContacts);
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    match kind {
-        "stations" => {
-            let filter = StationFilter {
-                region,
-                kind: StationKind::parse(&f.kind),
-                open: match f.status.as_str() {
-                    "open" => Some(true),
-                    "closed" => Some(false),
-                    _ => None,
-                },
-                q,
-            };
-            let mut after = None;
-            loop {
-                let page = state
-                    .store
-                    .stations(&staff.scope, &filter, after.as_ref(), 1000)
-                    .await?;
-                let Some(last) = page.last() else { break };
-                after = Some(liaison_store::Cursor::new(&last.region_code, last.id));
-                for s in &page {
-                    let hide = |p: &str| if contacts { p.to_owned() } else { String::new() };
-                    rows.push(vec![
-                        s.name.clone(),
-                        s.kind_label().to_owned(),
-                        short(&s.region_code),
-                        s.industry.clone(),
-                        s.address.clone(),
-                        s.latitude.map(|v| v.to_string()).unwrap_or_default(),
-                        s.longitude.map(|v| v.to_string()).unwrap_or_default(),
-                        s.phone.clone(),
-                        s.manager_name.clone(),
-                        hide(&s.manager_phone),
-                        s.liaison_name.clone(),
-                        hide(&s.liaison_phone),
-                        s.open_hours.clone(),
-                        s.reception_rule.clone(),
-                        s.facilities.replace('\n', "、"),
-                        s.rules.clone(),
-                        s.funding.clone(),
-                    ]);
-                }
-                if rows.len() >= EXPORT_MAX {
-                    break;
-                }
-            }
-        }
-        "deputies" => {
-            let filter = DeputyFilter {
-                region,
-                level: DeputyLevel::parse(&f.level),
-                term: f.term.trim().parse().ok(),
-                in_office: match f.status.as_str() {
-                    "in_office" => Some(true),
-                    "left" => Some(false),
-                    _ => None,
-                },
-                q,
-            };
-            let mut all = Vec::new();
-            let mut after = None;
-            loop {
-                let page = state
-                    .store
-                    .deputies(&staff.scope, &filter, after.as_ref(), 1000)
-                    .await?;
-                let Some(last) = page.last() else { break };
-                after = Some(liaison_store::Cursor::new(
-                    &last.constituency_region,
-                    last.mandate_id,
-                ));
-                all.extend(page);
-                if all.len() >= EXPORT_MAX {
-                    break;
-                }
-            }
-            let ids: Vec<i64> = all.iter().map(|d| d.mandate_id).collect();
-            let phones = if contacts && !ids.is_empty() {
-                state
-                    .store
-                    .deputy_phones(&staff.scope, &staff.actor(), &ids)
-                    .await?
-            } else {
-                HashMap::new()
-            };
-            let residence = state.store.residence_names(&ids).await?;
-            for d in &all {
-                rows.push(vec![
-                    d.name.clone(),
-                    Gender::parse(&d.gender)
-                        .map(|g| g.label())
-                        .unwrap_or("")
-                        .to_owned(),
-                    d.ethnicity.clone(),
-                    d.birth_year.map(|y| y.to_string()).unwrap_or_default(),
-                    d.party.clone(),
-                    d.occupation.clone(),
-                    d.employer.clone(),
-                    phones.get(&d.mandate_id).cloned().unwrap_or_default(),
-                    d.level_label().to_owned(),
-                    short(&d.congress_region),
-                    d.term.to_string(),
-                    d.constituency.clone(),
-                    short(&d.constituency_region),
-                    d.deputy_group.clone(),
-                    d.expert_group.clone(),
-                    residence
-                        .get(&d.mandate_id)
-                        .map(|v| v.join("、"))
-                        .unwrap_or_default(),
-                ]);
-            }
-        }
-        _ => {
-            for u in state
-                .store
-                .units(&staff.scope, q.as_deref(), None, EXPORT_MAX as i64)
-                .await?
-            {
-                rows.push(vec![
-                    u.name.clone(),
-                    liaison_store::units::unit_kind_label(&u.kind).to_owned(),
-                    short(&u.region_code),
-                    u.phone.clone(),
-                ]);
-            }
-        }
-    }
-    let stamp = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y%m%d");
-    Ok(xlsx_response(
-        write(cols, label, &rows)?,
-        &format!("{label}{stamp}.xlsx"),
-    ))
 }

@@ -2,6 +2,8 @@
 
 pub mod deputies;
 pub mod excel_io;
+pub mod export;
+pub mod links;
 pub mod print;
 pub mod qr;
 pub mod routing;
