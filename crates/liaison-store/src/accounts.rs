@@ -156,6 +156,7 @@ impl Store {
             return Err(StoreError::OutOfScope);
         }
         self.require_region(&a.region).await?;
+        self.check_binding(&a.region, a.unit_id, a.station_id).await?;
         let mut tx = self.begin().await?;
         let id = self.insert_account(&mut tx, &a).await?;
         let roles: Vec<&str> = a.roles.iter().map(|r| r.as_str()).collect();
@@ -283,6 +284,7 @@ impl Store {
         }
         validate_role_set(&ch.roles)?;
         self.require_region(&ch.region).await?;
+        self.check_binding(&ch.region, ch.unit_id, ch.station_id).await?;
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, c => {
             sqlx::query(
@@ -529,5 +531,58 @@ impl Store {
             unit_id,
             station_id,
         })
+    }
+
+    /// Units and open stations an account of `scope`'s subtree can be bound to: (id, label). For the
+    /// system administrator's account form (who otherwise does not see the registry).
+    pub async fn binding_choices(&self, scope: &Scope) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>)> {
+        if !scope.can(Permission::ManageAccounts) && !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = scope.range();
+        let units: Vec<(i64, String)> = with_pool!(&self.read, p => {
+            sqlx::query_as(
+                "SELECT u.id, u.name || '（' || r.name || '）' FROM handling_unit u JOIN region r ON r.code = u.region_code \
+                 WHERE u.region_code BETWEEN $1 AND $2 AND u.active = TRUE ORDER BY u.region_code, u.name LIMIT 2000",
+            )
+            .bind(&lo).bind(&hi).fetch_all(p).await?
+        });
+        let stations: Vec<(i64, String)> = with_pool!(&self.read, p => {
+            sqlx::query_as(
+                "SELECT s.id, s.name || '（' || r.name || '）' FROM station s JOIN region r ON r.code = s.region_code \
+                 WHERE s.region_code BETWEEN $1 AND $2 AND s.closed_on IS NULL ORDER BY s.region_code, s.name LIMIT 2000",
+            )
+            .bind(&lo).bind(&hi).fetch_all(p).await?
+        });
+        Ok((units, stations))
+    }
+
+    /// A unit or station an account is bound to must lie in the account's own region subtree.
+    async fn check_binding(
+        &self,
+        region: &RegionCode,
+        unit: Option<i64>,
+        station: Option<i64>,
+    ) -> Result<()> {
+        let (lo, hi) = region.subtree_range();
+        if let Some(u) = unit {
+            let ok: Option<(i64,)> = with_pool!(&self.read, p => {
+                sqlx::query_as("SELECT id FROM handling_unit WHERE id = $1 AND region_code BETWEEN $2 AND $3")
+                    .bind(u).bind(&lo).bind(&hi).fetch_optional(p).await?
+            });
+            if ok.is_none() {
+                return Err(StoreError::Conflict("unit_binding"));
+            }
+        }
+        if let Some(s) = station {
+            let ok: Option<(i64,)> = with_pool!(&self.read, p => {
+                sqlx::query_as("SELECT id FROM station WHERE id = $1 AND region_code BETWEEN $2 AND $3")
+                    .bind(s).bind(&lo).bind(&hi).fetch_optional(p).await?
+            });
+            if ok.is_none() {
+                return Err(StoreError::Conflict("station_binding"));
+            }
+        }
+        Ok(())
     }
 }

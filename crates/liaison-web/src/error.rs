@@ -95,6 +95,8 @@ impl From<StoreError> for WebError {
                     "self_roles" => "不能修改自己的角色",
                     "self_disable" => "不能停用自己的账号",
                     "link" => "这两位之间已建立联系",
+                    "unit_binding" => "所选承办单位不在该账号的行政区内",
+                    "station_binding" => "所选站点不在该账号的行政区内",
                     "self_link" => "不能与自己建立联系",
                     _ => "与现有数据冲突",
                 };

@@ -58,3 +58,44 @@ both_backends!(
         assert!(doc.text("#chain-status").contains("日志完整"));
     }
 );
+
+both_backends!(
+    async fn unit_and_station_accounts_are_bound_within_their_region(db) {
+        let c = cast(&db).await;
+        let county = db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = liaison_store::Actor::of(&county, "-");
+        let unit = |name: &str, region: &str| liaison_store::units::UnitInput {
+            region: liaison_domain::RegionCode::parse(region).unwrap(),
+            name: name.into(),
+            kind: "department".into(),
+            phone: String::new(),
+        };
+        let (bureau, _) = db.upsert_unit(&county, &a, &unit("共和县交通运输局", "632521")).await.unwrap();
+        let app = TestApp::with_db(db);
+        let mut admin = app.client();
+        admin.login("sysadmin", PASSWORD).await;
+        let form = admin.get("/admin/accounts/new").await.html();
+        assert!(form.texts("select[name=unit_id] option").iter().any(|t| t.starts_with("共和县交通运输局")));
+        let base = [("username", "jiaotong"), ("display_name", "交通局办理人"), ("roles", "handling_unit")];
+        // the role needs its unit
+        let mut f = base.to_vec();
+        f.push(("region", "632521"));
+        let r = admin.post_form("/admin/accounts", &f).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.html().texts("ul.errors li").iter().any(|e| e.contains("须选择所属承办单位")));
+        // a county unit cannot be bound to a township account
+        let id = bureau.to_string();
+        let mut f = base.to_vec();
+        f.extend([("region", "632521100"), ("unit_id", id.as_str())]);
+        let r = admin.post_form("/admin/accounts", &f).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.html().texts("ul.errors li").iter().any(|e| e.contains("不在该账号的行政区内")), "{}", r.body);
+        // at the county it is fine
+        let mut f = base.to_vec();
+        f.extend([("region", "632521"), ("unit_id", id.as_str())]);
+        let r = admin.post_form("/admin/accounts", &f).await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        let rec = app.db.login_record("jiaotong").await.unwrap().unwrap();
+        assert_eq!(app.db.scope_of(rec.id).await.unwrap().unit_id, Some(bureau));
+    }
+);

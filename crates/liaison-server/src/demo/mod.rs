@@ -98,6 +98,7 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
         .ok_or("demo county clerk missing")?;
     let scope = store.scope_of(clerk.id).await?;
     let counts = registry::seed(store, &scope, DEMO_COUNTY, DEMO_SEED).await?;
+    bind_demo_accounts(store, admin_id.ok_or("no demo admin")?).await?;
     store.analyze().await?;
     let mut text = String::from("# 演示账号（仅供演示，请勿用于正式部署）\n");
     text.push_str(&format!("password = {password}\n"));
@@ -117,6 +118,36 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
         counts.units,
         DEMO_ACCOUNTS.len()
     );
+    Ok(())
+}
+
+/// The handling-unit and station-manager demo accounts answer for a real unit and station.
+async fn bind_demo_accounts(store: &Store, admin: i64) -> AnyResult {
+    let admin = store.scope_of(admin).await?;
+    let actor = Actor::system("seed-demo");
+    let (units, stations) = store.binding_choices(&admin).await?;
+    let find = |list: &[(i64, String)], prefix: &str| {
+        list.iter()
+            .find(|(_, l)| l.starts_with(prefix))
+            .map(|(id, _)| *id)
+    };
+    for (username, unit, station) in [
+        ("chengban", find(&units, "共和县交通运输局"), None),
+        ("zhanzhang", None, find(&stations, "恰卜恰镇人大代表之家")),
+    ] {
+        let Some(rec) = store.login_record(username).await? else {
+            continue;
+        };
+        let a = store.account(&admin, rec.id).await?;
+        let change = liaison_store::accounts::AccountChange {
+            display_name: a.display_name.clone(),
+            region: RegionCode::parse(&a.region_code)?,
+            roles: a.roles.clone(),
+            unit_id: unit,
+            station_id: station,
+        };
+        store.update_account(&admin, &actor, rec.id, change).await?;
+    }
     Ok(())
 }
 

@@ -122,6 +122,8 @@ struct AccountFields<'a> {
     picker: Picker,
     all_roles: Vec<(&'static str, &'static str, bool)>,
     errors: &'a [String],
+    units: Vec<(i64, String)>,
+    stations: Vec<(i64, String)>,
 }
 
 fn role_choices(chosen: &[String]) -> Vec<(&'static str, &'static str, bool)> {
@@ -166,6 +168,7 @@ async fn fields_html(
     errors: &[String],
 ) -> Result<String, WebError> {
     let picker = render_picker(state, Some(&staff.scope.region), "region", &form.region).await?;
+    let (units, stations) = state.store.binding_choices(&staff.scope).await?;
     let fields = AccountFields {
         csrf: &staff.ctx.csrf,
         id,
@@ -173,6 +176,8 @@ async fn fields_html(
         picker,
         all_roles: role_choices(&form.roles),
         errors,
+        units,
+        stations,
     };
     fields.render().map_err(|e| WebError::Internal(e.to_string()))
 }
@@ -227,8 +232,14 @@ fn parse(staff: &Staff, f: &AccountForm, check_username: bool) -> Result<Parsed,
             }
         }
     };
-    let unit_id = id_field(&f.unit_id, "承办单位编号", &mut errors);
-    let station_id = id_field(&f.station_id, "站点编号", &mut errors);
+    let unit_id = id_field(&f.unit_id, "承办单位", &mut errors);
+    let station_id = id_field(&f.station_id, "站点", &mut errors);
+    if roles.contains(&Role::HandlingUnit) && unit_id.is_none() {
+        errors.push("“承办单位”角色须选择所属承办单位".to_owned());
+    }
+    if roles.contains(&Role::StationManager) && station_id.is_none() {
+        errors.push("“站室负责人”角色须选择所负责的站点".to_owned());
+    }
     match region {
         Some(region) if errors.is_empty() => Ok(Parsed {
             region,
@@ -286,8 +297,8 @@ pub async fn create(
             password,
         }
         .into_response()),
-        Err(liaison_store::StoreError::Conflict(_)) => {
-            let page = form_page(&state, &staff, None, f, vec!["该用户名已被使用".into()]).await?;
+        Err(e @ liaison_store::StoreError::Conflict(_)) => {
+            let page = form_page(&state, &staff, None, f, vec![WebError::from(e).to_string()]).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -369,11 +380,18 @@ pub async fn update(
         unit_id: p.unit_id,
         station_id: p.station_id,
     };
-    state
+    match state
         .store
         .update_account(&staff.scope, &staff.actor(), id, change)
-        .await?;
-    Ok(Redirect::to(&format!("/admin/accounts/{id}?done=saved")).into_response())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}?done=saved")).into_response()),
+        Err(e @ liaison_store::StoreError::Conflict(_)) => {
+            let page = form_page(&state, &staff, Some(id), f, vec![WebError::from(e).to_string()]).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn action(
