@@ -55,6 +55,7 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
     }
     let state = AppState::new(
         store.clone(),
+        liaison_store::blobs::Blobs::new(&config.data_dir),
         WebConfig {
             secure_cookies: config.secure_cookies,
             trust_proxy: config.trust_proxy,

@@ -8,6 +8,7 @@
 mod db;
 pub mod accounts;
 pub mod audit;
+pub mod blobs;
 pub mod committee;
 #[macro_use]
 pub mod deputies;

@@ -15,6 +15,8 @@ use crate::{Backend, TestDb};
 pub struct TestApp {
     pub db: TestDb,
     pub router: Router,
+    /// The data folder (files) of this app.
+    pub files: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -23,10 +25,13 @@ impl TestApp {
     }
 
     pub fn with_db(db: TestDb) -> TestApp {
-        let state = AppState::new(db.store.clone(), WebConfig::default());
+        let files = tempfile::tempdir().expect("tempdir");
+        let blobs = liaison_store::blobs::Blobs::new(files.path());
+        let state = AppState::new(db.store.clone(), blobs, WebConfig::default());
         TestApp {
             router: liaison_web::router(state),
             db,
+            files,
         }
     }
 

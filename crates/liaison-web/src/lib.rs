@@ -9,6 +9,7 @@ mod error;
 mod excel;
 mod layout;
 mod pages;
+mod photo;
 mod public;
 mod qr_image;
 mod registry;
@@ -45,14 +46,16 @@ pub struct WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub blobs: liaison_store::blobs::Blobs,
     pub config: Arc<WebConfig>,
     policy: Arc<RwLock<Option<(Instant, PasswordPolicy)>>>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> AppState {
+    pub fn new(store: Store, blobs: liaison_store::blobs::Blobs, config: WebConfig) -> AppState {
         AppState {
             store,
+            blobs,
             config: Arc::new(config),
             policy: Arc::new(RwLock::new(None)),
         }
@@ -134,6 +137,8 @@ pub fn router(state: AppState) -> Router {
         .route("/deputies/{id}", get(registry::deputies::detail))
         .route("/deputies/{id}/contact", post(registry::deputies::contact))
         .route("/deputies/{id}/leave", post(registry::deputies::leave))
+        .route("/deputies/{id}/photo", post(registry::deputies::upload_photo))
+        .route("/p/{file}", get(public::card::photo))
         .route("/deputies/{id}/households", post(registry::links::add_household))
         .route(
             "/deputies/{id}/households/meeting",

@@ -404,3 +404,56 @@ both_backends!(
         assert_eq!(seen.len(), 61, "every station exactly once across the pages");
     }
 );
+
+both_backends!(
+    async fn deputy_photos_are_checked_cleaned_and_shown_while_in_office(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let (_, mid) = seed(&app, c.id("county_clerk")).await;
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        clerk.get(&format!("/deputies/{mid}")).await;
+        // not an image: refused, in Chinese
+        let r = clerk.post_file(&format!("/deputies/{mid}/photo"), "photo", "x.jpg", b"<svg onload=alert(1)>").await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.body.contains("只能上传 JPG 或 PNG"));
+        // a real PNG
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(64, 80, image::Rgb([30, 90, 160]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let r = clerk.post_file(&format!("/deputies/{mid}/photo"), "photo", "me.png", &png).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        let person = app.db.deputy(&app.db.scope_of(c.id("county_clerk")).await.unwrap(), mid).await.unwrap().person_id;
+        let page = clerk.get(&format!("/deputies/{mid}")).await.html();
+        assert_eq!(page.attr("img.portrait", "src"), Some(format!("/p/{person}.jpg")));
+        // served publicly as a JPEG while in office, from the durable file store
+        let mut voter = app.client();
+        let (status, bytes) = voter.get_bytes(&format!("/p/{person}.jpg")).await;
+        assert_eq!(status.as_u16(), 200);
+        assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "re-encoded as JPEG");
+        let stored: usize = walk(app.files.path());
+        assert_eq!(stored, 1, "one file in the content-addressed store");
+        // after leaving office the photo is no longer public
+        let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+        app.db.leave_office(&county, &Actor::of(&county, "-"), mid, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), "任期届满").await.unwrap();
+        assert_eq!(voter.get_bytes(&format!("/p/{person}.jpg")).await.0.as_u16(), 404);
+        assert_eq!(voter.get_bytes("/p/../../etc.jpg").await.0.as_u16(), 404);
+    }
+);
+
+/// Files under a folder (excluding the temp area).
+fn walk(dir: &std::path::Path) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|f| f != "tmp") {
+                n += walk(&p);
+            }
+        } else {
+            n += 1;
+        }
+    }
+    n
+}

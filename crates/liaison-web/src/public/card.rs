@@ -19,6 +19,8 @@ use crate::{AppState, RequestCtx, WebError};
 #[template(path = "public/deputy_card.html")]
 pub struct DeputyCard {
     page: Page,
+    person: i64,
+    has_photo: bool,
     name: String,
     mandates: Vec<Deputy>,
     stations: Vec<Station>,
@@ -86,6 +88,8 @@ pub async fn deputy_card(state: &AppState, ctx: &RequestCtx, person: i64) -> Res
     let first = live.first().ok_or(WebError::NotFound)?;
     Ok(DeputyCard {
         page: Page::public(ctx, format!("人大代表 {}", first.name)),
+        person,
+        has_photo: state.store.public_photo(person).await?.is_some(),
         name: first.name.clone(),
         region_path: region_path(state, &first.constituency_region).await?,
         stations: state.store.stations_of_person(person).await?,
@@ -153,4 +157,34 @@ async fn retired(
         },
     )
         .into_response())
+}
+
+/// `/p/{person}.jpg`: the photo of a person who holds a mandate in office (public, as on the cards).
+pub async fn photo(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
+    let person: i64 = file
+        .strip_suffix(".jpg")
+        .and_then(|n| n.parse().ok())
+        .ok_or(WebError::NotFound)?;
+    let hash = state
+        .store
+        .public_photo(person)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let bytes = state
+        .blobs
+        .get(&hash)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .ok_or(WebError::NotFound)?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("image/jpeg"),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(res)
 }

@@ -294,6 +294,7 @@ pub struct DetailPage {
     household_kinds: Vec<(&'static str, &'static str)>,
     household_errors: Vec<String>,
     d: Deputy,
+    has_photo: bool,
     others: Vec<Deputy>,
     stations: Vec<Station>,
     phone: Option<String>,
@@ -375,6 +376,7 @@ pub(super) async fn detail_with(
             .collect(),
         household_errors,
         stations: state.store.stations_of_person(d.person_id).await?,
+        has_photo: state.store.public_photo(d.person_id).await?.is_some(),
         others,
         d,
         phone,
@@ -435,4 +437,48 @@ pub async fn leave(
         .leave_office(&staff.scope, &staff.actor(), id, on, reason)
         .await?;
     Ok(Redirect::to(&format!("/deputies/{id}?done=left")).into_response())
+}
+
+/// `POST /deputies/{id}/photo` (multipart, field `photo`): checked, re-encoded, stored durably, then
+/// the record points at it.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    staff.require(Permission::ManageRegistry)?;
+    state.store.deputy(&staff.scope, id).await?;
+    let mut bytes = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| WebError::invalid("photo", "上传中断，请重试"))?
+    {
+        if field.name() == Some("photo") {
+            bytes = Some(
+                field
+                    .bytes()
+                    .await
+                    .map_err(|_| WebError::invalid("photo", "上传中断，请重试"))?,
+            );
+        }
+    }
+    let bytes = bytes
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| WebError::invalid("photo", "请选择照片"))?;
+    let clean = tokio::task::spawn_blocking(move || crate::photo::sanitize(&bytes))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(|m| WebError::invalid("photo", m))?;
+    let hash = state
+        .blobs
+        .put(clean)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    state
+        .store
+        .set_person_photo(&staff.scope, &staff.actor(), id, &hash)
+        .await?;
+    Ok(Redirect::to(&format!("/deputies/{id}?done=saved")).into_response())
 }
