@@ -21,7 +21,6 @@ pub struct Card {
     level: &'static str,
     term: i32,
     constituency: String,
-    contact_label: &'static str,
     contact: String,
     station: String,
     qr_svg: String,
@@ -48,19 +47,16 @@ async fn card_of(state: &AppState, headers: &HeaderMap, d: &Deputy) -> Result<Ca
     let station = stations.first();
     let code = state.store.qr_code_for(QrTarget::Deputy(d.person_id)).await?;
     let url = format!("{}/q/{code}", crate::public::base_url(&state.config, headers));
-    let (contact_label, contact) = match station.filter(|s| !s.phone.is_empty()) {
-        Some(s) => ("联系电话", s.phone.clone()),
-        None => (
-            "联系电话",
-            mask::phone(&state.store.deputy_phone_masked_source(d.person_id).await?),
-        ),
+    // the station's public phone; failing that the deputy's own, masked
+    let contact = match station.filter(|s| !s.phone.is_empty()) {
+        Some(s) => s.phone.clone(),
+        None => mask::phone(&state.store.deputy_phone_masked_source(d.person_id).await?),
     };
     Ok(Card {
         name: d.name.clone(),
         level: d.level_label(),
         term: d.term,
         constituency: d.constituency.clone(),
-        contact_label,
         contact,
         station: station.map(|s| s.name.clone()).unwrap_or_default(),
         qr_svg: inline_svg(&url)?,
