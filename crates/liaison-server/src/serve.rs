@@ -53,6 +53,13 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
     } else if demo_data {
         demo::print_accounts(config);
     }
+    let interrupted = liaison_web::jobs::fail_interrupted(&store).await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "jobs left running by the previous run were marked failed"
+        );
+    }
     let state = AppState::new(
         store.clone(),
         liaison_store::blobs::Blobs::new(&config.data_dir),

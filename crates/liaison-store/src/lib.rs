@@ -14,6 +14,7 @@ pub mod committee;
 pub mod deputies;
 mod error;
 pub mod households;
+pub mod jobs;
 mod migrate;
 pub mod qr;
 pub mod regions;
@@ -21,6 +22,7 @@ pub mod residence;
 pub mod routing;
 pub mod sessions;
 pub mod settings;
+pub mod station_files;
 pub mod stations;
 pub mod units;
 

@@ -223,6 +223,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestCtx {
 }
 
 /// A logged-in caller whose password is current. Most staff handlers take this.
+#[derive(Clone)]
 pub struct Staff {
     pub ctx: RequestCtx,
     pub scope: Scope,

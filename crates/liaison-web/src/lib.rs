@@ -7,6 +7,7 @@ mod auth;
 mod ctx;
 mod error;
 mod excel;
+pub mod jobs;
 mod layout;
 mod pages;
 mod photo;
@@ -48,6 +49,7 @@ pub struct AppState {
     pub store: Store,
     pub blobs: liaison_store::blobs::Blobs,
     pub config: Arc<WebConfig>,
+    pub jobs: jobs::Jobs,
     policy: Arc<RwLock<Option<(Instant, PasswordPolicy)>>>,
 }
 
@@ -57,6 +59,7 @@ impl AppState {
             store,
             blobs,
             config: Arc::new(config),
+            jobs: jobs::Jobs::default(),
             policy: Arc::new(RwLock::new(None)),
         }
     }
@@ -159,6 +162,7 @@ pub fn router(state: AppState) -> Router {
             "/import/{kind}",
             get(registry::excel_io::form).post(registry::excel_io::upload),
         )
+        .route("/jobs/{id}", get(registry::excel_io::job))
         .route("/import/{kind}/template.xlsx", get(registry::excel_io::template))
         .route("/export/{file}", get(registry::export::export))
         .route("/q/{code}", get(public::card::scan))
