@@ -379,7 +379,7 @@ async fn job_page(state: &AppState, staff: &Staff, id: i64) -> Result<Response, 
             phase: phase.label(),
             done,
             total,
-            percent: if total == 0 { 0 } else { done * 100 / total },
+            percent: (done * 100).checked_div(total).unwrap_or(0),
         };
         return Ok((StatusCode::ACCEPTED, page).into_response());
     }
