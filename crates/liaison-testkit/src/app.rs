@@ -159,23 +159,43 @@ impl Client<'_> {
         filename: &str,
         bytes: &[u8],
     ) -> TestResponse {
+        self.post_multipart(path, &[], &[(file_field, filename, bytes)])
+            .await
+    }
+
+    /// A multipart form as a browser sends it: the CSRF token, text fields, then files
+    /// (field, file name, bytes).
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> TestResponse {
         let boundary = "----liaisontestboundary7MA4YWxkTrZu0gW";
         let mut body: Vec<u8> = Vec::new();
-        if let Some(t) = &self.csrf {
+        let csrf = self.csrf.clone();
+        let text = csrf
+            .iter()
+            .map(|t| ("_csrf", t.as_str()))
+            .chain(fields.iter().copied());
+        for (k, v) in text {
             body.extend(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{t}\r\n")
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
                     .as_bytes(),
             );
         }
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\n\
-                 Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend(bytes);
-        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        for (field, filename, bytes) in files {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend(*bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
         let req = Request::post(path)
             .header(
                 header::CONTENT_TYPE,

@@ -95,6 +95,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "logout" => "您已安全退出",
         "closed" => "站点已撤销，二维码已停用",
         "left" => "已登记离任",
+        "removed" => "已移除（保留在历史记录中）",
         _ => return None,
     })
 }

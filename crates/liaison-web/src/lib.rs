@@ -5,6 +5,7 @@ mod admin;
 mod api;
 mod auth;
 mod ctx;
+mod document;
 mod error;
 mod excel;
 pub mod jobs;
@@ -15,6 +16,7 @@ mod public;
 mod qr_image;
 mod registry;
 mod static_files;
+mod upload;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -123,6 +125,12 @@ pub fn router(state: AppState) -> Router {
             get(registry::stations::detail).post(registry::stations::update),
         )
         .route("/stations/{id}/edit", get(registry::stations::edit_form))
+        .route("/stations/{id}/files", post(registry::station_files::upload))
+        .route(
+            "/stations/{id}/files/{file}/remove",
+            post(registry::station_files::remove),
+        )
+        .route("/s/{id}/files/{file}", get(registry::station_files::public))
         .route("/stations/{id}/close", post(registry::stations::close))
         .route("/stations/{id}/poster", get(registry::print::poster))
         .route(

@@ -10,6 +10,7 @@ use liaison_domain::RegionCode;
 use liaison_store::deputies::Deputy;
 use liaison_store::qr::QrTarget;
 use liaison_store::regions::Region;
+use liaison_store::station_files::{FileKind, StationFile};
 use liaison_store::stations::Station;
 
 use crate::layout::Page;
@@ -34,6 +35,8 @@ pub struct StationCard {
     station: Station,
     phone: String,
     residents: Vec<Deputy>,
+    photos: Vec<StationFile>,
+    documents: Vec<StationFile>,
     region_path: String,
 }
 
@@ -109,6 +112,8 @@ pub async fn station_card(state: &AppState, ctx: &RequestCtx, id: i64) -> Result
         page: Page::public(ctx, station.name.clone()),
         phone: station.phone.clone(),
         residents: state.store.residents(id).await?,
+        photos: state.store.station_files(id, FileKind::Photo).await?,
+        documents: state.store.station_files(id, FileKind::Document).await?,
         region_path: region_path(state, &station.region_code).await?,
         station,
     }

@@ -7,6 +7,7 @@ pub mod links;
 pub mod print;
 pub mod qr;
 pub mod routing;
+pub mod station_files;
 pub mod stations;
 pub mod units;
 

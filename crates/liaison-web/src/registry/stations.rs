@@ -19,6 +19,7 @@ use crate::ctx::Staff;
 use crate::layout::Page;
 use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
+use liaison_store::station_files::{FileKind, StationFile};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -309,6 +310,8 @@ pub struct DetailPage {
     can_manage: bool,
     can_contacts: bool,
     today: String,
+    photos: Vec<StationFile>,
+    documents: Vec<StationFile>,
 }
 
 #[derive(Deserialize)]
@@ -339,6 +342,8 @@ pub async fn detail(
     Ok(DetailPage {
         page: Page::new(&staff.ctx, s.name.clone(), "/stations").notice(q.done.as_deref()),
         residents: state.store.residents(id).await?,
+        photos: state.store.station_files(id, FileKind::Photo).await?,
+        documents: state.store.station_files(id, FileKind::Document).await?,
         candidates,
         s,
         qr_url,
