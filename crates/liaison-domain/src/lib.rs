@@ -6,6 +6,7 @@ pub mod deputy;
 pub mod error;
 pub mod household;
 pub mod mask;
+pub mod opinion;
 pub mod password;
 pub mod qr;
 pub mod region;

@@ -38,10 +38,90 @@ pub fn name(n: &str) -> String {
     }
 }
 
+/// Free text made safe to publish: any run of 7 or more digits (a phone number, an ID-card number,
+/// a bank card), possibly split by spaces or dashes and ending in the ID card's X, keeps its first
+/// three and last two digits and loses the rest to `*`. Full-width digits count as digits.
+pub fn free_text(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_digit(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // the run: digits, single separators between digits, an optional trailing X
+        let start = i;
+        let mut end = i;
+        let mut j = i;
+        while j < chars.len() {
+            if is_digit(chars[j]) {
+                j += 1;
+                end = j;
+            } else if matches!(chars[j], ' ' | '-' | '－') && j + 1 < chars.len() && is_digit(chars[j + 1]) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let digits = chars[start..end].iter().filter(|c| is_digit(**c)).count();
+        if end < chars.len() && matches!(chars[end], 'X' | 'x') && digits == 17 {
+            end += 1;
+        }
+        let total = chars[start..end].iter().filter(|c| is_digit(**c) || matches!(c, 'X' | 'x')).count();
+        if total >= 7 {
+            let mut seen = 0;
+            for &c in &chars[start..end] {
+                if is_digit(c) || matches!(c, 'X' | 'x') {
+                    seen += 1;
+                    out.push(if seen <= 3 || seen > total - 2 { c } else { '*' });
+                } else {
+                    out.push(c);
+                }
+            }
+        } else {
+            out.extend(&chars[start..end]);
+        }
+        i = end;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn numbers_in_free_text() {
+        assert_eq!(free_text("路灯坏了，电话13812345678联系"), "路灯坏了，电话138******78联系");
+        assert_eq!(free_text("身份证63252119800101123X"), "身份证632*************3X");
+        assert_eq!(free_text("号码 138 1234 5678 找我"), "号码 138 **** **78 找我");
+        assert_eq!(free_text("座机0974-8512345"), "座机097*-*****45");
+        assert_eq!(free_text("１３８１２３４５６７８"), "１３８******７８");
+        // short numbers stay: house numbers, dates, counts
+        assert_eq!(free_text("幸福路12号3单元，2026年5月坏了3盏"), "幸福路12号3单元，2026年5月坏了3盏");
+    }
+
+    proptest! {
+        #[test]
+        fn no_long_digit_run_survives(s in "[0-9a-z 路-]{0,40}") {
+            let out = free_text(&s);
+            // digits still visible in one separator-joined run: never 7 or more
+            let mut run = 0;
+            for c in out.chars() {
+                run = match c {
+                    '0'..='9' => run + 1,
+                    ' ' | '-' => run,
+                    _ => 0,
+                };
+                prop_assert!(run <= 6, "{} -> {}", s, out);
+            }
+            prop_assert_eq!(out.chars().count(), s.chars().count());
+        }
+    }
 
     #[test]
     fn masks() {
