@@ -70,7 +70,10 @@ pub fn free_text(s: &str) -> String {
         if end < chars.len() && matches!(chars[end], 'X' | 'x') && digits == 17 {
             end += 1;
         }
-        let total = chars[start..end].iter().filter(|c| is_digit(**c) || matches!(c, 'X' | 'x')).count();
+        let total = chars[start..end]
+            .iter()
+            .filter(|c| is_digit(**c) || matches!(c, 'X' | 'x'))
+            .count();
         if total >= 7 {
             let mut seen = 0;
             for &c in &chars[start..end] {
@@ -96,13 +99,19 @@ mod tests {
 
     #[test]
     fn numbers_in_free_text() {
-        assert_eq!(free_text("路灯坏了，电话13812345678联系"), "路灯坏了，电话138******78联系");
+        assert_eq!(
+            free_text("路灯坏了，电话13812345678联系"),
+            "路灯坏了，电话138******78联系"
+        );
         assert_eq!(free_text("身份证63252119800101123X"), "身份证632*************3X");
         assert_eq!(free_text("号码 138 1234 5678 找我"), "号码 138 **** **78 找我");
         assert_eq!(free_text("座机0974-8512345"), "座机097*-*****45");
         assert_eq!(free_text("１３８１２３４５６７８"), "１３８******７８");
         // short numbers stay: house numbers, dates, counts
-        assert_eq!(free_text("幸福路12号3单元，2026年5月坏了3盏"), "幸福路12号3单元，2026年5月坏了3盏");
+        assert_eq!(
+            free_text("幸福路12号3单元，2026年5月坏了3盏"),
+            "幸福路12号3单元，2026年5月坏了3盏"
+        );
     }
 
     proptest! {

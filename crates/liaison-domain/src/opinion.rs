@@ -82,8 +82,8 @@ impl Stage {
         match self {
             Stage::Submitted | Stage::Referred => "已收到，正在登记",
             Stage::Accepted => "已受理",
-            Stage::Assigned | Stage::Replied => "正在办理",
-            Stage::Answered => "已答复，请您评价",
+            Stage::Assigned => "正在办理",
+            Stage::Replied | Stage::Answered => "已答复，请您评价",
             Stage::Closed | Stage::Published => "已办结",
             Stage::Declined => "未予受理",
         }
@@ -272,7 +272,10 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("该事项当前状态为“{state}”，不能{action}")]
-    WrongStage { state: &'static str, action: &'static str },
+    WrongStage {
+        state: &'static str,
+        action: &'static str,
+    },
     #[error("您不能对该事项执行“{0}”")]
     NotYours(&'static str),
     #[error("该事项已上报县级，不能重复上报")]
@@ -347,7 +350,9 @@ impl Status {
         match self.stage {
             Stage::Submitted if self.deputy_first => Holder::Deputy,
             Stage::Replied if self.deputy_first => Holder::Deputy,
-            Stage::Submitted | Stage::Referred | Stage::Accepted | Stage::Replied | Stage::Closed => Holder::Station,
+            Stage::Submitted | Stage::Referred | Stage::Accepted | Stage::Replied | Stage::Closed => {
+                Holder::Station
+            }
             Stage::Assigned => Holder::Unit,
             Stage::Answered => Holder::Citizen,
             Stage::Declined | Stage::Published => Holder::Nobody,
@@ -397,7 +402,9 @@ impl Status {
             Action::Escalate | Action::Assign { .. } => (&[W::Staff], &[S::Accepted]),
             Action::Reply | Action::Return => (&[W::Unit], &[S::Assigned]),
             Action::Feedback => (&[W::Deputy, W::Staff], &[S::Replied]),
-            Action::Rate { .. } => (&[W::Citizen, W::Staff], &[S::Answered]),
+            // the citizen sees the unit's reply on the tracking page at once and may rate it before anyone
+            // passes it on
+            Action::Rate { .. } => (&[W::Citizen, W::Staff], &[S::Replied, S::Answered]),
             Action::Publish => (&[W::Staff], &[S::Closed]),
         };
         if !actors.contains(&who) {
@@ -469,10 +476,12 @@ pub fn new_receipt() -> String {
     let alphabet = crate::qr::ALPHABET;
     let mut rng = rand::rng();
     (0..RECEIPT_LEN)
-        .map(|_| loop {
-            let b = (rng.next_u32() & 0xff) as usize;
-            if b < 256 - 256 % alphabet.len() {
-                return alphabet[b % alphabet.len()] as char;
+        .map(|_| {
+            loop {
+                let b = (rng.next_u32() & 0xff) as usize;
+                if b < 256 - 256 % alphabet.len() {
+                    return alphabet[b % alphabet.len()] as char;
+                }
             }
         })
         .collect()
@@ -500,16 +509,20 @@ pub fn show_receipt(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
     use Action as A;
     use Actor as W;
+    use proptest::prelude::*;
 
     #[test]
     fn receipts_read_aloud() {
         let r = new_receipt();
         assert_eq!(r.len(), RECEIPT_LEN);
         assert_eq!(parse_receipt(&show_receipt(&r).to_lowercase()), Some(r.clone()));
-        assert_eq!(parse_receipt(" abcd efgh "), Some("ABCDEFGH".into()), "spaces and case do not matter");
+        assert_eq!(
+            parse_receipt(" abcd efgh "),
+            Some("ABCDEFGH".into()),
+            "spaces and case do not matter"
+        );
         assert_eq!(parse_receipt("ABCD-0FGH"), None, "0 is not in the alphabet");
         assert_eq!(parse_receipt("ABCD-EFG"), None);
     }
@@ -522,10 +535,20 @@ mod tests {
             (W::Staff, A::Assign { unit: 7 }),
             (W::Unit, A::Reply),
             (W::Deputy, A::Feedback),
-            (W::Citizen, A::Rate { rating: Rating::Unsatisfied }),
+            (
+                W::Citizen,
+                A::Rate {
+                    rating: Rating::Unsatisfied,
+                },
+            ),
             (W::Unit, A::Reply),
             (W::Staff, A::Feedback),
-            (W::Citizen, A::Rate { rating: Rating::Satisfied }),
+            (
+                W::Citizen,
+                A::Rate {
+                    rating: Rating::Satisfied,
+                },
+            ),
             (W::Staff, A::Publish),
         ];
         let mut s = Status::new(Channel::DeputyCode);
@@ -551,11 +574,17 @@ mod tests {
         let e = s.apply(W::Deputy, &A::Feedback).unwrap_err();
         assert_eq!(e.to_string(), "该事项当前状态为“待代表处理”，不能反馈群众");
         let st = Status::new(Channel::StationCode);
-        assert!(st.apply(W::Deputy, &A::DeputyAnswer).is_err(), "not through a deputy");
+        assert!(
+            st.apply(W::Deputy, &A::DeputyAnswer).is_err(),
+            "not through a deputy"
+        );
         assert!(st.apply(W::Staff, &A::Accept).is_ok());
         let acc = st.apply(W::Staff, &A::Accept).unwrap();
         let up = acc.apply(W::Staff, &A::Escalate).unwrap();
-        assert_eq!(up.apply(W::Staff, &A::Escalate).unwrap_err(), TransitionError::AlreadyEscalated);
+        assert_eq!(
+            up.apply(W::Staff, &A::Escalate).unwrap_err(),
+            TransitionError::AlreadyEscalated
+        );
         assert_eq!(acc.allowed(W::Staff), ["answer_on_spot", "escalate", "assign"]);
         assert!(acc.allowed(W::Citizen).is_empty());
     }
@@ -573,14 +602,23 @@ mod tests {
         let d = Status::new(Channel::DeputyVisit)
             .apply(W::Deputy, &A::DeputyAnswer)
             .unwrap()
-            .apply(W::Citizen, &A::Rate { rating: Rating::Unsatisfied })
+            .apply(
+                W::Citizen,
+                &A::Rate {
+                    rating: Rating::Unsatisfied,
+                },
+            )
             .unwrap();
         assert_eq!((d.stage, d.holder()), (Stage::Referred, Holder::Station));
     }
 
     fn any_action() -> impl Strategy<Value = (Actor, Action)> {
         let who = prop_oneof![Just(W::Citizen), Just(W::Deputy), Just(W::Staff), Just(W::Unit)];
-        let rating = prop_oneof![Just(Rating::Satisfied), Just(Rating::Basic), Just(Rating::Unsatisfied)];
+        let rating = prop_oneof![
+            Just(Rating::Satisfied),
+            Just(Rating::Basic),
+            Just(Rating::Unsatisfied)
+        ];
         let action = prop_oneof![
             Just(A::DeputyAnswer),
             Just(A::HandOver),

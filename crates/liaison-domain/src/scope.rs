@@ -16,6 +16,8 @@ pub struct Scope {
     pub unit_id: Option<i64>,
     /// For a station-manager role: the station it runs.
     pub station_id: Option<i64>,
+    /// For a deputy role: the person (deputy) the account speaks for.
+    pub person_id: Option<i64>,
 }
 
 impl Scope {
@@ -54,6 +56,7 @@ mod tests {
             region: RegionCode::parse(region).unwrap(),
             unit_id: None,
             station_id: None,
+            person_id: None,
         }
     }
 

@@ -122,6 +122,7 @@ pub async fn bootstrap(config: &Config, region: &str, username: &str) -> AnyResu
         roles: vec![Role::SystemAdmin],
         unit_id: None,
         station_id: None,
+        person_id: None,
         password_hash: hash_password(&password)?,
         must_change_password: true,
     };

@@ -16,6 +16,7 @@ pub struct Account {
     pub region_name: String,
     pub unit_id: Option<i64>,
     pub station_id: Option<i64>,
+    pub person_id: Option<i64>,
     pub must_change_password: bool,
     pub password_changed_at: DateTime<Utc>,
     pub failed_logins: i64,
@@ -54,6 +55,7 @@ pub struct NewAccount {
     pub roles: Vec<Role>,
     pub unit_id: Option<i64>,
     pub station_id: Option<i64>,
+    pub person_id: Option<i64>,
     pub password_hash: String,
     pub must_change_password: bool,
 }
@@ -66,6 +68,7 @@ pub struct AccountChange {
     pub roles: Vec<Role>,
     pub unit_id: Option<i64>,
     pub station_id: Option<i64>,
+    pub person_id: Option<i64>,
 }
 
 fn can_see_accounts(scope: &Scope) -> bool {
@@ -85,12 +88,12 @@ impl Store {
         let now = Utc::now();
         let (id,): (i64,) = with_tx!(tx, c => {
             sqlx::query_as(
-                "INSERT INTO account (username, display_name, region_code, unit_id, station_id, password_hash, \
+                "INSERT INTO account (username, display_name, region_code, unit_id, station_id, person_id, password_hash, \
                  must_change_password, password_changed_at, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(&a.username).bind(a.display_name.trim()).bind(a.region.as_str()).bind(a.unit_id)
-            .bind(a.station_id).bind(&a.password_hash).bind(a.must_change_password).bind(now).bind(now)
+            .bind(a.station_id).bind(a.person_id).bind(&a.password_hash).bind(a.must_change_password).bind(now).bind(now)
             .fetch_one(&mut *c)
             .await
             .map_err(StoreError::unique("username"))?
@@ -156,7 +159,8 @@ impl Store {
             return Err(StoreError::OutOfScope);
         }
         self.require_region(&a.region).await?;
-        self.check_binding(&a.region, a.unit_id, a.station_id).await?;
+        self.check_binding(&a.region, a.unit_id, a.station_id, a.person_id)
+            .await?;
         let mut tx = self.begin().await?;
         let id = self.insert_account(&mut tx, &a).await?;
         let roles: Vec<&str> = a.roles.iter().map(|r| r.as_str()).collect();
@@ -225,7 +229,7 @@ impl Store {
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Account>(
                 "SELECT a.id, a.username, a.display_name, a.region_code, r.name AS region_name, \
-                 a.unit_id, a.station_id, a.must_change_password, a.password_changed_at, a.failed_logins, \
+                 a.unit_id, a.station_id, a.person_id, a.must_change_password, a.password_changed_at, a.failed_logins, \
                  a.locked_until, a.disabled, a.last_login_at, a.created_at \
                  FROM account a JOIN region r ON r.code = a.region_code \
                  WHERE a.region_code BETWEEN $1 AND $2 AND a.id > $3 \
@@ -247,7 +251,7 @@ impl Store {
         let row = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Account>(
                 "SELECT a.id, a.username, a.display_name, a.region_code, r.name AS region_name, \
-                 a.unit_id, a.station_id, a.must_change_password, a.password_changed_at, a.failed_logins, \
+                 a.unit_id, a.station_id, a.person_id, a.must_change_password, a.password_changed_at, a.failed_logins, \
                  a.locked_until, a.disabled, a.last_login_at, a.created_at \
                  FROM account a JOIN region r ON r.code = a.region_code WHERE a.id = $1",
             )
@@ -284,13 +288,14 @@ impl Store {
         }
         validate_role_set(&ch.roles)?;
         self.require_region(&ch.region).await?;
-        self.check_binding(&ch.region, ch.unit_id, ch.station_id).await?;
+        self.check_binding(&ch.region, ch.unit_id, ch.station_id, ch.person_id)
+            .await?;
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, c => {
             sqlx::query(
-                "UPDATE account SET display_name = $1, region_code = $2, unit_id = $3, station_id = $4 WHERE id = $5",
+                "UPDATE account SET display_name = $1, region_code = $2, unit_id = $3, station_id = $4, person_id = $5 WHERE id = $6",
             )
-            .bind(ch.display_name.trim()).bind(ch.region.as_str()).bind(ch.unit_id).bind(ch.station_id).bind(id)
+            .bind(ch.display_name.trim()).bind(ch.region.as_str()).bind(ch.unit_id).bind(ch.station_id).bind(ch.person_id).bind(id)
             .execute(&mut *c)
             .await?;
         });
@@ -512,11 +517,11 @@ impl Store {
 
     /// The scope an account acts with.
     pub async fn scope_of(&self, account_id: i64) -> Result<Scope> {
-        let row: Option<(String, String, Option<i64>, Option<i64>)> = with_pool!(&self.read, p => {
-            sqlx::query_as("SELECT username, region_code, unit_id, station_id FROM account WHERE id = $1")
+        let row: Option<(String, String, Option<i64>, Option<i64>, Option<i64>)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT username, region_code, unit_id, station_id, person_id FROM account WHERE id = $1")
                 .bind(account_id).fetch_optional(p).await?
         });
-        let (username, region, unit_id, station_id) = row.ok_or(StoreError::NotFound)?;
+        let (username, region, unit_id, station_id, person_id) = row.ok_or(StoreError::NotFound)?;
         let roles = self
             .load_roles(&[account_id])
             .await?
@@ -530,6 +535,7 @@ impl Store {
             region: RegionCode::parse(&region).map_err(|_| StoreError::Corrupt(region))?,
             unit_id,
             station_id,
+            person_id,
         })
     }
 
@@ -557,12 +563,30 @@ impl Store {
         Ok((units, stations))
     }
 
+    /// Deputies (persons in office) of `scope`'s subtree a deputy account can speak for: (id, label).
+    pub async fn person_choices(&self, scope: &Scope) -> Result<Vec<(i64, String)>> {
+        if !scope.can(Permission::ManageAccounts) && !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = scope.range();
+        Ok(with_pool!(&self.read, p => {
+            sqlx::query_as(
+                "SELECT p.id, p.name || '（' || MIN(r.name) || '）' FROM person p \
+                 JOIN mandate m ON m.person_id = p.id JOIN region r ON r.code = m.constituency_region \
+                 WHERE m.constituency_region BETWEEN $1 AND $2 AND m.status = 'in_office' \
+                 GROUP BY p.id, p.name ORDER BY p.name, p.id LIMIT 3000",
+            )
+            .bind(&lo).bind(&hi).fetch_all(p).await?
+        }))
+    }
+
     /// A unit or station an account is bound to must lie in the account's own region subtree.
     async fn check_binding(
         &self,
         region: &RegionCode,
         unit: Option<i64>,
         station: Option<i64>,
+        person: Option<i64>,
     ) -> Result<()> {
         let (lo, hi) = region.subtree_range();
         if let Some(u) = unit {
@@ -581,6 +605,19 @@ impl Store {
             });
             if ok.is_none() {
                 return Err(StoreError::Conflict("station_binding"));
+            }
+        }
+        if let Some(person) = person {
+            // the deputy holds a mandate in office whose constituency lies in the account's region
+            let ok: Option<(i64,)> = with_pool!(&self.read, p => {
+                sqlx::query_as(
+                    "SELECT person_id FROM mandate WHERE person_id = $1 AND status = 'in_office' \
+                     AND constituency_region BETWEEN $2 AND $3 LIMIT 1",
+                )
+                .bind(person).bind(&lo).bind(&hi).fetch_optional(p).await?
+            });
+            if ok.is_none() {
+                return Err(StoreError::Conflict("person_binding"));
             }
         }
         Ok(())

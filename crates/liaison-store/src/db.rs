@@ -72,6 +72,8 @@ pub struct Store {
     pub(crate) read: Pool,
     /// Writes. On SQLite one connection with `synchronous=FULL`; on PostgreSQL the same pool as `read`.
     pub(crate) write: Pool,
+    /// The group-commit queue for opinion submissions (see `intake`).
+    pub(crate) intake: std::sync::Arc<crate::intake::IntakeQueue>,
 }
 
 impl Store {
@@ -88,6 +90,7 @@ impl Store {
             return Ok(Store {
                 read: p.clone(),
                 write: p,
+                intake: crate::intake::new_queue(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -120,6 +123,7 @@ impl Store {
         Ok(Store {
             read: Pool::Sqlite(reader),
             write: Pool::Sqlite(writer),
+            intake: crate::intake::new_queue(),
         })
     }
 

@@ -21,6 +21,12 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A domain rule refused the change; the text is the Chinese message for the user.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// Too many submissions from one address or to one code in the current window.
+    #[error("rate limited")]
+    RateLimited,
     #[error("invalid stored data: {0}")]
     Corrupt(String),
 }

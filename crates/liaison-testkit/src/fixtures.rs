@@ -63,6 +63,7 @@ pub async fn cast(store: &Store) -> Cast {
         roles: vec![role],
         unit_id: None,
         station_id: None,
+        person_id: None,
         password_hash: hash.clone(),
         must_change_password: false,
     };

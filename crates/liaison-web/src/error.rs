@@ -36,6 +36,8 @@ pub enum WebError {
     Conflict { code: &'static str, message: String },
     #[error("页面已过期或来源不明，请刷新页面后重试")]
     Csrf,
+    #[error("提交太频繁，请稍后再试")]
+    RateLimited,
     #[error("服务器内部错误")]
     Internal(String),
 }
@@ -66,6 +68,7 @@ impl WebError {
             WebError::MustChangePassword | WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -78,6 +81,7 @@ impl WebError {
             WebError::Forbidden => "forbidden",
             WebError::NotFound => "not_found",
             WebError::Csrf => "csrf",
+            WebError::RateLimited => "rate_limited",
             WebError::Internal(_) => "internal",
         }
     }
@@ -97,6 +101,7 @@ impl From<StoreError> for WebError {
                     "link" => "这两位之间已建立联系",
                     "unit_binding" => "所选承办单位不在该账号的行政区内",
                     "station_binding" => "所选站点不在该账号的行政区内",
+                    "person_binding" => "所选代表不在任，或其选区不在该账号的行政区内",
                     "self_link" => "不能与自己建立联系",
                     _ => "与现有数据冲突",
                 };
@@ -105,6 +110,11 @@ impl From<StoreError> for WebError {
                     message: message.to_owned(),
                 }
             }
+            StoreError::Refused(message) => WebError::Conflict {
+                code: "refused",
+                message,
+            },
+            StoreError::RateLimited => WebError::RateLimited,
             StoreError::Domain(d) => WebError::Invalid {
                 code: "invalid_input",
                 message: d.to_string(),

@@ -71,7 +71,7 @@ both_backends!(
         let r = admin
             .post_form(
                 "/admin/accounts",
-                &[("username", "newclerk"), ("display_name", "新同志"), ("region", "632521100"), ("roles", "township_staff"), ("roles", "deputy")],
+                &[("username", "newclerk"), ("display_name", "新同志"), ("region", "632521100"), ("roles", "township_staff"), ("roles", "chair_meeting")],
             )
             .await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.body);
@@ -92,7 +92,7 @@ both_backends!(
         assert_eq!(r.status.as_u16(), 200);
         assert!(r.html().text("#home-region").contains("恰卜恰镇"));
         let roles = me.get_json("/api/v1/me").await.json()["roles"].clone();
-        assert_eq!(roles, serde_json::json!(["deputy", "township_staff"]), "roles, by name");
+        assert_eq!(roles, serde_json::json!(["chair_meeting", "township_staff"]), "roles, by name");
     }
 );
 

@@ -49,7 +49,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role)] = &[
         "632521100",
         Role::StationManager,
     ),
-    ("daibiao", "韩德明（县人大代表）", "632521100", Role::Deputy),
+    ("daibiao", "人大代表", "632521100", Role::Deputy),
     (
         "chengban",
         "王强（县交通运输局）",
@@ -81,6 +81,7 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
             roles: vec![*role],
             unit_id: None,
             station_id: None,
+            person_id: None,
             password_hash: hash.clone(),
             must_change_password: false,
         };
@@ -131,20 +132,30 @@ async fn bind_demo_accounts(store: &Store, admin: i64) -> AnyResult {
             .find(|(_, l)| l.starts_with(prefix))
             .map(|(id, _)| *id)
     };
-    for (username, unit, station) in [
-        ("chengban", find(&units, "共和县交通运输局"), None),
-        ("zhanzhang", None, find(&stations, "恰卜恰镇人大代表之家")),
+    // the deputy account speaks for a real deputy of 恰卜恰镇, and takes their name
+    let mut township = admin.clone();
+    township.region = RegionCode::parse("632521100")?;
+    let deputy = store.person_choices(&township).await?.into_iter().next();
+    for (username, unit, station, person) in [
+        ("chengban", find(&units, "共和县交通运输局"), None, None),
+        ("zhanzhang", None, find(&stations, "恰卜恰镇人大代表之家"), None),
+        ("daibiao", None, None, deputy.clone()),
     ] {
         let Some(rec) = store.login_record(username).await? else {
             continue;
         };
         let a = store.account(&admin, rec.id).await?;
+        let display_name = match &person {
+            Some((_, label)) => format!("{}（人大代表）", label.split('（').next().unwrap_or(label)),
+            None => a.display_name.clone(),
+        };
         let change = liaison_store::accounts::AccountChange {
-            display_name: a.display_name.clone(),
+            display_name,
             region: RegionCode::parse(&a.region_code)?,
             roles: a.roles.clone(),
             unit_id: unit,
             station_id: station,
+            person_id: person.map(|(id, _)| id),
         };
         store.update_account(&admin, &actor, rec.id, change).await?;
     }

@@ -37,6 +37,7 @@ pub async fn seed(
         roles: vec![role],
         unit_id: None,
         station_id: None,
+        person_id: None,
         password_hash: password_hash.into(),
         must_change_password: false,
     };

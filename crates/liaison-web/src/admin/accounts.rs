@@ -103,6 +103,8 @@ pub struct AccountForm {
     unit_id: String,
     #[serde(default)]
     station_id: String,
+    #[serde(default)]
+    person_id: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -124,6 +126,7 @@ struct AccountFields<'a> {
     errors: &'a [String],
     units: Vec<(i64, String)>,
     stations: Vec<(i64, String)>,
+    persons: Vec<(i64, String)>,
 }
 
 fn role_choices(chosen: &[String]) -> Vec<(&'static str, &'static str, bool)> {
@@ -169,6 +172,7 @@ async fn fields_html(
 ) -> Result<String, WebError> {
     let picker = render_picker(state, Some(&staff.scope.region), "region", &form.region).await?;
     let (units, stations) = state.store.binding_choices(&staff.scope).await?;
+    let persons = state.store.person_choices(&staff.scope).await?;
     let fields = AccountFields {
         csrf: &staff.ctx.csrf,
         id,
@@ -178,6 +182,7 @@ async fn fields_html(
         errors,
         units,
         stations,
+        persons,
     };
     fields.render().map_err(|e| WebError::Internal(e.to_string()))
 }
@@ -187,6 +192,7 @@ struct Parsed {
     roles: Vec<Role>,
     unit_id: Option<i64>,
     station_id: Option<i64>,
+    person_id: Option<i64>,
 }
 
 /// Parses the form; every problem is reported at once, in Chinese.
@@ -234,6 +240,10 @@ fn parse(staff: &Staff, f: &AccountForm, check_username: bool) -> Result<Parsed,
     };
     let unit_id = id_field(&f.unit_id, "承办单位", &mut errors);
     let station_id = id_field(&f.station_id, "站点", &mut errors);
+    let person_id = id_field(&f.person_id, "代表", &mut errors);
+    if roles.contains(&Role::Deputy) && person_id.is_none() {
+        errors.push("“人大代表”角色须选择该账号对应的代表".to_owned());
+    }
     if roles.contains(&Role::HandlingUnit) && unit_id.is_none() {
         errors.push("“承办单位”角色须选择所属承办单位".to_owned());
     }
@@ -246,6 +256,7 @@ fn parse(staff: &Staff, f: &AccountForm, check_username: bool) -> Result<Parsed,
             roles,
             unit_id,
             station_id,
+            person_id,
         }),
         _ => Err(errors),
     }
@@ -281,6 +292,7 @@ pub async fn create(
         roles: p.roles,
         unit_id: p.unit_id,
         station_id: p.station_id,
+        person_id: p.person_id,
         password_hash: hash_password(&password)?,
         must_change_password: true,
     };
@@ -340,6 +352,7 @@ pub async fn detail(
             roles: account.roles.iter().map(|r| r.as_str().to_owned()).collect(),
             unit_id: account.unit_id.map(|n| n.to_string()).unwrap_or_default(),
             station_id: account.station_id.map(|n| n.to_string()).unwrap_or_default(),
+            person_id: account.person_id.map(|n| n.to_string()).unwrap_or_default(),
         };
         Some(fields_html(&state, &staff, Some(id), &form, &[]).await?)
     } else {
@@ -379,6 +392,7 @@ pub async fn update(
         roles: p.roles,
         unit_id: p.unit_id,
         station_id: p.station_id,
+        person_id: p.person_id,
     };
     match state
         .store

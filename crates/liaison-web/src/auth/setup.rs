@@ -146,6 +146,7 @@ pub async fn submit(
         roles: vec![Role::SystemAdmin],
         unit_id: None,
         station_id: None,
+        person_id: None,
         password_hash: hash_password(&f.password)?,
         must_change_password: false,
     };

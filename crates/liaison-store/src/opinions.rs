@@ -1,0 +1,703 @@
+//! Opinions after intake: who may see and act on one, the actions (each an event, checked by the
+//! domain state machine replayed from the history), staff queues, the citizen's tracking view and the
+//! public list of published outcomes.
+
+use chrono::{DateTime, Utc};
+use liaison_domain::opinion::{self, Action, Channel, Stage, Status};
+use liaison_domain::{RegionCode, Role, Scope};
+use serde::Serialize;
+
+use crate::{Actor, Result, Store, StoreError, Tx};
+
+macro_rules! opinion_select {
+    () => {
+        "SELECT o.id, o.receipt, o.channel, o.person_id, o.station_id, o.region_code, r.name AS region_name, \
+         o.category, c.label AS category_label, o.description, o.citizen_name, o.citizen_phone, o.phone_last4, \
+         o.callback_ok, o.share_contact, o.recorded_by, o.stage, o.holder, o.escalated, o.lead_unit_id, \
+         u.name AS lead_unit_name, o.reopen_count, o.return_count, o.rating, o.answer, o.public_text, o.event_count, \
+         o.submitted_at, o.updated_at, o.closed_at, o.published_at, \
+         (SELECT p.name FROM person p WHERE p.id = o.person_id) AS deputy_name, \
+         (SELECT s.name FROM station s WHERE s.id = o.station_id) AS station_name \
+         FROM opinion o JOIN region r ON r.code = o.region_code JOIN category c ON c.code = o.category \
+         LEFT JOIN handling_unit u ON u.id = o.lead_unit_id "
+    };
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Opinion {
+    pub id: i64,
+    pub receipt: String,
+    pub channel: String,
+    pub person_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub region_code: String,
+    pub region_name: String,
+    pub category: String,
+    pub category_label: String,
+    pub description: String,
+    /// Personal information: callers mask it unless the viewer may see it.
+    pub citizen_name: String,
+    pub citizen_phone: String,
+    pub phone_last4: String,
+    pub callback_ok: bool,
+    pub share_contact: bool,
+    pub recorded_by: Option<i64>,
+    pub stage: String,
+    pub holder: String,
+    pub escalated: bool,
+    pub lead_unit_id: Option<i64>,
+    pub lead_unit_name: Option<String>,
+    pub reopen_count: i32,
+    pub return_count: i32,
+    pub rating: Option<String>,
+    pub answer: String,
+    pub public_text: String,
+    pub event_count: i32,
+    pub submitted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub deputy_name: Option<String>,
+    pub station_name: Option<String>,
+}
+
+impl Opinion {
+    pub fn stage(&self) -> Stage {
+        Stage::parse(&self.stage).unwrap_or(Stage::Submitted)
+    }
+
+    pub fn channel(&self) -> Channel {
+        Channel::parse(&self.channel).unwrap_or(Channel::StationCode)
+    }
+
+    pub fn rating_label(&self) -> &'static str {
+        self.rating
+            .as_deref()
+            .and_then(opinion::Rating::parse)
+            .map_or("", |r| r.label())
+    }
+
+    pub fn has_contact(&self) -> bool {
+        !self.citizen_name.is_empty() || !self.citizen_phone.is_empty()
+    }
+}
+
+/// One step of an item's history.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Event {
+    pub seq: i32,
+    pub action: String,
+    pub actor: String,
+    pub account_name: Option<String>,
+    pub from_stage: Option<String>,
+    pub to_stage: String,
+    pub note: String,
+    pub data: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Event {
+    pub fn action_label(&self) -> &'static str {
+        match self.action.as_str() {
+            "submit" => "提交",
+            a => serde_json::from_str::<Action>(&self.data)
+                .map(|x| x.label())
+                .unwrap_or(if a.is_empty() { "" } else { "处理" }),
+        }
+    }
+
+    pub fn stage_label(&self) -> &'static str {
+        Stage::parse(&self.to_stage).map_or("", |s| s.label())
+    }
+
+    pub fn public_stage_label(&self) -> &'static str {
+        Stage::parse(&self.to_stage).map_or("", |s| s.public_label())
+    }
+
+    pub fn actor_label(&self) -> &'static str {
+        match self.actor.as_str() {
+            "citizen" => "群众",
+            "deputy" => "代表",
+            "unit" => "承办单位",
+            _ => "工作人员",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Photo {
+    pub id: i64,
+    pub opinion_id: i64,
+    pub blob: String,
+    pub hidden: bool,
+}
+
+/// What comes with an action besides the action itself.
+#[derive(Debug, Clone, Default)]
+pub struct ActInput {
+    /// Comment, reply, answer or follow-up note (required where the action needs words).
+    pub note: String,
+    /// Decline reason code (from `decline_reason`).
+    pub reason: Option<String>,
+    /// Co-units for an assignment.
+    pub co_units: Vec<i64>,
+    /// The reviewed public text for publication.
+    pub public_text: Option<String>,
+}
+
+/// Which queue to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Items that reached this deputy.
+    Deputy(i64),
+    /// Items assigned to this unit (lead or co).
+    Unit(i64),
+    /// Items of the caller's region (staff).
+    Region,
+}
+
+/// What the caller is on an item (several at once are possible, e.g. a township clerk who is also
+/// the deputy it reached).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Roles {
+    pub staff: bool,
+    pub deputy: bool,
+    pub unit: bool,
+}
+
+impl Roles {
+    pub fn any(self) -> bool {
+        self.staff || self.deputy || self.unit
+    }
+
+    /// May see the citizen's name and phone (each read audited): staff and the deputy it reached;
+    /// the unit only when the citizen allowed it.
+    pub fn contact(self, o: &Opinion) -> bool {
+        self.staff || self.deputy || (self.unit && o.share_contact)
+    }
+}
+
+fn is_staff(scope: &Scope) -> bool {
+    scope.has(Role::TownshipStaff) || scope.has(Role::CommitteeStaff) || scope.has(Role::StationManager)
+}
+
+impl Store {
+    async fn opinion_row(&self, id: i64) -> Result<Opinion> {
+        with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Opinion>(concat!(opinion_select!(), "WHERE o.id = $1")).bind(id).fetch_optional(p).await?
+        })
+        .ok_or(StoreError::NotFound)
+    }
+
+    async fn unit_ids(&self, id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT unit_id FROM opinion_unit WHERE opinion_id = $1").bind(id).fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// What `scope` is on the item; `OutOfScope` when nothing.
+    pub async fn opinion_roles(&self, scope: &Scope, o: &Opinion) -> Result<Roles> {
+        let region =
+            RegionCode::parse(&o.region_code).map_err(|_| StoreError::Corrupt(o.region_code.clone()))?;
+        let staff = is_staff(scope)
+            && scope.covers(&region)
+            && (!scope.has(Role::StationManager)
+                || scope.has(Role::TownshipStaff)
+                || scope.has(Role::CommitteeStaff)
+                || (scope.station_id.is_some() && scope.station_id == o.station_id));
+        let deputy = scope.has(Role::Deputy) && scope.person_id.is_some() && scope.person_id == o.person_id;
+        let unit = match scope.unit_id {
+            Some(u) if scope.has(Role::HandlingUnit) => self.unit_ids(o.id).await?.contains(&u),
+            _ => false,
+        };
+        let r = Roles { staff, deputy, unit };
+        if r.any() {
+            Ok(r)
+        } else {
+            Err(StoreError::OutOfScope)
+        }
+    }
+
+    /// An item and what the caller is on it.
+    pub async fn opinion(&self, scope: &Scope, id: i64) -> Result<(Opinion, Roles)> {
+        let o = self.opinion_row(id).await?;
+        let roles = self.opinion_roles(scope, &o).await?;
+        Ok((o, roles))
+    }
+
+    /// The citizen's name and phone, for a caller allowed to see them; the read is audited.
+    pub async fn opinion_contact(&self, scope: &Scope, actor: &Actor, id: i64) -> Result<(String, String)> {
+        let (o, roles) = self.opinion(scope, id).await?;
+        if !roles.contact(&o) {
+            return Err(StoreError::Forbidden);
+        }
+        let region = RegionCode::parse(&o.region_code).ok();
+        let mut tx = self.begin().await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "personal.read",
+            &format!("opinion:{id}"),
+            region.as_ref(),
+            "{\"field\":\"citizen_contact\"}",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((o.citizen_name, o.citizen_phone))
+    }
+
+    pub async fn opinion_events(&self, id: i64) -> Result<Vec<Event>> {
+        Ok(with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Event>(
+                "SELECT e.seq, e.action, e.actor, a.display_name AS account_name, e.from_stage, e.to_stage, e.note, e.data, e.at \
+                 FROM opinion_event e LEFT JOIN account a ON a.id = e.account_id WHERE e.opinion_id = $1 ORDER BY e.seq",
+            )
+            .bind(id).fetch_all(p).await?
+        }))
+    }
+
+    pub async fn opinion_photos(&self, id: i64) -> Result<Vec<Photo>> {
+        Ok(with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Photo>("SELECT id, opinion_id, blob, hidden FROM opinion_photo WHERE opinion_id = $1 ORDER BY id")
+                .bind(id).fetch_all(p).await?
+        }))
+    }
+
+    /// Co-units and the lead: (unit id, name, lead).
+    pub async fn opinion_units(&self, id: i64) -> Result<Vec<(i64, String, bool)>> {
+        Ok(with_pool!(&self.read, p => {
+            sqlx::query_as(
+                "SELECT u.id, u.name, ou.lead FROM opinion_unit ou JOIN handling_unit u ON u.id = ou.unit_id \
+                 WHERE ou.opinion_id = $1 ORDER BY ou.lead DESC, u.name",
+            )
+            .bind(id).fetch_all(p).await?
+        }))
+    }
+
+    /// The history replayed by the domain machine: the status the item is in.
+    async fn status_in(&self, tx: &mut Tx, id: i64, channel: Channel) -> Result<Status> {
+        let rows: Vec<(String, String)> = with_tx!(tx, c => {
+            sqlx::query_as("SELECT actor, data FROM opinion_event WHERE opinion_id = $1 AND seq > 0 ORDER BY seq")
+                .bind(id).fetch_all(&mut *c).await?
+        });
+        let mut events = Vec::with_capacity(rows.len());
+        for (actor, data) in rows {
+            let who: opinion::Actor = serde_json::from_value(serde_json::Value::String(actor.clone()))
+                .map_err(|_| StoreError::Corrupt(format!("event actor {actor}")))?;
+            let action: Action =
+                serde_json::from_str(&data).map_err(|_| StoreError::Corrupt(format!("event {data}")))?;
+            events.push((who, action));
+        }
+        Status::replay(channel, &events)
+            .map_err(|e| StoreError::Corrupt(format!("history of opinion {id}: {e}")))
+    }
+
+    /// Takes an action on an item as `who` (which the caller must be on the item).
+    pub async fn act_on_opinion(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: i64,
+        who: opinion::Actor,
+        action: Action,
+        input: &ActInput,
+    ) -> Result<Status> {
+        let (o, roles) = self.opinion(scope, id).await?;
+        let allowed = match who {
+            opinion::Actor::Staff => roles.staff,
+            opinion::Actor::Deputy => roles.deputy,
+            opinion::Actor::Unit => roles.unit && o.lead_unit_id == scope.unit_id,
+            opinion::Actor::Citizen => false,
+        };
+        if !allowed {
+            return Err(StoreError::Refused(format!(
+                "您不能对该事项执行“{}”",
+                action.label()
+            )));
+        }
+        // once passed up to the county, the county's staff handle it
+        if who == opinion::Actor::Staff && o.escalated && !scope.has(Role::CommitteeStaff) {
+            return Err(StoreError::Refused("该事项已上报县级，由县人大常委会办理".into()));
+        }
+        if let Action::Assign { unit } = action {
+            for u in std::iter::once(unit).chain(input.co_units.iter().copied()) {
+                self.check_unit_in_scope(scope, u).await?;
+            }
+        }
+        if let Action::Decline = action {
+            let code = input.reason.as_deref().unwrap_or("");
+            let ok: Option<(String,)> = with_pool!(&self.read, p => {
+                sqlx::query_as("SELECT code FROM decline_reason WHERE code = $1 AND active = TRUE").bind(code).fetch_optional(p).await?
+            });
+            if ok.is_none() {
+                return Err(StoreError::Refused("请选择不予受理的理由".into()));
+            }
+        }
+        let region = RegionCode::parse(&o.region_code).ok();
+        let mut tx = self.begin().await?;
+        self.apply_in(&mut tx, &o, who, actor.account_id, action, input)
+            .await?;
+        let status = self.status_in(&mut tx, id, o.channel()).await?;
+        let detail =
+            serde_json::json!({ "action": action.name(), "as": who, "stage": status.stage.as_str() })
+                .to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            &format!("opinion.{}", action.name()),
+            &format!("opinion:{id}"),
+            region.as_ref(),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    /// The citizen rates on the tracking page (holding the receipt, and the phone's last 4 digits if a
+    /// phone was given — the caller checked them).
+    pub async fn rate_by_citizen(
+        &self,
+        id: i64,
+        rating: opinion::Rating,
+        note: &str,
+        ip: &str,
+    ) -> Result<Status> {
+        let o = self.opinion_row(id).await?;
+        let input = ActInput {
+            note: note.to_owned(),
+            ..ActInput::default()
+        };
+        let mut tx = self.begin().await?;
+        let status = self
+            .apply_in(
+                &mut tx,
+                &o,
+                opinion::Actor::Citizen,
+                None,
+                Action::Rate { rating },
+                &input,
+            )
+            .await?;
+        let region = RegionCode::parse(&o.region_code).ok();
+        let actor = Actor {
+            account_id: None,
+            username: "public".into(),
+            ip: ip.to_owned(),
+        };
+        let detail = serde_json::json!({ "rating": rating.as_str() }).to_string();
+        self.audit(
+            &mut tx,
+            &actor,
+            "opinion.rate",
+            &format!("opinion:{id}"),
+            region.as_ref(),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    async fn check_unit_in_scope(&self, scope: &Scope, unit: i64) -> Result<()> {
+        let row: Option<(String,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT region_code FROM handling_unit WHERE id = $1 AND active = TRUE").bind(unit).fetch_optional(p).await?
+        });
+        let code = row
+            .ok_or_else(|| StoreError::Refused("所选承办单位不存在".into()))?
+            .0;
+        match RegionCode::parse(&code) {
+            Ok(c) if scope.covers(&c) => Ok(()),
+            _ => Err(StoreError::Refused(
+                "所选承办单位不在您的辖区内；县级事项请“上报县级”，由县人大常委会交办".into(),
+            )),
+        }
+    }
+
+    /// Replays, applies, records the event and refreshes the cached columns (guarded by the event
+    /// count, so two people acting at once cannot both win).
+    async fn apply_in(
+        &self,
+        tx: &mut Tx,
+        o: &Opinion,
+        who: opinion::Actor,
+        account: Option<i64>,
+        action: Action,
+        input: &ActInput,
+    ) -> Result<Status> {
+        let before = self.status_in(tx, o.id, o.channel()).await?;
+        let next = before
+            .apply(who, &action)
+            .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let note = input.note.trim();
+        let needs_words = matches!(
+            action,
+            Action::DeputyAnswer | Action::AnswerOnSpot | Action::Reply | Action::Return | Action::HandOver
+        );
+        if needs_words && note.is_empty() {
+            return Err(StoreError::Refused(format!("请填写{}的内容", action.label())));
+        }
+        let now = Utc::now();
+        let seq = o.event_count;
+        let mut data = serde_json::to_value(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if let Some(r) = &input.reason {
+            data["reason"] = serde_json::Value::String(r.clone());
+        }
+        if !input.co_units.is_empty() {
+            data["co_units"] = serde_json::json!(input.co_units);
+        }
+        let who_str = serde_json::to_value(who)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        with_tx!(tx, c => {
+            sqlx::query(
+                "INSERT INTO opinion_event (opinion_id, seq, action, data, actor, account_id, from_stage, to_stage, note, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(o.id).bind(seq).bind(action.name()).bind(data.to_string()).bind(&who_str).bind(account)
+            .bind(before.stage.as_str()).bind(next.stage.as_str()).bind(note).bind(now)
+            .execute(&mut *c).await.map_err(StoreError::unique("opinion_changed"))?;
+        });
+        // what the citizen reads on the tracking page
+        let answer = match action {
+            Action::DeputyAnswer | Action::AnswerOnSpot | Action::Reply => Some(note.to_owned()),
+            Action::Feedback if !note.is_empty() => Some(note.to_owned()),
+            Action::Decline => {
+                let code = input.reason.clone().unwrap_or_default();
+                let label: Option<(String,)> = with_tx!(tx, c => {
+                    sqlx::query_as("SELECT label FROM decline_reason WHERE code = $1").bind(&code).fetch_optional(&mut *c).await?
+                });
+                let label = label.map(|l| l.0).unwrap_or_default();
+                Some(if note.is_empty() {
+                    label
+                } else {
+                    format!("{label}。{note}")
+                })
+            }
+            _ => None,
+        };
+        let public_text = match action {
+            Action::Publish => {
+                let t = input.public_text.as_deref().unwrap_or("").trim();
+                if t.is_empty() {
+                    return Err(StoreError::Refused("请填写公示内容".into()));
+                }
+                // numbers typed into the text never reach the public list
+                Some(liaison_domain::mask::free_text(t))
+            }
+            _ => None,
+        };
+        let n = with_tx!(tx, c => {
+            sqlx::query(
+                "UPDATE opinion SET stage = $1, holder = $2, escalated = $3, lead_unit_id = $4, reopen_count = $5, \
+                 return_count = $6, rating = $7, answer = COALESCE($8, answer), public_text = COALESCE($9, public_text), \
+                 event_count = event_count + 1, updated_at = $10, \
+                 closed_at = CASE WHEN $1 = 'closed' THEN $10 ELSE closed_at END, \
+                 published_at = CASE WHEN $1 = 'published' THEN $10 ELSE published_at END \
+                 WHERE id = $11 AND event_count = $12",
+            )
+            .bind(next.stage.as_str()).bind(next.holder().as_str()).bind(next.escalated).bind(next.unit)
+            .bind(next.reopens as i32).bind(next.returns as i32).bind(next.rating.map(|r| r.as_str()))
+            .bind(answer).bind(public_text).bind(now).bind(o.id).bind(seq)
+            .execute(&mut *c).await?.rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::Refused(
+                "该事项刚刚被其他人处理过，请刷新后再试".into(),
+            ));
+        }
+        match action {
+            Action::Assign { unit } => {
+                with_tx!(tx, c => {
+                    sqlx::query("DELETE FROM opinion_unit WHERE opinion_id = $1").bind(o.id).execute(&mut *c).await?;
+                });
+                let mut units = vec![(unit, true)];
+                units.extend(input.co_units.iter().filter(|u| **u != unit).map(|u| (*u, false)));
+                units.dedup();
+                for (u, lead) in units {
+                    with_tx!(tx, c => {
+                        sqlx::query("INSERT INTO opinion_unit (opinion_id, unit_id, lead) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                            .bind(o.id).bind(u).bind(lead).execute(&mut *c).await?;
+                    });
+                }
+            }
+            Action::Return => {
+                with_tx!(tx, c => {
+                    sqlx::query("DELETE FROM opinion_unit WHERE opinion_id = $1").bind(o.id).execute(&mut *c).await?;
+                });
+            }
+            _ => {}
+        }
+        Ok(next)
+    }
+
+    /// A staff, deputy or unit queue, newest first, keyset by id. `stages` empty = all.
+    pub async fn opinion_queue(
+        &self,
+        scope: &Scope,
+        queue: Queue,
+        stages: &[Stage],
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Opinion>> {
+        let (lo, hi) = scope.range();
+        let stage_list: Vec<&str> = if stages.is_empty() {
+            Stage::ALL.iter().map(|s| s.as_str()).collect()
+        } else {
+            stages.iter().map(|s| s.as_str()).collect()
+        };
+        let before = before.unwrap_or(i64::MAX);
+        let stage_sql = stage_list
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // stage names come from the fixed enum above, never from input
+        let rows = match queue {
+            Queue::Deputy(person) => {
+                if scope.person_id != Some(person) {
+                    return Err(StoreError::Forbidden);
+                }
+                let sql = format!(
+                    "{} WHERE o.person_id = $1 AND o.stage IN ({stage_sql}) AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
+                    opinion_select!()
+                );
+                with_pool!(&self.read, p => {
+                    sqlx::query_as::<_, Opinion>(sqlx::AssertSqlSafe(sql)).bind(person).bind(before).bind(limit).fetch_all(p).await?
+                })
+            }
+            Queue::Unit(unit) => {
+                if scope.unit_id != Some(unit) {
+                    return Err(StoreError::Forbidden);
+                }
+                let sql = format!(
+                    "{} WHERE o.id IN (SELECT opinion_id FROM opinion_unit WHERE unit_id = $1) AND o.stage IN ({stage_sql}) \
+                     AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
+                    opinion_select!()
+                );
+                with_pool!(&self.read, p => {
+                    sqlx::query_as::<_, Opinion>(sqlx::AssertSqlSafe(sql)).bind(unit).bind(before).bind(limit).fetch_all(p).await?
+                })
+            }
+            Queue::Region => {
+                if !is_staff(scope) {
+                    return Err(StoreError::Forbidden);
+                }
+                let station = if scope.has(Role::StationManager)
+                    && !scope.has(Role::TownshipStaff)
+                    && !scope.has(Role::CommitteeStaff)
+                {
+                    scope.station_id.ok_or(StoreError::Forbidden)?
+                } else {
+                    0
+                };
+                let sql = format!(
+                    "{} WHERE o.region_code BETWEEN $1 AND $2 AND ($3 = 0 OR o.station_id = $3) AND o.stage IN ({stage_sql}) \
+                     AND o.id < $4 ORDER BY o.id DESC LIMIT $5",
+                    opinion_select!()
+                );
+                with_pool!(&self.read, p => {
+                    sqlx::query_as::<_, Opinion>(sqlx::AssertSqlSafe(sql)).bind(&lo).bind(&hi).bind(station).bind(before).bind(limit).fetch_all(p).await?
+                })
+            }
+        };
+        Ok(rows)
+    }
+
+    /// The citizen's view by receipt code. `last4` must match when a phone was given. Returns `None`
+    /// for no such item or a wrong last-4 (indistinguishable to the caller).
+    pub async fn track(&self, receipt: &str, last4: &str) -> Result<Option<Opinion>> {
+        let o: Option<Opinion> = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Opinion>(concat!(opinion_select!(), "WHERE o.receipt = $1")).bind(receipt).fetch_optional(p).await?
+        });
+        Ok(o.filter(|o| o.phone_last4.is_empty() || o.phone_last4 == last4.trim()))
+    }
+
+    /// Published outcomes, newest first, in a region subtree and optionally one station.
+    pub async fn published(
+        &self,
+        region: &RegionCode,
+        station: Option<i64>,
+        before: Option<(DateTime<Utc>, i64)>,
+        limit: i64,
+    ) -> Result<Vec<Opinion>> {
+        let (lo, hi) = region.subtree_range();
+        let far = DateTime::<Utc>::from_timestamp(253_402_214_400, 0).unwrap_or_default(); // 9999-12-31
+        let (at, id) = before.unwrap_or((far, i64::MAX));
+        Ok(with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Opinion>(concat!(
+                opinion_select!(),
+                "WHERE o.published_at IS NOT NULL AND o.region_code BETWEEN $1 AND $2 AND ($3 = 0 OR o.station_id = $3) \
+                 AND (o.published_at < $4 OR (o.published_at = $4 AND o.id < $5)) \
+                 ORDER BY o.published_at DESC, o.id DESC LIMIT $6"
+            ))
+            .bind(&lo).bind(&hi).bind(station.unwrap_or(0)).bind(at).bind(id).bind(limit).fetch_all(p).await?
+        }))
+    }
+
+    /// A published item's photo that is not hidden (public).
+    pub async fn public_opinion_photo(&self, photo: i64) -> Result<Option<String>> {
+        let row: Option<(String,)> = with_pool!(&self.read, p => {
+            sqlx::query_as(
+                "SELECT ph.blob FROM opinion_photo ph JOIN opinion o ON o.id = ph.opinion_id \
+                 WHERE ph.id = $1 AND ph.hidden = FALSE AND o.published_at IS NOT NULL",
+            )
+            .bind(photo).fetch_optional(p).await?
+        });
+        Ok(row.map(|r| r.0))
+    }
+
+    /// A photo of an item the caller may see (staff pages).
+    pub async fn opinion_photo(&self, scope: &Scope, photo: i64) -> Result<String> {
+        let row: Option<(i64, String)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT opinion_id, blob FROM opinion_photo WHERE id = $1").bind(photo).fetch_optional(p).await?
+        });
+        let (opinion, blob) = row.ok_or(StoreError::NotFound)?;
+        self.opinion(scope, opinion).await?;
+        Ok(blob)
+    }
+
+    /// Hides (or shows again) a photo from public view; staff only, audited.
+    pub async fn set_photo_hidden(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        photo: i64,
+        hidden: bool,
+    ) -> Result<i64> {
+        let row: Option<(i64,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT opinion_id FROM opinion_photo WHERE id = $1").bind(photo).fetch_optional(p).await?
+        });
+        let opinion = row.ok_or(StoreError::NotFound)?.0;
+        let (o, roles) = self.opinion(scope, opinion).await?;
+        if !roles.staff {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE opinion_photo SET hidden = $1 WHERE id = $2").bind(hidden).bind(photo).execute(&mut *c).await?;
+        });
+        let region = RegionCode::parse(&o.region_code).ok();
+        let detail = serde_json::json!({ "photo": photo, "hidden": hidden }).to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            "opinion.photo_visibility",
+            &format!("opinion:{opinion}"),
+            region.as_ref(),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(opinion)
+    }
+
+    /// The decline reasons (data): (code, label).
+    pub async fn decline_reasons(&self) -> Result<Vec<(String, String)>> {
+        Ok(with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT code, label FROM decline_reason WHERE active = TRUE ORDER BY position").fetch_all(p).await?
+        }))
+    }
+}
