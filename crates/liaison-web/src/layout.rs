@@ -24,6 +24,7 @@ pub struct Page {
 
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "工作台", None),
+    ("/opinions", "群众意见", Some(Permission::ViewWorkbench)),
     ("/stations", "站点", Some(Permission::ViewRegistry)),
     ("/deputies", "代表", Some(Permission::ViewRegistry)),
     ("/units", "承办单位", Some(Permission::ViewRegistry)),
@@ -96,6 +97,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "closed" => "站点已撤销，二维码已停用",
         "left" => "已登记离任",
         "removed" => "已移除（保留在历史记录中）",
+        "recorded" => "已登记",
         _ => return None,
     })
 }

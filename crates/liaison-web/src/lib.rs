@@ -10,6 +10,7 @@ mod error;
 mod excel;
 pub mod jobs;
 mod layout;
+mod opinions;
 mod pages;
 mod photo;
 mod public;
@@ -173,7 +174,24 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/{id}", get(registry::excel_io::job))
         .route("/import/{kind}/template.xlsx", get(registry::excel_io::template))
         .route("/export/{file}", get(registry::export::export))
-        .route("/q/{code}", get(public::card::scan))
+        .route("/q/{code}", get(public::card::scan).post(public::intake::submit))
+        .route("/t", get(public::track::page))
+        .route("/t/rate", post(public::track::rate))
+        .route("/published", get(public::published::list))
+        .route("/published/photos/{file}", get(public::published::photo))
+        .route("/opinions", get(opinions::queue::list))
+        .route(
+            "/opinions/new",
+            get(opinions::record::form).post(opinions::record::submit),
+        )
+        .route("/opinions/{id}", get(opinions::detail::detail))
+        .route("/opinions/{id}/act", post(opinions::detail::act))
+        .route("/opinions/{id}/contact", post(opinions::detail::contact))
+        .route("/opinions/photos/{file}", get(opinions::detail::photo))
+        .route(
+            "/opinions/photos/{id}/visibility",
+            post(opinions::detail::photo_visibility),
+        )
         .route("/s/{id}", get(public::find::station))
         .route("/find", get(public::find::page))
         .route("/api/v1/me", get(api::me))

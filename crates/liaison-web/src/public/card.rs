@@ -13,6 +13,7 @@ use liaison_store::regions::Region;
 use liaison_store::station_files::{FileKind, StationFile};
 use liaison_store::stations::Station;
 
+use super::intake::IntakeForm;
 use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};
 
@@ -26,6 +27,7 @@ pub struct DeputyCard {
     mandates: Vec<Deputy>,
     stations: Vec<Station>,
     region_path: String,
+    intake: Option<IntakeForm>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -38,6 +40,7 @@ pub struct StationCard {
     photos: Vec<StationFile>,
     documents: Vec<StationFile>,
     region_path: String,
+    intake: Option<IntakeForm>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -63,24 +66,44 @@ async fn region_path(state: &AppState, code: &str) -> Result<String, WebError> {
         .join(" "))
 }
 
+/// `GET /q/{code}`: the 码上办 form under the card of the deputy or station it reaches.
 pub async fn scan(
     State(state): State<AppState>,
     ctx: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let code = liaison_domain::qr::parse_code(&code).ok_or(WebError::NotFound)?;
-    let row = state.store.resolve_qr(&code).await?.ok_or(WebError::NotFound)?;
+    scan_page(&state, &ctx, &code, None).await
+}
+
+/// The page behind a (parsed) code, with the intake form (`None`: a fresh one).
+pub async fn scan_page(
+    state: &AppState,
+    ctx: &RequestCtx,
+    code: &str,
+    form: Option<IntakeForm>,
+) -> Result<Response, WebError> {
+    let row = state.store.resolve_qr(code).await?.ok_or(WebError::NotFound)?;
     let target = row.target().ok_or(WebError::NotFound)?;
     if row.revoked_at.is_some() {
-        return retired(&state, &ctx, target, &row.revoked_reason).await;
+        return retired(state, ctx, target, &row.revoked_reason).await;
     }
+    let form = match form {
+        Some(f) => f,
+        None => IntakeForm::new(state, code).await?,
+    };
     match target {
-        QrTarget::Deputy(person) => deputy_card(&state, &ctx, person).await,
-        QrTarget::Station(id) => station_card(&state, &ctx, id).await,
+        QrTarget::Deputy(person) => deputy_card(state, ctx, person, Some(form)).await,
+        QrTarget::Station(id) => station_card(state, ctx, id, Some(form)).await,
     }
 }
 
-pub async fn deputy_card(state: &AppState, ctx: &RequestCtx, person: i64) -> Result<Response, WebError> {
+pub async fn deputy_card(
+    state: &AppState,
+    ctx: &RequestCtx,
+    person: i64,
+    intake: Option<IntakeForm>,
+) -> Result<Response, WebError> {
     let live: Vec<Deputy> = state
         .store
         .mandates_of_person(person)
@@ -97,11 +120,17 @@ pub async fn deputy_card(state: &AppState, ctx: &RequestCtx, person: i64) -> Res
         region_path: region_path(state, &first.constituency_region).await?,
         stations: state.store.stations_of_person(person).await?,
         mandates: live,
+        intake,
     }
     .into_response())
 }
 
-pub async fn station_card(state: &AppState, ctx: &RequestCtx, id: i64) -> Result<Response, WebError> {
+pub async fn station_card(
+    state: &AppState,
+    ctx: &RequestCtx,
+    id: i64,
+    intake: Option<IntakeForm>,
+) -> Result<Response, WebError> {
     let station = state
         .store
         .station_public(id)
@@ -116,6 +145,7 @@ pub async fn station_card(state: &AppState, ctx: &RequestCtx, id: i64) -> Result
         documents: state.store.station_files(id, FileKind::Document).await?,
         region_path: region_path(state, &station.region_code).await?,
         station,
+        intake,
     }
     .into_response())
 }

@@ -91,5 +91,5 @@ pub async fn station(
     ctx: RequestCtx,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, WebError> {
-    super::card::station_card(&state, &ctx, id).await
+    super::card::station_card(&state, &ctx, id, None).await
 }

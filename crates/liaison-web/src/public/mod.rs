@@ -2,6 +2,9 @@
 
 pub mod card;
 pub mod find;
+pub mod intake;
+pub mod published;
+pub mod track;
 
 use axum::http::HeaderMap;
 

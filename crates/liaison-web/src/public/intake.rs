@@ -1,0 +1,296 @@
+//! 码上办 intake: the form behind every deputy's and station's QR code. No login, no script needed
+//! (a few lines keep a draft in the phone's storage where scripts run), photos checked and stripped,
+//! acknowledged only once committed.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use liaison_domain::RegionCode;
+use liaison_domain::opinion::{Channel, show_receipt};
+use liaison_store::intake::{NewOpinion, PER_CODE, PER_IP};
+use liaison_store::qr::QrTarget;
+use liaison_store::{Actor, StoreError};
+
+use crate::layout::Page;
+use crate::upload::MultipartForm;
+use crate::{AppState, RequestCtx, WebError};
+
+pub const MAX_PHOTOS: usize = 3;
+pub const MAX_DESCRIPTION: usize = 1000;
+
+/// What the citizen typed, kept to show again with the errors.
+#[derive(Debug, Clone, Default)]
+pub struct IntakeValues {
+    pub category: String,
+    pub description: String,
+    pub name: String,
+    pub phone: String,
+    pub callback: bool,
+    pub share: bool,
+    pub nonce: String,
+}
+
+/// The form, filled into the deputy's or station's public card.
+#[derive(Debug, Clone)]
+pub struct IntakeForm {
+    pub action: String,
+    pub categories: Vec<(String, String)>,
+    pub values: IntakeValues,
+    pub errors: Vec<String>,
+    pub draft_key: String,
+}
+
+impl IntakeForm {
+    pub async fn new(state: &AppState, code: &str) -> Result<IntakeForm, WebError> {
+        Ok(IntakeForm {
+            action: format!("/q/{code}"),
+            categories: categories(state).await?,
+            values: IntakeValues {
+                nonce: liaison_domain::token::random_token(),
+                ..IntakeValues::default()
+            },
+            errors: vec![],
+            draft_key: format!("draft-{code}"),
+        })
+    }
+}
+
+async fn categories(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
+    Ok(state
+        .store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.label))
+        .collect())
+}
+
+/// Checks a phone number as typed: 7–12 digits, spaces and dashes allowed. Returns the digits form.
+pub fn clean_phone(p: &str) -> Result<String, String> {
+    let p = p.trim();
+    if p.is_empty() {
+        return Ok(String::new());
+    }
+    let ok_chars = p.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-'));
+    let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+    if !ok_chars || !(7..=12).contains(&digits.len()) {
+        return Err("电话号码格式不对，请填写手机号或座机号（可以不填）".into());
+    }
+    Ok(digits)
+}
+
+/// Reads and checks the citizen's part of the form (shared with staff records).
+pub fn read_values(form: &MultipartForm, categories: &[(String, String)]) -> (IntakeValues, Vec<String>) {
+    let v = IntakeValues {
+        category: form.text("category").trim().to_owned(),
+        description: form.text("description").trim().to_owned(),
+        name: form.text("name").trim().to_owned(),
+        phone: form.text("phone").trim().to_owned(),
+        callback: form.text("callback") == "on",
+        share: form.text("share") == "on",
+        nonce: form.text("nonce").trim().to_owned(),
+    };
+    let mut errors = Vec::new();
+    if !categories.iter().any(|(c, _)| *c == v.category) {
+        errors.push("请选择问题类别".to_owned());
+    }
+    let n = v.description.chars().count();
+    if n < 5 {
+        errors.push("请把问题说清楚一些（至少 5 个字）".to_owned());
+    } else if n > MAX_DESCRIPTION {
+        errors.push(format!("问题描述不能超过 {MAX_DESCRIPTION} 个字（现在 {n} 个字）"));
+    }
+    if v.name.chars().count() > 20 {
+        errors.push("称呼不能超过 20 个字".to_owned());
+    }
+    if let Err(e) = clean_phone(&v.phone) {
+        errors.push(e);
+    }
+    if v.callback && v.phone.is_empty() {
+        errors.push("需要回电的话，请留下电话号码".to_owned());
+    }
+    (v, errors)
+}
+
+/// Checks, strips and durably stores the photos; returns their content addresses.
+pub async fn store_photos(state: &AppState, form: &MultipartForm) -> Result<Vec<String>, Vec<String>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, f) in form.files_in("photo").enumerate() {
+        let bytes = f.bytes.clone();
+        let clean = tokio::task::spawn_blocking(move || crate::photo::sanitize(&bytes))
+            .await
+            .map_err(|e| vec![e.to_string()])?;
+        match clean {
+            Ok(jpeg) => match state.blobs.put(jpeg).await {
+                Ok(h) => out.push(h),
+                Err(e) => {
+                    tracing::error!(error = %e, "photo store failed");
+                    errors.push("照片保存失败，请稍后重试".to_owned());
+                }
+            },
+            Err(m) => errors.push(format!("第 {} 张照片：{m}", i + 1)),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// A nonce as the form sent it, or a fresh one (a client without the hidden field still works; it
+/// just loses the resend protection).
+pub fn nonce_of(v: &IntakeValues) -> String {
+    let ok = (16..=64).contains(&v.nonce.len()) && v.nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok { v.nonce.clone() } else { liaison_domain::token::random_token() }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/receipt.html")]
+pub struct ReceiptPage {
+    page: Page,
+    receipt: String,
+    receipt_raw: String,
+    to: String,
+    with_phone: bool,
+    draft_key: String,
+}
+
+/// Where a code's submissions go: (channel, deputy, station, region, who it reaches).
+async fn target_of(state: &AppState, code: &str) -> Result<(Channel, Option<i64>, Option<i64>, RegionCode, String), WebError> {
+    let row = state.store.resolve_qr(code).await?.ok_or(WebError::NotFound)?;
+    if row.revoked_at.is_some() {
+        return Err(WebError::Conflict {
+            code: "code_retired",
+            message: "这个二维码已停用，请重新扫描站点的二维码".into(),
+        });
+    }
+    match row.target().ok_or(WebError::NotFound)? {
+        QrTarget::Deputy(person) => {
+            let mandates: Vec<_> = state
+                .store
+                .mandates_of_person(person)
+                .await?
+                .into_iter()
+                .filter(|m| m.in_office())
+                .collect();
+            // the finest constituency region is where the deputy's voters are
+            let m = mandates
+                .iter()
+                .max_by_key(|m| m.constituency_region.trim_end_matches('0').len())
+                .ok_or(WebError::NotFound)?;
+            let region = RegionCode::parse(&m.constituency_region).map_err(|e| WebError::Internal(e.to_string()))?;
+            let station = state.store.stations_of_person(person).await?.first().map(|s| s.id);
+            Ok((Channel::DeputyCode, Some(person), station, region, format!("{}代表", m.name)))
+        }
+        QrTarget::Station(id) => {
+            let s = state
+                .store
+                .station_public(id)
+                .await?
+                .filter(|s| s.is_open())
+                .ok_or(WebError::NotFound)?;
+            let region = RegionCode::parse(&s.region_code).map_err(|e| WebError::Internal(e.to_string()))?;
+            Ok((Channel::StationCode, None, Some(id), region, s.name))
+        }
+    }
+}
+
+/// `POST /q/{code}` (multipart).
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(code): Path<String>,
+    mp: Multipart,
+) -> Result<Response, WebError> {
+    let code = liaison_domain::qr::parse_code(&code).ok_or(WebError::NotFound)?;
+    let (channel, person, station, region, to) = target_of(&state, &code).await?;
+    let form = crate::upload::read(mp, 8 * 1024, MAX_PHOTOS).await?;
+    // a filled honeypot is a robot: thank it and keep nothing
+    if !form.text("website").is_empty() {
+        return Ok(thanks_without_receipt(&ctx));
+    }
+    let cats = categories(&state).await?;
+    let (values, mut errors) = read_values(&form, &cats);
+    let photos = if errors.is_empty() {
+        match store_photos(&state, &form).await {
+            Ok(p) => p,
+            Err(e) => {
+                errors.extend(e);
+                vec![]
+            }
+        }
+    } else {
+        vec![]
+    };
+    if !errors.is_empty() {
+        return redisplay(&state, &ctx, &code, values, errors).await;
+    }
+    let phone = clean_phone(&values.phone).unwrap_or_default();
+    let new = NewOpinion {
+        nonce: nonce_of(&values),
+        channel,
+        person_id: person,
+        station_id: station,
+        region,
+        category: values.category.clone(),
+        description: values.description.clone(),
+        citizen_name: values.name.clone(),
+        citizen_phone: phone.clone(),
+        callback_ok: values.callback,
+        share_contact: values.share,
+        actor: Actor {
+            account_id: None,
+            username: "public".into(),
+            ip: ctx.ip.clone(),
+        },
+        photos,
+        limit_buckets: vec![(format!("ip:{}", ctx.ip), PER_IP), (format!("code:{code}"), PER_CODE)],
+    };
+    match state.store.submit_opinion(new).await {
+        Ok(s) => Ok(ReceiptPage {
+            page: Page::public(&ctx, "已收到您反映的问题"),
+            receipt: show_receipt(&s.receipt),
+            receipt_raw: s.receipt,
+            to,
+            with_phone: !phone.is_empty(),
+            draft_key: format!("draft-{code}"),
+        }
+        .into_response()),
+        Err(StoreError::RateLimited) => {
+            let page = redisplay(&state, &ctx, &code, values, vec!["提交太频繁，请过一会儿再试；您填写的内容还在".into()]).await?;
+            Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn redisplay(
+    state: &AppState,
+    ctx: &RequestCtx,
+    code: &str,
+    values: IntakeValues,
+    errors: Vec<String>,
+) -> Result<Response, WebError> {
+    let mut form = IntakeForm::new(state, code).await?;
+    let nonce = nonce_of(&values);
+    form.values = IntakeValues { nonce, ..values };
+    form.errors = errors;
+    let page = super::card::scan_page(state, ctx, code, Some(form)).await?;
+    let mut res = page;
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+fn thanks_without_receipt(ctx: &RequestCtx) -> Response {
+    #[derive(Template, WebTemplate)]
+    #[template(source = "{% extends \"base.html\" %}{% block content %}<section class=\"card\"><h1>谢谢</h1></section>{% endblock %}", ext = "html")]
+    struct Thanks {
+        page: Page,
+    }
+    Thanks {
+        page: Page::public(ctx, "谢谢"),
+    }
+    .into_response()
+}

@@ -1,0 +1,118 @@
+//! 公示: published outcomes, newest first, per region and station. Only the reviewed public text
+//! (numbers masked), the category, the place and the rating; never a name or a phone.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use liaison_domain::RegionCode;
+use serde::Deserialize;
+
+use crate::layout::{Page, local_time};
+use crate::{AppState, RequestCtx, WebError};
+
+const PAGE: i64 = 20;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    region: String,
+    station: Option<i64>,
+    /// `published-at-unix-micros.id` of the last item shown.
+    #[serde(default)]
+    after: String,
+}
+
+pub struct Item {
+    category: String,
+    place: String,
+    published: String,
+    text: String,
+    rating: &'static str,
+    photos: Vec<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/published.html")]
+pub struct ListPage {
+    page: Page,
+    region_name: String,
+    items: Vec<Item>,
+    next: Option<String>,
+}
+
+fn parse_after(s: &str) -> Option<(DateTime<Utc>, i64)> {
+    let (t, id) = s.split_once('.')?;
+    Some((DateTime::from_timestamp_micros(t.parse().ok()?)?, id.parse().ok()?))
+}
+
+/// `GET /published?region=&station=&after=`
+pub async fn list(State(state): State<AppState>, ctx: RequestCtx, Query(q): Query<ListQuery>) -> Result<ListPage, WebError> {
+    let root = state.store.deployment_region().await?;
+    let region = match RegionCode::parse(q.region.trim()) {
+        Ok(r) => r,
+        Err(_) => root.ok_or(WebError::NotFound)?,
+    };
+    let region_name = state.store.region(&region).await?.map(|r| r.name).unwrap_or_default();
+    let rows = state.store.published(&region, q.station, parse_after(&q.after), PAGE + 1).await?;
+    let more = rows.len() as i64 > PAGE;
+    let mut items = Vec::new();
+    let mut last = None;
+    for o in rows.into_iter().take(PAGE as usize) {
+        let photos = state
+            .store
+            .opinion_photos(o.id)
+            .await?
+            .into_iter()
+            .filter(|p| !p.hidden)
+            .map(|p| p.id)
+            .collect();
+        let at = o.published_at.unwrap_or(o.updated_at);
+        last = Some(format!("{}.{}", at.timestamp_micros(), o.id));
+        items.push(Item {
+            category: o.category_label.clone(),
+            place: o.station_name.clone().unwrap_or_else(|| o.region_name.clone()),
+            published: local_time(&at),
+            text: o.public_text.clone(),
+            rating: o.rating_label(),
+            photos,
+        });
+    }
+    let next = more.then(|| {
+        let station = q.station.map(|s| format!("&station={s}")).unwrap_or_default();
+        format!("/published?region={}{station}&after={}", region.short(), last.unwrap_or_default())
+    });
+    Ok(ListPage {
+        page: Page::public(&ctx, "办理结果公示"),
+        region_name,
+        items,
+        next,
+    })
+}
+
+/// `GET /published/photos/{id}.jpg`: a photo of a published item that staff did not hide.
+pub async fn photo(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
+    let id: i64 = file
+        .strip_suffix(".jpg")
+        .and_then(|n| n.parse().ok())
+        .ok_or(WebError::NotFound)?;
+    let blob = state.store.public_opinion_photo(id).await?.ok_or(WebError::NotFound)?;
+    jpeg(&state, &blob, "public, max-age=60").await
+}
+
+pub async fn jpeg(state: &AppState, blob: &str, cache: &'static str) -> Result<Response, WebError> {
+    let bytes = state
+        .blobs
+        .get(blob)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .ok_or(WebError::NotFound)?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(res)
+}
