@@ -90,7 +90,7 @@ impl Store {
             sqlx::query_as(
                 "INSERT INTO account (username, display_name, region_code, unit_id, station_id, person_id, password_hash, \
                  must_change_password, password_changed_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
             .bind(&a.username).bind(a.display_name.trim()).bind(a.region.as_str()).bind(a.unit_id)
             .bind(a.station_id).bind(a.person_id).bind(&a.password_hash).bind(a.must_change_password).bind(now).bind(now)

@@ -14,7 +14,7 @@ fn new(username: &str, region: &str, roles: Vec<Role>) -> NewAccount {
         region: RegionCode::parse(region).unwrap(),
         roles,
         unit_id: None,
-        station_id: None,
+        station_id: None, person_id: None,
         password_hash: hash_password(fixtures::PASSWORD).unwrap(),
         must_change_password: true,
     }
@@ -39,7 +39,7 @@ both_backends!(
         assert!(all.iter().any(|a| a.username == "town_clerk"));
         // and changing it is refused too
         let far = c.id("far_clerk");
-        let ch = AccountChange { display_name: "x".into(), region: RegionCode::parse(fixtures::COUNTY).unwrap(), roles: vec![Role::Deputy], unit_id: None, station_id: None };
+        let ch = AccountChange { display_name: "x".into(), region: RegionCode::parse(fixtures::COUNTY).unwrap(), roles: vec![Role::Deputy], unit_id: None, station_id: None, person_id: None };
         assert!(matches!(db.update_account(&admin, &actor, far, ch).await, Err(StoreError::OutOfScope)));
         assert!(matches!(db.set_disabled(&admin, &actor, far, true).await, Err(StoreError::OutOfScope)));
     }
@@ -70,7 +70,7 @@ both_backends!(
         let r = db.create_account(&admin, &Actor::of(&admin, "-"), new("both", fixtures::COUNTY, vec![Role::SecurityAdmin, Role::Auditor])).await;
         assert!(matches!(r, Err(StoreError::Domain(_))), "{r:?}");
         // nor can the system administrator change their own roles
-        let ch = AccountChange { display_name: "x".into(), region: RegionCode::parse(fixtures::COUNTY).unwrap(), roles: vec![Role::Auditor], unit_id: None, station_id: None };
+        let ch = AccountChange { display_name: "x".into(), region: RegionCode::parse(fixtures::COUNTY).unwrap(), roles: vec![Role::Auditor], unit_id: None, station_id: None, person_id: None };
         assert!(matches!(db.update_account(&admin, &Actor::of(&admin, "-"), admin.account_id, ch).await, Err(StoreError::Conflict("self_roles"))));
     }
 );
@@ -91,7 +91,7 @@ both_backends!(
         let rec = db.login_record("town_clerk").await.unwrap().unwrap();
         db.login(&rec, liaison_store::sessions::NewSession { token_digest: "d1", csrf_token: "c", ip: "-", user_agent: "t" }).await.unwrap();
         assert!(db.session("d1", chrono::Duration::minutes(30)).await.unwrap().is_some());
-        let ch = AccountChange { display_name: "调任".into(), region: RegionCode::parse(fixtures::OTHER_TOWNSHIP).unwrap(), roles: vec![Role::TownshipStaff], unit_id: None, station_id: None };
+        let ch = AccountChange { display_name: "调任".into(), region: RegionCode::parse(fixtures::OTHER_TOWNSHIP).unwrap(), roles: vec![Role::TownshipStaff], unit_id: None, station_id: None, person_id: None };
         db.update_account(&admin, &Actor::of(&admin, "-"), rec.id, ch).await.unwrap();
         assert!(db.session("d1", chrono::Duration::minutes(30)).await.unwrap().is_none());
         let s = db.scope_of(rec.id).await.unwrap();

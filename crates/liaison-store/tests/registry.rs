@@ -170,7 +170,7 @@ both_backends!(
             roles: vec![liaison_domain::Role::CommitteeStaff],
             region: rc("63"),
             unit_id: None,
-            station_id: None,
+            station_id: None, person_id: None,
         };
         let a = Actor::of(&province, "-");
         let (m1, _) = db.upsert_deputy(&province, &a, &deputy("王芳", DeputyLevel::County, "632521", "632521100201")).await.unwrap();

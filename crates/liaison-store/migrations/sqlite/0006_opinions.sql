@@ -52,7 +52,7 @@ CREATE TABLE opinion (
 CREATE INDEX opinion_region ON opinion (region_code, id);
 CREATE INDEX opinion_person ON opinion (person_id, stage, id);
 CREATE INDEX opinion_station ON opinion (station_id, stage, id);
-CREATE INDEX opinion_unit ON opinion (lead_unit_id, stage, id);
+CREATE INDEX opinion_lead_unit ON opinion (lead_unit_id, stage, id);
 CREATE INDEX opinion_stage ON opinion (stage, region_code, id);
 CREATE INDEX opinion_published ON opinion (published_at, id);
 
