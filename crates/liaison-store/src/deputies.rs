@@ -62,7 +62,7 @@ impl Deputy {
 }
 
 /// A deputy as entered by hand or read from a spreadsheet row, checked by [`DeputyInput::validate`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DeputyInput {
     pub name: String,
     pub gender: Option<Gender>,

@@ -14,7 +14,8 @@ fn new(username: &str, region: &str, roles: Vec<Role>) -> NewAccount {
         region: RegionCode::parse(region).unwrap(),
         roles,
         unit_id: None,
-        station_id: None, person_id: None,
+        station_id: None,
+        person_id: None,
         password_hash: hash_password(fixtures::PASSWORD).unwrap(),
         must_change_password: true,
     }

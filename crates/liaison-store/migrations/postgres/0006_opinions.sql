@@ -92,6 +92,6 @@ CREATE INDEX opinion_photo_opinion ON opinion_photo (opinion_id, id);
 CREATE TABLE rate_limit (
     bucket  TEXT NOT NULL,
     window_start BIGINT NOT NULL,                     -- window start, Unix seconds
-    hits    INTEGER NOT NULL,
+    hits    BIGINT NOT NULL,
     PRIMARY KEY (bucket, window_start)
 );

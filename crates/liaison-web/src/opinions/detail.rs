@@ -74,11 +74,19 @@ impl DetailPage {
     }
 
     fn who_for(&self, action: &str) -> &'static str {
-        self.forms.iter().find(|(_, a)| *a == action).map_or("staff", |(w, _)| *w)
+        self.forms
+            .iter()
+            .find(|(_, a)| *a == action)
+            .map_or("staff", |(w, _)| *w)
     }
 }
 
-async fn page(state: &AppState, staff: &Staff, id: i64, contact: Option<(String, String)>) -> Result<DetailPage, WebError> {
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    contact: Option<(String, String)>,
+) -> Result<DetailPage, WebError> {
     let (o, roles) = state.store.opinion(&staff.scope, id).await?;
     let status = status_of(&o);
     let mut forms = Vec::new();
@@ -94,12 +102,24 @@ async fn page(state: &AppState, staff: &Staff, id: i64, contact: Option<(String,
         let units = state.store.units(&staff.scope, None, None, 500).await?;
         let region = RegionCode::parse(&o.region_code).map_err(|e| WebError::Internal(e.to_string()))?;
         let route = state.store.default_unit(&region, &o.category).await?;
-        let choices: Vec<(i64, String)> = units.into_iter().filter(|u| u.active).map(|u| (u.id, format!("{}（{}）", u.name, u.region_name))).collect();
-        let default = route.map(|r| r.unit_id).filter(|d| choices.iter().any(|(id, _)| id == d));
+        let choices: Vec<(i64, String)> = units
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id, format!("{}（{}）", u.name, u.region_name)))
+            .collect();
+        let default = route
+            .map(|r| r.unit_id)
+            .filter(|d| choices.iter().any(|(id, _)| id == d));
         (choices, default)
     } else {
         (vec![], None)
     };
+    // a viewer who may not see the contact does not see numbers typed into the text either
+    let mut o = o;
+    if !roles.contact(&o) {
+        o.description = mask::free_text(&o.description);
+        o.answer = mask::free_text(&o.answer);
+    }
     let publish_text = format!(
         "【{}】{}群众反映：{}\n办理结果：{}",
         o.category_label,
@@ -108,7 +128,11 @@ async fn page(state: &AppState, staff: &Staff, id: i64, contact: Option<(String,
         mask::free_text(&o.answer)
     );
     Ok(DetailPage {
-        page: Page::new(&staff.ctx, format!("群众意见 {}", liaison_domain::opinion::show_receipt(&o.receipt)), "/opinions"),
+        page: Page::new(
+            &staff.ctx,
+            format!("群众意见 {}", liaison_domain::opinion::show_receipt(&o.receipt)),
+            "/opinions",
+        ),
         photos: state.store.opinion_photos(id).await?,
         events: state.store.opinion_events(id).await?,
         units: state.store.opinion_units(id).await?,
@@ -126,13 +150,24 @@ async fn page(state: &AppState, staff: &Staff, id: i64, contact: Option<(String,
     })
 }
 
-pub async fn detail(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> Result<DetailPage, WebError> {
+pub async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<DetailPage, WebError> {
     page(&state, &staff, id, None).await
 }
 
 /// `POST /opinions/{id}/contact`: shows the citizen's name and phone; the read is audited.
-pub async fn contact(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> Result<DetailPage, WebError> {
-    let c = state.store.opinion_contact(&staff.scope, &staff.actor(), id).await?;
+pub async fn contact(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<DetailPage, WebError> {
+    let c = state
+        .store
+        .opinion_contact(&staff.scope, &staff.actor(), id)
+        .await?;
     page(&state, &staff, id, Some(c)).await
 }
 
@@ -196,7 +231,11 @@ pub fn parse_act(f: &ActForm) -> Result<(Who, Action, ActInput), WebError> {
         .co_units
         .iter()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().parse::<i64>().map_err(|_| WebError::invalid("co_units", "协办单位无效")))
+        .map(|s| {
+            s.trim()
+                .parse::<i64>()
+                .map_err(|_| WebError::invalid("co_units", "协办单位无效"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((
         who,
@@ -211,7 +250,12 @@ pub fn parse_act(f: &ActForm) -> Result<(Who, Action, ActInput), WebError> {
 }
 
 /// `POST /opinions/{id}/act`
-pub async fn act(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(f): Form<ActForm>) -> Result<Response, WebError> {
+pub async fn act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, WebError> {
     let (who, action, input) = parse_act(&f)?;
     state
         .store
@@ -221,7 +265,11 @@ pub async fn act(State(state): State<AppState>, staff: Staff, Path(id): Path<i64
 }
 
 /// `GET /opinions/photos/{id}.jpg`: a photo of an item the caller may see.
-pub async fn photo(State(state): State<AppState>, staff: Staff, Path(file): Path<String>) -> Result<Response, WebError> {
+pub async fn photo(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
     let id: i64 = file
         .strip_suffix(".jpg")
         .and_then(|n| n.parse().ok())

@@ -53,7 +53,11 @@ fn tabs_of(staff: &Staff) -> Vec<(&'static str, &'static str)> {
     t
 }
 
-pub async fn list(State(state): State<AppState>, staff: Staff, Query(q): Query<QueueQuery>) -> Result<QueuePage, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<QueueQuery>,
+) -> Result<QueuePage, WebError> {
     let tabs = tabs_of(&staff);
     let tab = tabs
         .iter()
@@ -68,12 +72,21 @@ pub async fn list(State(state): State<AppState>, staff: Staff, Query(q): Query<Q
     };
     let stages: Vec<Stage> = match q.stage.as_str() {
         "" => vec![],
-        "open" => Stage::ALL.into_iter().filter(|s| !matches!(s, Stage::Closed | Stage::Declined | Stage::Published)).collect(),
+        "open" => Stage::ALL
+            .into_iter()
+            .filter(|s| !matches!(s, Stage::Closed | Stage::Declined | Stage::Published))
+            .collect(),
         s => Stage::parse(s).into_iter().collect(),
     };
-    let rows = state.store.opinion_queue(&staff.scope, queue, &stages, q.before, PAGE + 1).await?;
+    let rows = state
+        .store
+        .opinion_queue(&staff.scope, queue, &stages, q.before, PAGE + 1)
+        .await?;
     let next = (rows.len() as i64 > PAGE)
-        .then(|| rows.get(PAGE as usize - 1).map(|o| format!("/opinions?tab={tab}&stage={}&before={}", q.stage, o.id)))
+        .then(|| {
+            rows.get(PAGE as usize - 1)
+                .map(|o| format!("/opinions?tab={tab}&stage={}&before={}", q.stage, o.id))
+        })
         .flatten();
     let mut stage_choices = vec![("", "全部"), ("open", "未办结")];
     stage_choices.extend(Stage::ALL.iter().map(|s| (s.as_str(), s.label())));

@@ -53,19 +53,28 @@ async fn record_page(
 ) -> Result<RecordPage, WebError> {
     let mut channels = Vec::new();
     if is_staff(staff) {
-        channels.extend([Channel::WalkIn, Channel::Phone, Channel::HomeVisit].map(|c| (c.as_str(), c.label())));
+        channels
+            .extend([Channel::WalkIn, Channel::Phone, Channel::HomeVisit].map(|c| (c.as_str(), c.label())));
     }
     if staff.scope.has(Role::Deputy) && staff.scope.person_id.is_some() {
         channels.push((Channel::DeputyVisit.as_str(), "我走访收集的"));
     }
     let stations = if is_staff(staff) && staff.scope.can(Permission::ViewRegistry) {
-        let filter = StationFilter { open: Some(true), ..StationFilter::default() };
+        let filter = StationFilter {
+            open: Some(true),
+            ..StationFilter::default()
+        };
         state
             .store
             .stations(&staff.scope, &filter, None, 300)
             .await?
             .into_iter()
-            .filter(|s| staff.scope.station_id.is_none() || Some(s.id) == staff.scope.station_id || !staff.scope.has(Role::StationManager) || staff.scope.has(Role::TownshipStaff))
+            .filter(|s| {
+                staff.scope.station_id.is_none()
+                    || Some(s.id) == staff.scope.station_id
+                    || !staff.scope.has(Role::StationManager)
+                    || staff.scope.has(Role::TownshipStaff)
+            })
             .map(|s| (s.id, s.name))
             .collect()
     } else {
@@ -80,7 +89,11 @@ async fn record_page(
         .collect();
     Ok(RecordPage {
         page: Page::new(&staff.ctx, "登记群众意见", "/opinions"),
-        channel: if channel.is_empty() { channels.first().map(|c| c.0.to_owned()).unwrap_or_default() } else { channel.to_owned() },
+        channel: if channel.is_empty() {
+            channels.first().map(|c| c.0.to_owned()).unwrap_or_default()
+        } else {
+            channel.to_owned()
+        },
         channels,
         stations,
         station: station.to_owned(),
@@ -94,23 +107,39 @@ pub async fn form(State(state): State<AppState>, staff: Staff) -> Result<RecordP
     if !can_record(&staff) {
         return Err(WebError::Forbidden);
     }
-    let values = IntakeValues { nonce: liaison_domain::token::random_token(), ..IntakeValues::default() };
+    let values = IntakeValues {
+        nonce: liaison_domain::token::random_token(),
+        ..IntakeValues::default()
+    };
     let station = staff.scope.station_id.map(|s| s.to_string()).unwrap_or_default();
     record_page(&state, &staff, "", &station, values, vec![]).await
 }
 
 /// `POST /opinions/new` (multipart).
-pub async fn submit(State(state): State<AppState>, staff: Staff, mp: Multipart) -> Result<Response, WebError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    staff: Staff,
+    mp: Multipart,
+) -> Result<Response, WebError> {
     if !can_record(&staff) {
         return Err(WebError::Forbidden);
     }
     let form = crate::upload::read(mp, 8 * 1024, MAX_PHOTOS).await?;
-    let categories: Vec<(String, String)> = state.store.categories().await?.into_iter().map(|c| (c.code, c.label)).collect();
+    let categories: Vec<(String, String)> = state
+        .store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.label))
+        .collect();
     let (values, mut errors) = read_values(&form, &categories);
     let channel_text = form.text("channel").to_owned();
     let station_text = form.text("station").trim().to_owned();
     let channel = Channel::parse(&channel_text).filter(|c| {
-        (c.recorded_by_staff() && is_staff(&staff)) || (*c == Channel::DeputyVisit && staff.scope.person_id.is_some() && staff.scope.has(Role::Deputy))
+        (c.recorded_by_staff() && is_staff(&staff))
+            || (*c == Channel::DeputyVisit
+                && staff.scope.person_id.is_some()
+                && staff.scope.has(Role::Deputy))
     });
     if channel.is_none() {
         errors.push("请选择来源（来访、来电、走访）".into());
@@ -130,7 +159,8 @@ pub async fn submit(State(state): State<AppState>, staff: Staff, mp: Multipart) 
                 .filter(|m| m.in_office())
                 .max_by_key(|m| m.constituency_region.trim_end_matches('0').len())
             {
-                region = RegionCode::parse(&m.constituency_region).map_err(|e| WebError::Internal(e.to_string()))?;
+                region = RegionCode::parse(&m.constituency_region)
+                    .map_err(|e| WebError::Internal(e.to_string()))?;
             }
             station = state.store.stations_of_person(p).await?.first().map(|s| s.id);
         }
@@ -138,14 +168,18 @@ pub async fn submit(State(state): State<AppState>, staff: Staff, mp: Multipart) 
         match station_text.parse::<i64>() {
             Ok(id) => match state.store.station(&staff.scope, id).await {
                 Ok(s) if s.is_open() => {
-                    region = RegionCode::parse(&s.region_code).map_err(|e| WebError::Internal(e.to_string()))?;
+                    region =
+                        RegionCode::parse(&s.region_code).map_err(|e| WebError::Internal(e.to_string()))?;
                     station = Some(id);
                 }
                 _ => errors.push("所选站点不在您的辖区内".into()),
             },
             Err(_) => errors.push("所选站点无效".into()),
         }
-    } else if staff.scope.has(Role::StationManager) && !staff.scope.has(Role::TownshipStaff) && !staff.scope.has(Role::CommitteeStaff) {
+    } else if staff.scope.has(Role::StationManager)
+        && !staff.scope.has(Role::TownshipStaff)
+        && !staff.scope.has(Role::CommitteeStaff)
+    {
         station = staff.scope.station_id;
     }
     let photos = if errors.is_empty() {
@@ -161,7 +195,15 @@ pub async fn submit(State(state): State<AppState>, staff: Staff, mp: Multipart) 
     };
     let Some(channel) = channel.filter(|_| errors.is_empty()) else {
         let nonce = nonce_of(&values);
-        let page = record_page(&state, &staff, &channel_text, &station_text, IntakeValues { nonce, ..values }, errors).await?;
+        let page = record_page(
+            &state,
+            &staff,
+            &channel_text,
+            &station_text,
+            IntakeValues { nonce, ..values },
+            errors,
+        )
+        .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let new = NewOpinion {

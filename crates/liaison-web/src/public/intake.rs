@@ -100,7 +100,9 @@ pub fn read_values(form: &MultipartForm, categories: &[(String, String)]) -> (In
     if n < 5 {
         errors.push("请把问题说清楚一些（至少 5 个字）".to_owned());
     } else if n > MAX_DESCRIPTION {
-        errors.push(format!("问题描述不能超过 {MAX_DESCRIPTION} 个字（现在 {n} 个字）"));
+        errors.push(format!(
+            "问题描述不能超过 {MAX_DESCRIPTION} 个字（现在 {n} 个字）"
+        ));
     }
     if v.name.chars().count() > 20 {
         errors.push("称呼不能超过 20 个字".to_owned());
@@ -140,8 +142,15 @@ pub async fn store_photos(state: &AppState, form: &MultipartForm) -> Result<Vec<
 /// A nonce as the form sent it, or a fresh one (a client without the hidden field still works; it
 /// just loses the resend protection).
 pub fn nonce_of(v: &IntakeValues) -> String {
-    let ok = (16..=64).contains(&v.nonce.len()) && v.nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok { v.nonce.clone() } else { liaison_domain::token::random_token() }
+    let ok = (16..=64).contains(&v.nonce.len())
+        && v.nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        v.nonce.clone()
+    } else {
+        liaison_domain::token::random_token()
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -156,7 +165,10 @@ pub struct ReceiptPage {
 }
 
 /// Where a code's submissions go: (channel, deputy, station, region, who it reaches).
-async fn target_of(state: &AppState, code: &str) -> Result<(Channel, Option<i64>, Option<i64>, RegionCode, String), WebError> {
+async fn target_of(
+    state: &AppState,
+    code: &str,
+) -> Result<(Channel, Option<i64>, Option<i64>, RegionCode, String), WebError> {
     let row = state.store.resolve_qr(code).await?.ok_or(WebError::NotFound)?;
     if row.revoked_at.is_some() {
         return Err(WebError::Conflict {
@@ -178,9 +190,21 @@ async fn target_of(state: &AppState, code: &str) -> Result<(Channel, Option<i64>
                 .iter()
                 .max_by_key(|m| m.constituency_region.trim_end_matches('0').len())
                 .ok_or(WebError::NotFound)?;
-            let region = RegionCode::parse(&m.constituency_region).map_err(|e| WebError::Internal(e.to_string()))?;
-            let station = state.store.stations_of_person(person).await?.first().map(|s| s.id);
-            Ok((Channel::DeputyCode, Some(person), station, region, format!("{}代表", m.name)))
+            let region =
+                RegionCode::parse(&m.constituency_region).map_err(|e| WebError::Internal(e.to_string()))?;
+            let station = state
+                .store
+                .stations_of_person(person)
+                .await?
+                .first()
+                .map(|s| s.id);
+            Ok((
+                Channel::DeputyCode,
+                Some(person),
+                station,
+                region,
+                format!("{}代表", m.name),
+            ))
         }
         QrTarget::Station(id) => {
             let s = state
@@ -244,7 +268,10 @@ pub async fn submit(
             ip: ctx.ip.clone(),
         },
         photos,
-        limit_buckets: vec![(format!("ip:{}", ctx.ip), PER_IP), (format!("code:{code}"), PER_CODE)],
+        limit_buckets: vec![
+            (format!("ip:{}", ctx.ip), PER_IP),
+            (format!("code:{code}"), PER_CODE),
+        ],
     };
     match state.store.submit_opinion(new).await {
         Ok(s) => Ok(ReceiptPage {
@@ -257,7 +284,14 @@ pub async fn submit(
         }
         .into_response()),
         Err(StoreError::RateLimited) => {
-            let page = redisplay(&state, &ctx, &code, values, vec!["提交太频繁，请过一会儿再试；您填写的内容还在".into()]).await?;
+            let page = redisplay(
+                &state,
+                &ctx,
+                &code,
+                values,
+                vec!["提交太频繁，请过一会儿再试；您填写的内容还在".into()],
+            )
+            .await?;
             Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -285,7 +319,10 @@ async fn redisplay(
 
 fn thanks_without_receipt(ctx: &RequestCtx) -> Response {
     #[derive(Template, WebTemplate)]
-    #[template(source = "{% extends \"base.html\" %}{% block content %}<section class=\"card\"><h1>谢谢</h1></section>{% endblock %}", ext = "html")]
+    #[template(
+        source = "{% extends \"base.html\" %}{% block content %}<section class=\"card\"><h1>谢谢</h1></section>{% endblock %}",
+        ext = "html"
+    )]
     struct Thanks {
         page: Page,
     }

@@ -45,18 +45,33 @@ pub struct ListPage {
 
 fn parse_after(s: &str) -> Option<(DateTime<Utc>, i64)> {
     let (t, id) = s.split_once('.')?;
-    Some((DateTime::from_timestamp_micros(t.parse().ok()?)?, id.parse().ok()?))
+    Some((
+        DateTime::from_timestamp_micros(t.parse().ok()?)?,
+        id.parse().ok()?,
+    ))
 }
 
 /// `GET /published?region=&station=&after=`
-pub async fn list(State(state): State<AppState>, ctx: RequestCtx, Query(q): Query<ListQuery>) -> Result<ListPage, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<ListPage, WebError> {
     let root = state.store.deployment_region().await?;
     let region = match RegionCode::parse(q.region.trim()) {
         Ok(r) => r,
         Err(_) => root.ok_or(WebError::NotFound)?,
     };
-    let region_name = state.store.region(&region).await?.map(|r| r.name).unwrap_or_default();
-    let rows = state.store.published(&region, q.station, parse_after(&q.after), PAGE + 1).await?;
+    let region_name = state
+        .store
+        .region(&region)
+        .await?
+        .map(|r| r.name)
+        .unwrap_or_default();
+    let rows = state
+        .store
+        .published(&region, q.station, parse_after(&q.after), PAGE + 1)
+        .await?;
     let more = rows.len() as i64 > PAGE;
     let mut items = Vec::new();
     let mut last = None;
@@ -82,7 +97,11 @@ pub async fn list(State(state): State<AppState>, ctx: RequestCtx, Query(q): Quer
     }
     let next = more.then(|| {
         let station = q.station.map(|s| format!("&station={s}")).unwrap_or_default();
-        format!("/published?region={}{station}&after={}", region.short(), last.unwrap_or_default())
+        format!(
+            "/published?region={}{station}&after={}",
+            region.short(),
+            last.unwrap_or_default()
+        )
     });
     Ok(ListPage {
         page: Page::public(&ctx, "办理结果公示"),
@@ -98,7 +117,11 @@ pub async fn photo(State(state): State<AppState>, Path(file): Path<String>) -> R
         .strip_suffix(".jpg")
         .and_then(|n| n.parse().ok())
         .ok_or(WebError::NotFound)?;
-    let blob = state.store.public_opinion_photo(id).await?.ok_or(WebError::NotFound)?;
+    let blob = state
+        .store
+        .public_opinion_photo(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     jpeg(&state, &blob, "public, max-age=60").await
 }
 
@@ -113,6 +136,9 @@ pub async fn jpeg(state: &AppState, blob: &str, cache: &'static str) -> Result<R
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     Ok(res)
 }

@@ -66,7 +66,11 @@ fn tracked(o: &Opinion, events: &[Event]) -> Tracked {
             .map(|n| format!("{n}代表"))
             .or_else(|| o.station_name.clone())
             .unwrap_or_default(),
-        answer: if answer_visible { o.answer.clone() } else { String::new() },
+        answer: if answer_visible {
+            o.answer.clone()
+        } else {
+            String::new()
+        },
         can_rate: matches!(stage, Stage::Replied | Stage::Answered),
         rating: o.rating_label(),
         steps: events
@@ -76,7 +80,12 @@ fn tracked(o: &Opinion, events: &[Event]) -> Tracked {
     }
 }
 
-async fn lookup(state: &AppState, ctx: &RequestCtx, r: &str, d: &str) -> Result<Result<Opinion, &'static str>, WebError> {
+async fn lookup(
+    state: &AppState,
+    ctx: &RequestCtx,
+    r: &str,
+    d: &str,
+) -> Result<Result<Opinion, &'static str>, WebError> {
     let bucket = format!("track:{}", ctx.ip);
     if state.store.failures(&bucket).await? >= FAILED_LOOKUPS {
         return Err(WebError::RateLimited);
@@ -95,7 +104,11 @@ async fn lookup(state: &AppState, ctx: &RequestCtx, r: &str, d: &str) -> Result<
 }
 
 /// `GET /t?r=&d=`
-pub async fn page(State(state): State<AppState>, ctx: RequestCtx, Query(q): Query<TrackQuery>) -> Result<Response, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, WebError> {
     let mut p = TrackPage {
         page: Page::public(&ctx, "查询办理进度"),
         r: q.r.clone(),
@@ -132,17 +145,29 @@ pub struct RateForm {
 }
 
 /// `POST /t/rate`: 满意 / 基本满意 / 不满意 (不满意 sends it back to the unit).
-pub async fn rate(State(state): State<AppState>, ctx: RequestCtx, Form(f): Form<RateForm>) -> Result<Response, WebError> {
+pub async fn rate(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Form(f): Form<RateForm>,
+) -> Result<Response, WebError> {
     let o = match lookup(&state, &ctx, &f.r, &f.d).await? {
         Ok(o) => o,
         Err(_) => return Err(WebError::NotFound),
     };
-    let rating = Rating::parse(&f.rating).ok_or_else(|| WebError::invalid("rating", "请选择满意、基本满意或不满意"))?;
+    let rating = Rating::parse(&f.rating)
+        .ok_or_else(|| WebError::invalid("rating", "请选择满意、基本满意或不满意"))?;
     if f.note.chars().count() > 500 {
         return Err(WebError::invalid("note", "意见不能超过 500 字"));
     }
-    state.store.rate_by_citizen(o.id, rating, f.note.trim(), &ctx.ip).await?;
-    let o = state.store.track(&o.receipt, &f.d).await?.ok_or(WebError::NotFound)?;
+    state
+        .store
+        .rate_by_citizen(o.id, rating, f.note.trim(), &ctx.ip)
+        .await?;
+    let o = state
+        .store
+        .track(&o.receipt, &f.d)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let events = state.store.opinion_events(o.id).await?;
     Ok(TrackPage {
         page: Page::public(&ctx, "查询办理进度"),

@@ -1,0 +1,270 @@
+//! 码上办 through HTTP on both backends: a scan to a receipt, the deputy first, registration and
+//! assignment with the routing default, the unit's reply, the citizen's rating (不满意 goes back to the
+//! unit), publication without personal data; and the guards: illegal steps, scope, audited contact
+//! reads, idempotent resubmission, honeypot, rate limits, photos stripped and hideable.
+
+use liaison_domain::RegionCode;
+use liaison_domain::deputy::{DeputyLevel, Gender};
+use liaison_domain::station::StationKind;
+use liaison_store::Actor;
+use liaison_store::accounts::AccountChange;
+use liaison_store::deputies::DeputyInput;
+use liaison_store::qr::QrTarget;
+use liaison_store::stations::StationInput;
+use liaison_store::units::UnitInput;
+use liaison_testkit::app::{Client, TestApp};
+use liaison_testkit::both_backends;
+use liaison_testkit::fixtures::{Cast, PASSWORD, cast};
+
+const CITIZEN_PHONE: &str = "13912345678";
+
+fn rc(s: &str) -> RegionCode {
+    RegionCode::parse(s).unwrap()
+}
+
+pub fn jpeg_with_exif() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(80, 60, image::Rgb([240, 200, 40]));
+    let mut jpeg = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(b"\xFF\xE1\x00\x13Exif\x00\x00GPS-36.28N!");
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+struct World {
+    deputy_code: String,
+    station_code: String,
+    unit_id: i64,
+}
+
+/// A room with a county deputy (bound to the `deputy` account), the township government as a unit
+/// (bound to the `unit` account) and a routing rule for street lights.
+async fn world(app: &TestApp, c: &Cast) -> World {
+    let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+    let a = Actor::of(&county, "-");
+    let st = StationInput {
+        region: Some(rc("632521100201")),
+        kind: Some(StationKind::Room),
+        name: "东香卡村代表联络室".into(),
+        ..Default::default()
+    };
+    let sid = app.db.create_station(&county, &a, &st).await.unwrap();
+    let d = DeputyInput {
+        name: "拉毛".into(),
+        gender: Some(Gender::Female),
+        level: Some(DeputyLevel::County),
+        congress_region: Some(rc("632521")),
+        term: Some(18),
+        constituency_region: Some(rc("632521100201")),
+        ..Default::default()
+    };
+    let (mid, _) = app.db.upsert_deputy(&county, &a, &d).await.unwrap();
+    app.db.add_resident(&county, &a, sid, mid).await.unwrap();
+    let person = app.db.deputy(&county, mid).await.unwrap().person_id;
+    let unit = UnitInput {
+        region: rc("632521100"),
+        name: "恰卜恰镇人民政府".into(),
+        kind: "township_government".into(),
+        phone: String::new(),
+    };
+    let (unit_id, _) = app.db.upsert_unit(&county, &a, &unit).await.unwrap();
+    app.db
+        .set_route(&county, &a, &rc("632521100"), "street_lights", Some(unit_id))
+        .await
+        .unwrap();
+    let admin = app.db.scope_of(c.id("sysadmin")).await.unwrap();
+    for (name, unit, person) in [("deputy", None, Some(person)), ("unit", Some(unit_id), None)] {
+        let acc = app.db.account(&admin, c.id(name)).await.unwrap();
+        let ch = AccountChange {
+            display_name: acc.display_name.clone(),
+            region: rc(&acc.region_code),
+            roles: acc.roles.clone(),
+            unit_id: unit,
+            station_id: None,
+            person_id: person,
+        };
+        app.db
+            .update_account(&admin, &Actor::of(&admin, "-"), c.id(name), ch)
+            .await
+            .unwrap();
+    }
+    World {
+        deputy_code: app.db.qr_code_for(QrTarget::Deputy(person)).await.unwrap(),
+        station_code: app.db.qr_code_for(QrTarget::Station(sid)).await.unwrap(),
+        unit_id,
+    }
+}
+
+/// Submits the public form behind `code`; returns the response.
+async fn report(
+    v: &mut Client<'_>,
+    code: &str,
+    fields: &[(&str, &str)],
+    photo: Option<&[u8]>,
+) -> liaison_testkit::app::TestResponse {
+    let page = v.get(&format!("/q/{code}")).await;
+    assert_eq!(page.status.as_u16(), 200);
+    let nonce = page.html().attrs("input[name=nonce]", "value")[0].clone();
+    let mut all: Vec<(&str, &str)> = vec![("nonce", nonce.as_str())];
+    all.extend_from_slice(fields);
+    let files: Vec<(&str, &str, &[u8])> = photo.map(|p| vec![("photo", "IMG_1.jpg", p)]).unwrap_or_default();
+    v.post_multipart(&format!("/q/{code}"), &all, &files).await
+}
+
+async fn act(c: &mut Client<'_>, id: i64, fields: &[(&str, &str)]) -> liaison_testkit::app::TestResponse {
+    c.get(&format!("/opinions/{id}")).await;
+    c.post_form(&format!("/opinions/{id}/act"), fields).await
+}
+
+both_backends!(
+    async fn the_whole_loop_from_scan_to_public_list(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        // the voter scans the deputy's code and reports, with a photo
+        let mut voter = app.client();
+        let fields = [
+            ("category", "street_lights"),
+            ("description", "幸福路12号门口的路灯坏了一个月，有事请打13912345678找我"),
+            ("name", "王秀英"),
+            ("phone", CITIZEN_PHONE),
+            ("callback", "on"),
+        ];
+        let r = report(&mut voter, &w.deputy_code, &fields, Some(&jpeg_with_exif())).await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        let receipt = r.html().text("#receipt");
+        assert_eq!(receipt.len(), 9, "ABCD-EFGH: {receipt}");
+        // tracking needs the last four digits when a phone was given; nothing private shows
+        assert_eq!(voter.get(&format!("/t?r={receipt}")).await.status.as_u16(), 404);
+        let t = voter.get(&format!("/t?r={}&d=5678", receipt.to_lowercase())).await;
+        assert_eq!(t.status.as_u16(), 200, "{}", t.body);
+        assert_eq!(t.html().text("#track-stage"), "已收到，正在登记");
+        assert!(!t.body.contains("王秀英") && !t.body.contains(CITIZEN_PHONE));
+        // it is in the deputy's inbox; the deputy hands it to the township
+        let mut deputy = app.client();
+        deputy.login("deputy", PASSWORD).await;
+        let inbox = deputy.get("/opinions").await.html();
+        let links = inbox.attrs("#queue a", "href");
+        assert_eq!(links.len(), 1, "one item in the inbox");
+        let id: i64 = links[0].trim_start_matches("/opinions/").parse().unwrap();
+        let item = deputy.get(&format!("/opinions/{id}")).await;
+        let contact = item.html().text("#contact");
+        assert!(contact.contains("王*") && contact.contains("139****5678") && !contact.contains(CITIZEN_PHONE), "contact masked until an audited read: {contact}");
+        // a clerk cannot take it from the deputy's inbox before it is handed over
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let r = act(&mut clerk, id, &[("as", "staff"), ("action", "accept")]).await;
+        assert_eq!(r.status.as_u16(), 409);
+        assert!(r.body.contains("您不能对该事项执行“登记受理”"), "{}", r.body);
+        let r = act(&mut deputy, id, &[("as", "deputy"), ("action", "hand_over"), ("note", "路灯归镇政府管，请登记交办")]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        // the clerk accepts and assigns: the routing table preselects the township government
+        assert_eq!(act(&mut clerk, id, &[("as", "staff"), ("action", "accept")]).await.status.as_u16(), 303);
+        let page = clerk.get(&format!("/opinions/{id}")).await.html();
+        assert_eq!(page.attrs("#act-assign select[name=unit] option[selected]", "value"), [w.unit_id.to_string()]);
+        let unit = w.unit_id.to_string();
+        assert_eq!(act(&mut clerk, id, &[("as", "staff"), ("action", "assign"), ("unit", &unit), ("note", "请7日内答复")]).await.status.as_u16(), 303);
+        // the unit replies
+        let mut u = app.client();
+        u.login("unit", PASSWORD).await;
+        assert!(u.get("/opinions").await.html().attrs("#queue a", "href").contains(&format!("/opinions/{id}")));
+        let unit_view = u.get(&format!("/opinions/{id}")).await;
+        assert!(!unit_view.body.contains("查看联系方式"), "the citizen did not let the unit see the contact");
+        assert!(!unit_view.body.contains(CITIZEN_PHONE), "not even where it was typed into the description");
+        assert_eq!(act(&mut u, id, &[("as", "unit"), ("action", "reply"), ("note", "已安排检修，三日内修复")]).await.status.as_u16(), 303);
+        // the voter sees the reply and is not satisfied: back to the unit
+        let t = voter.get(&format!("/t?r={receipt}&d=5678")).await;
+        assert_eq!(t.html().text("#track-answer"), "已安排检修，三日内修复");
+        voter.post_form("/t/rate", &[("r", &receipt), ("d", "5678"), ("rating", "unsatisfied"), ("note", "还没修")]).await;
+        let t = voter.get(&format!("/t?r={receipt}&d=5678")).await;
+        assert_eq!(t.html().text("#track-stage"), "正在办理");
+        let page = u.get(&format!("/opinions/{id}")).await.html();
+        assert_eq!(page.text("#stage"), "承办中");
+        assert!(page.text(".tag.bad").contains("不满意重办 1 次"));
+        assert_eq!(act(&mut u, id, &[("as", "unit"), ("action", "reply"), ("note", "已更换灯具，恢复照明")]).await.status.as_u16(), 303);
+        let r = voter.post_form("/t/rate", &[("r", &receipt), ("d", "5678"), ("rating", "satisfied")]).await;
+        assert_eq!(r.html().text("#track-stage"), "已办结");
+        // the clerk reads the contact (audited), hides nothing, and publishes after review
+        let r = clerk.post_form(&format!("/opinions/{id}/contact"), &[]).await;
+        assert!(r.html().text("#contact").contains(CITIZEN_PHONE));
+        let page = clerk.get(&format!("/opinions/{id}")).await.html();
+        let text = page.text("#act-publish textarea");
+        assert!(!text.contains(CITIZEN_PHONE) && text.contains("139******78"), "numbers masked in the draft: {text}");
+        let edited = format!("{text}\n（联系人王秀英 13912345678）");
+        assert_eq!(act(&mut clerk, id, &[("as", "staff"), ("action", "publish"), ("public_text", &edited)]).await.status.as_u16(), 303);
+        // the public list: the outcome, the photo, no name, no phone
+        let list = app.client().get("/published?region=632521").await;
+        assert_eq!(list.html().count(".published-item"), 1);
+        assert!(list.body.contains("已更换灯具"));
+        assert!(!list.body.contains(CITIZEN_PHONE), "a phone typed into the reviewed text is masked too");
+        let photos = list.html().attrs(".published-item img", "src");
+        assert_eq!(photos.len(), 1);
+        let (status, bytes) = app.client().get_bytes(&photos[0]).await;
+        assert_eq!(status.as_u16(), 200);
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF stripped");
+        // staff hide the photo: gone from the public list and its address
+        let page = clerk.get(&format!("/opinions/{id}")).await.html();
+        let hide = page.attrs("#photos + .photos form, .photos form", "action")[0].clone();
+        assert_eq!(clerk.post_form(&hide, &[("hidden", "1")]).await.status.as_u16(), 303);
+        assert_eq!(app.client().get(&photos[0]).await.status.as_u16(), 404);
+        // the history has every step, and the audit every staff action and the contact read
+        let page = clerk.get(&format!("/opinions/{id}")).await.html();
+        assert_eq!(page.count("#history li"), 9, "submit, hand over, accept, assign, reply, rate, reply, rate, publish");
+        let mut aud = app.client();
+        aud.login("auditor", PASSWORD).await;
+        let reads = aud.get_json("/api/v1/audit?action=personal.read").await.json()["items"].as_array().unwrap().len();
+        assert_eq!(reads, 1);
+    }
+);
+
+both_backends!(
+    async fn guards_on_the_public_form(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        let mut v = app.client();
+        // bad input: clear Chinese errors, and what was typed is still there
+        let r = report(&mut v, &w.station_code, &[("category", "nonsense"), ("description", "灯"), ("phone", "12ab")], None).await;
+        assert_eq!(r.status.as_u16(), 422);
+        let doc = r.html();
+        let errors = doc.texts("#intake-errors li");
+        assert!(errors.iter().any(|e| e.contains("请选择问题类别")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("至少 5 个字")));
+        assert!(errors.iter().any(|e| e.contains("电话号码格式不对")));
+        assert_eq!(doc.attrs("input[name=phone]", "value"), ["12ab"]);
+        // a file that is not a photo
+        let r = report(&mut v, &w.station_code, &[("category", "roads"), ("description", "村口的路坑很多")], Some(b"<svg onload=alert(1)>")).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.body.contains("只能上传 JPG 或 PNG"));
+        // the same form sent twice is one item with one receipt
+        let page = v.get(&format!("/q/{}", w.station_code)).await;
+        let nonce = page.html().attrs("input[name=nonce]", "value")[0].clone();
+        let f = [("nonce", nonce.as_str()), ("category", "roads"), ("description", "村口的路坑很多，下雨积水")];
+        let a = v.post_multipart(&format!("/q/{}", w.station_code), &f, &[]).await.html().text("#receipt");
+        let b = v.post_multipart(&format!("/q/{}", w.station_code), &f, &[]).await.html().text("#receipt");
+        assert_eq!(a, b);
+        // without a phone, the receipt alone opens the tracking page
+        assert_eq!(v.get(&format!("/t?r={a}")).await.status.as_u16(), 200);
+        // the honeypot keeps nothing
+        let r = report(&mut v, &w.station_code, &[("category", "roads"), ("description", "机器人填写的内容"), ("website", "http://spam")], None).await;
+        assert_eq!(r.status.as_u16(), 200);
+        assert!(!r.body.contains("receipt"));
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        assert_eq!(clerk.get("/opinions").await.html().count("#queue a"), 1, "one item: the resend and the robot added nothing");
+        // the station's items go to the station's staff; another township's clerk cannot see them
+        let mut other = app.client();
+        other.login("other_town_clerk", PASSWORD).await;
+        assert_eq!(other.get("/opinions").await.html().count("#queue a"), 0);
+        // per-address limit, kept in the database: the 21st submission in the hour is refused, the text kept
+        for i in 0..19 {
+            let r = report(&mut v, &w.station_code, &[("category", "roads"), ("description", &format!("第{i}条：路面破损"))], None).await;
+            assert_eq!(r.status.as_u16(), 200, "{i}");
+        }
+        let r = report(&mut v, &w.station_code, &[("category", "roads"), ("description", "第二十一条：路面破损")], None).await;
+        assert_eq!(r.status.as_u16(), 429);
+        assert!(r.body.contains("提交太频繁") && r.body.contains("第二十一条"));
+    }
+);
