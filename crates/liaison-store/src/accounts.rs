@@ -71,6 +71,9 @@ pub struct AccountChange {
     pub person_id: Option<i64>,
 }
 
+/// username, region, unit, station, person
+type ScopeRow = (String, String, Option<i64>, Option<i64>, Option<i64>);
+
 fn can_see_accounts(scope: &Scope) -> bool {
     scope.can(Permission::ManageAccounts) || scope.can(Permission::ManageSecurity)
 }
@@ -517,7 +520,7 @@ impl Store {
 
     /// The scope an account acts with.
     pub async fn scope_of(&self, account_id: i64) -> Result<Scope> {
-        let row: Option<(String, String, Option<i64>, Option<i64>, Option<i64>)> = with_pool!(&self.read, p => {
+        let row: Option<ScopeRow> = with_pool!(&self.read, p => {
             sqlx::query_as("SELECT username, region_code, unit_id, station_id, person_id FROM account WHERE id = $1")
                 .bind(account_id).fetch_optional(p).await?
         });
