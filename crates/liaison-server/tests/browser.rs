@@ -365,3 +365,206 @@ async fn registry_pages_fit_a_phone() {
     .unwrap();
     b.close().await;
 }
+
+/// Fetches a URL inside the page (with the page's cookies) and returns the bytes.
+async fn fetch_bytes(c: &fantoccini::Client, path: &str) -> Vec<u8> {
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
+            vec![serde_json::json!(path)],
+        )
+        .await
+        .unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as u8)
+        .collect()
+}
+
+async fn click(c: &fantoccini::Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn text_of(c: &fantoccini::Client, css: &str) -> String {
+    // the element may belong to the page being replaced: look again
+    for _ in 0..50 {
+        let el = c.wait().for_element(Locator::Css(css)).await.unwrap();
+        if let Ok(t) = el.text().await {
+            return t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} kept going stale");
+}
+
+/// Acts on the item page as the logged-in person: fills the form `#act-{action}` and submits it.
+async fn act(c: &fantoccini::Client, server: &Server, item: &str, action: &str, note: Option<&str>) {
+    c.goto(&format!("{}{item}", server.base)).await.unwrap();
+    if let Some(n) = note {
+        type_into(
+            c,
+            &format!("#act-{action} textarea[name=note], #act-{action} input[name=note]"),
+            n,
+        )
+        .await;
+    }
+    click(c, &format!("#act-{action} button[type=submit]")).await;
+    if c.wait().for_element(Locator::Css(".notice")).await.is_err() {
+        std::fs::write(
+            screenshot_dir().join(format!("failed-{action}.png")),
+            c.screenshot().await.unwrap(),
+        )
+        .unwrap();
+        let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+        panic!(
+            "{action} on {item}: no notice at {}; page: {body}",
+            c.current_url().await.unwrap()
+        );
+    }
+}
+
+/// The issue's walk, at phone width, against the real binary: a voter scans a printed deputy code,
+/// reports a broken street light with a photo and gets a receipt; the deputy hands it to the
+/// township; the clerk accepts and assigns it; the unit replies; the voter rates 不满意; the unit gets
+/// it back; after the second reply the voter rates 满意; the outcome is on the public list with no
+/// name and no phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_voter_reports_a_broken_light_by_phone_and_sees_it_through() {
+    let server = start_demo_server().await;
+    let b = Browser::start(Viewport::Phone).await;
+    let c = &b.client;
+    // the printed code of the demo deputy, decoded from the PNG a clerk would print
+    log_in(c, &server, "daibiao").await;
+    let who = text_of(c, ".who .name").await;
+    let name = who.split('（').next().unwrap().to_owned();
+    c.goto(&format!("{}/deputies?q={name}", server.base))
+        .await
+        .unwrap();
+    let deputy = c
+        .find(Locator::Css("#deputies tbody td a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let png = fetch_bytes(c, &format!("{deputy}/qr.png")).await;
+    let img = image::load_from_memory(&png).unwrap().to_luma8();
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| img.get_pixel(x as u32, y as u32).0[0]);
+    let grids = prepared.detect_grids();
+    let (_, url) = grids[0].decode().unwrap();
+    let path = &url[url.find("/q/").unwrap()..];
+    c.delete_all_cookies().await.unwrap();
+
+    // the voter's phone opens the code: the deputy's name and the form
+    c.goto(&format!("{}{path}", server.base)).await.unwrap();
+    assert_eq!(text_of(c, "#deputy-name").await, name);
+    click(c, "input[name=category][value=street_lights]").await;
+    type_into(
+        c,
+        "textarea[name=description]",
+        "幸福路12号门口的路灯坏了一个多月，晚上很黑",
+    )
+    .await;
+    let photo = tempfile::Builder::new().suffix(".jpg").tempfile().unwrap();
+    image::RgbImage::from_pixel(320, 240, image::Rgb([250, 210, 40]))
+        .save_with_format(photo.path(), image::ImageFormat::Jpeg)
+        .unwrap();
+    type_into(c, "input[name=photo]", photo.path().to_str().unwrap()).await;
+    type_into(c, "input[name=name]", "王秀英").await;
+    type_into(c, "input[name=phone]", "13912345678").await;
+    std::fs::write(
+        screenshot_dir().join("intake-phone.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    click(c, "#intake-form button[type=submit]").await;
+    let receipt = text_of(c, "#receipt").await;
+    std::fs::write(
+        screenshot_dir().join("receipt-phone.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    let track = format!("{}/t?r={receipt}&d=5678", server.base);
+
+    // the deputy hands it to the township
+    log_in(c, &server, "daibiao").await;
+    c.goto(&format!("{}/opinions", server.base)).await.unwrap();
+    let item = c
+        .find(Locator::Css("#queue a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    act(c, &server, &item, "hand_over", Some("路灯归镇政府管，请登记交办")).await;
+    c.delete_all_cookies().await.unwrap();
+    // the township clerk accepts and assigns (the routing table has chosen the township government)
+    log_in(c, &server, "qiabuqia").await;
+    act(c, &server, &item, "accept", None).await;
+    act(c, &server, &item, "assign", Some("请尽快修复")).await;
+    assert!(text_of(c, "main").await.contains("恰卜恰镇人民政府（主办）"));
+    c.delete_all_cookies().await.unwrap();
+    // the unit replies
+    log_in(c, &server, "chengban").await;
+    act(c, &server, &item, "reply", Some("已安排检修，三日内修复")).await;
+    c.delete_all_cookies().await.unwrap();
+    // the voter sees the reply and is not satisfied
+    c.goto(&track).await.unwrap();
+    assert_eq!(text_of(c, "#track-answer").await, "已安排检修，三日内修复");
+    click(c, "input[name=rating][value=unsatisfied]").await;
+    click(c, "#rate button[type=submit]").await;
+    assert!(text_of(c, "#track-notice").await.contains("退回承办单位"));
+    // the unit has it back, replies again; the voter is satisfied
+    log_in(c, &server, "chengban").await;
+    c.goto(&format!("{}{item}", server.base)).await.unwrap();
+    assert!(text_of(c, "main").await.contains("不满意重办 1 次"));
+    act(c, &server, &item, "reply", Some("已更换灯具，恢复照明")).await;
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&track).await.unwrap();
+    click(c, "input[name=rating][value=satisfied]").await;
+    click(c, "#rate button[type=submit]").await;
+    assert!(text_of(c, "#track-notice").await.contains("已办结"));
+    assert_eq!(text_of(c, "#track-stage").await, "已办结");
+    std::fs::write(
+        screenshot_dir().join("tracking-phone.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    // the clerk reviews the text and publishes
+    log_in(c, &server, "qiabuqia").await;
+    act(c, &server, &item, "publish", None).await;
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{}/published", server.base)).await.unwrap();
+    let list = text_of(c, "#published").await;
+    assert!(list.contains("已更换灯具，恢复照明"), "{list}");
+    assert!(
+        !list.contains("王秀英") && !list.contains("13912345678") && !list.contains("5678"),
+        "{list}"
+    );
+    assert_eq!(
+        c.find_all(Locator::Css("#published img")).await.unwrap().len(),
+        1,
+        "the photo is shown"
+    );
+    std::fs::write(
+        screenshot_dir().join("published-phone.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    b.close().await;
+}

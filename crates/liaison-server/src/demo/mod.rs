@@ -52,7 +52,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role)] = &[
     ("daibiao", "人大代表", "632521100", Role::Deputy),
     (
         "chengban",
-        "王强（县交通运输局）",
+        "王强（恰卜恰镇人民政府）",
         DEMO_COUNTY,
         Role::HandlingUnit,
     ),
@@ -137,7 +137,7 @@ async fn bind_demo_accounts(store: &Store, admin: i64) -> AnyResult {
     township.region = RegionCode::parse("632521100")?;
     let deputy = store.person_choices(&township).await?.into_iter().next();
     for (username, unit, station, person) in [
-        ("chengban", find(&units, "共和县交通运输局"), None, None),
+        ("chengban", find(&units, "恰卜恰镇人民政府"), None, None),
         ("zhanzhang", None, find(&stations, "恰卜恰镇人大代表之家"), None),
         ("daibiao", None, None, deputy.clone()),
     ] {

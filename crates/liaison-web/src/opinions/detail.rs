@@ -150,12 +150,20 @@ async fn page(
     })
 }
 
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
 pub async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<Done>,
 ) -> Result<DetailPage, WebError> {
-    page(&state, &staff, id, None).await
+    let mut p = page(&state, &staff, id, None).await?;
+    p.page = p.page.notice(q.done.as_deref());
+    Ok(p)
 }
 
 /// `POST /opinions/{id}/contact`: shows the citizen's name and phone; the read is audited.
