@@ -18,6 +18,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// The public address printed into QR codes; empty: the address the browser used.
     pub public_url: String,
+    /// 码上办 submissions one address may make per hour (default 20; a reception hall behind one
+    /// address, or a load test, may need more).
+    pub intake_per_ip: i64,
 }
 
 impl Default for Config {
@@ -29,6 +32,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_proxy: false,
             public_url: String::new(),
+            intake_per_ip: liaison_store::intake::PER_IP,
         }
     }
 }
@@ -82,6 +86,14 @@ impl Config {
         }
         if let Some(v) = env("LIAISON_PUBLIC_URL") {
             c.public_url = v;
+        }
+        if let Some(v) = env("LIAISON_INTAKE_PER_IP") {
+            c.intake_per_ip = v.parse().ok().filter(|n: &i64| *n > 0).ok_or_else(|| {
+                ConfigError::Env(
+                    "LIAISON_INTAKE_PER_IP",
+                    format!("expected a positive integer, got {v}"),
+                )
+            })?;
         }
         if let Some(v) = env("LIAISON_TRUST_PROXY") {
             c.trust_proxy = parse_bool("LIAISON_TRUST_PROXY", &v)?;

@@ -67,6 +67,7 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
             secure_cookies: config.secure_cookies,
             trust_proxy: config.trust_proxy,
             public_url: (!config.public_url.is_empty()).then(|| config.public_url.clone()),
+            intake_per_ip: config.intake_per_ip,
         },
     );
     let app = liaison_web::router(state);

@@ -49,7 +49,10 @@ impl Blobs {
         std::fs::create_dir_all(&dir)?;
         let tmp_dir = self.root.join("tmp");
         std::fs::create_dir_all(&tmp_dir)?;
-        let tmp = tmp_dir.join(format!("{hash}.{}", std::process::id()));
+        // unique per write: the same content may be stored by two requests at once
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = tmp_dir.join(format!("{hash}.{}.{n}", std::process::id()));
         {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(bytes)?;
@@ -108,6 +111,22 @@ mod tests {
             "no path tricks"
         );
         assert!(b.get_blocking(&"0".repeat(64)).unwrap().is_none());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_same_content_stored_at_once_by_many() {
+        let dir = std::env::temp_dir().join(format!("liaison-blobs-race-{}", std::process::id()));
+        let b = Blobs::new(&dir);
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let b = b.clone();
+                std::thread::spawn(move || b.put_blocking(b"one photo, eight requests"))
+            })
+            .collect();
+        for h in handles {
+            assert!(h.join().unwrap().is_ok());
+        }
         let _ = std::fs::remove_dir_all(dir);
     }
 }

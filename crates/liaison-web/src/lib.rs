@@ -45,6 +45,8 @@ pub struct WebConfig {
     /// The public address printed into QR codes (e.g. `https://rd.example.gov.cn`); default: the Host
     /// the request came in on.
     pub public_url: Option<String>,
+    /// 码上办 submissions per address per hour; 0 means the default.
+    pub intake_per_ip: i64,
 }
 
 #[derive(Clone)]

@@ -250,6 +250,10 @@ pub async fn submit(
         return redisplay(&state, &ctx, &code, values, errors).await;
     }
     let phone = clean_phone(&values.phone).unwrap_or_default();
+    let per_ip = match state.config.intake_per_ip {
+        n if n > 0 => n,
+        _ => PER_IP,
+    };
     let new = NewOpinion {
         nonce: nonce_of(&values),
         channel,
@@ -269,8 +273,8 @@ pub async fn submit(
         },
         photos,
         limit_buckets: vec![
-            (format!("ip:{}", ctx.ip), PER_IP),
-            (format!("code:{code}"), PER_CODE),
+            (format!("ip:{}", ctx.ip), per_ip),
+            (format!("code:{code}"), PER_CODE.max(per_ip)),
         ],
     };
     match state.store.submit_opinion(new).await {
