@@ -106,14 +106,14 @@ async fn acknowledged_submissions_survive_sigkill() {
             photo.clone(),
         );
         tasks.push(tokio::spawn(async move {
-            for n in 0.. {
+            for n in 0u64.. {
                 let nonce = format!("durability{t:02}x{n:06}xxxxxxxx");
                 let b = "----durabilityboundary";
                 let mut body: Vec<u8> = Vec::new();
                 for (k, v) in [("_csrf", csrf.as_str()), ("nonce", &nonce), ("category", "roads"), ("description", &format!("第{t}号客户端第{n}条：路面破损"))] {
                     body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
                 }
-                if n % 4 == 0 {
+                if n.is_multiple_of(4) {
                     body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes());
                     body.extend(&photo);
                     body.extend(b"\r\n");
@@ -157,7 +157,7 @@ async fn acknowledged_submissions_survive_sigkill() {
             Some(o) => {
                 assert!(o.description.contains("路面破损"));
                 let n: usize = nonce[13..19].parse().unwrap();
-                if n % 4 == 0 {
+                if n.is_multiple_of(4) {
                     let photos = store.opinion_photos(o.id).await.unwrap();
                     assert_eq!(photos.len(), 1, "{receipt}");
                     let f = &photos[0].blob;
