@@ -19,11 +19,17 @@ async fn main() {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full);
-        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.expect("db");
-        sqlx::query("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT NOT NULL, at TEXT NOT NULL)")
-            .execute(&pool)
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts)
             .await
-            .expect("table");
+            .expect("db");
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT NOT NULL, at TEXT NOT NULL)",
+        )
+        .execute(&pool)
+        .await
+        .expect("table");
         let app = axum::Router::new().route(
             "/",
             axum::routing::post(move |body: String| {

@@ -5,6 +5,7 @@
 //! event, its photos and its audit row, and a batch costs one disk sync instead of one per submission.
 //! A batch that fails is retried one submission at a time, so one bad submission fails alone.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::Utc;
@@ -121,36 +122,149 @@ impl Store {
     }
 
     /// One transaction for the batch. The outer error fails the whole batch (rolled back); an inner
-    /// error (rate limit) fails only its submission.
+    /// error (rate limit) fails only its submission. Per batch, not per submission: one query finds
+    /// resent forms, one upsert per rate-limit bucket counts them, one audit row per region records
+    /// the public submissions (staff and deputy records are audited one by one, under their account).
     async fn write_batch(&self, batch: &[NewOpinion]) -> Result<Vec<Result<Submitted>>> {
         let mut tx = self.begin().await?;
-        let mut out = Vec::with_capacity(batch.len());
-        for new in batch {
-            out.push(self.write_one(&mut tx, new).await?);
-        }
-        tx.commit().await?;
-        Ok(out)
-    }
-
-    async fn write_one(&self, tx: &mut Tx, new: &NewOpinion) -> Result<Result<Submitted>> {
-        // a resent form is the submission it already made (before any counting)
-        if let Some(s) = self.by_nonce(tx, &new.nonce).await? {
-            return Ok(Ok(s));
-        }
         let now = Utc::now();
         let window = now.timestamp() - now.timestamp().rem_euclid(WINDOW_SECS);
-        for (bucket, limit) in &new.limit_buckets {
-            let (hits,): (i64,) = with_tx!(tx, c => {
-                sqlx::query_as(
-                    "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, 1) \
-                     ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1 RETURNING hits",
+        // resent forms (earlier, or twice in this batch) are the submission already made, not counted
+        let nonces: Vec<&str> = batch.iter().map(|n| n.nonce.as_str()).collect();
+        let found: Vec<(String, i64, String)> = with_tx!(&mut tx, c => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT nonce, id, receipt FROM opinion WHERE nonce IN (");
+            let mut sep = qb.separated(", ");
+            for n in &nonces {
+                sep.push_bind(*n);
+            }
+            qb.push(")");
+            qb.build_query_as().fetch_all(&mut *c).await?
+        });
+        let mut known: HashMap<String, Submitted> = found
+            .into_iter()
+            .map(|(n, id, receipt)| {
+                (
+                    n,
+                    Submitted {
+                        id,
+                        receipt,
+                        repeated: true,
+                    },
                 )
-                .bind(bucket).bind(window).fetch_one(&mut *c).await?
-            });
-            if hits > *limit {
-                return Ok(Err(StoreError::RateLimited));
+            })
+            .collect();
+        let mut fresh: Vec<usize> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (i, n) in batch.iter().enumerate() {
+            if !known.contains_key(&n.nonce) && seen.insert(n.nonce.as_str()) {
+                fresh.push(i);
             }
         }
+        // rate limits: count each bucket once for the batch, then let the first ones through
+        let mut demand: HashMap<(&str, i64), i64> = HashMap::new();
+        for &i in &fresh {
+            for (bucket, limit) in &batch[i].limit_buckets {
+                *demand.entry((bucket.as_str(), *limit)).or_default() += 1;
+            }
+        }
+        let mut room: HashMap<&str, i64> = HashMap::new();
+        for ((bucket, limit), k) in &demand {
+            let (hits,): (i64,) = with_tx!(&mut tx, c => {
+                sqlx::query_as(
+                    "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, $3) \
+                     ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + $3 RETURNING hits",
+                )
+                .bind(*bucket).bind(window).bind(*k).fetch_one(&mut *c).await?
+            });
+            room.insert(bucket, (limit - (hits - k)).max(0));
+        }
+        let mut results: HashMap<usize, Result<Submitted>> = HashMap::new();
+        let mut public: HashMap<String, Vec<i64>> = HashMap::new();
+        for &i in &fresh {
+            let new = &batch[i];
+            let allowed = new
+                .limit_buckets
+                .iter()
+                .all(|(b, _)| room.get(b.as_str()).is_some_and(|r| *r > 0));
+            if !allowed {
+                results.insert(i, Err(StoreError::RateLimited));
+                continue;
+            }
+            for (b, _) in &new.limit_buckets {
+                if let Some(r) = room.get_mut(b.as_str()) {
+                    *r -= 1;
+                }
+            }
+            let s = self.write_one(&mut tx, new, now).await?;
+            if new.actor.account_id.is_some() {
+                let action = if new.channel == Channel::DeputyVisit || new.channel.recorded_by_staff() {
+                    "opinion.record"
+                } else {
+                    "opinion.submit"
+                };
+                let detail =
+                    serde_json::json!({ "channel": new.channel.as_str(), "photos": new.photos.len() })
+                        .to_string();
+                self.audit(
+                    &mut tx,
+                    &new.actor,
+                    action,
+                    &format!("opinion:{}", s.id),
+                    Some(&new.region),
+                    &detail,
+                )
+                .await?;
+            } else {
+                public
+                    .entry(new.region.as_str().to_owned())
+                    .or_default()
+                    .push(s.id);
+            }
+            known.insert(
+                new.nonce.clone(),
+                Submitted {
+                    repeated: true,
+                    ..s.clone()
+                },
+            );
+            results.insert(i, Ok(s));
+        }
+        for (region, ids) in public {
+            let region = RegionCode::parse(&region).ok();
+            let actor = Actor {
+                account_id: None,
+                username: "public".into(),
+                ip: "-".into(),
+            };
+            let detail = serde_json::json!({ "ids": ids }).to_string();
+            self.audit(
+                &mut tx,
+                &actor,
+                "opinion.submit",
+                &format!("opinion:{}", ids[0]),
+                region.as_ref(),
+                &detail,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((0..batch.len())
+            .map(|i| match results.remove(&i) {
+                Some(r) => r,
+                None => known
+                    .get(&batch[i].nonce)
+                    .cloned()
+                    .ok_or_else(|| StoreError::Corrupt("intake lost a submission".into())),
+            })
+            .collect())
+    }
+
+    async fn write_one(
+        &self,
+        tx: &mut Tx,
+        new: &NewOpinion,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<Submitted> {
         let status = Status::new(new.channel);
         let last4: String = {
             let d: Vec<char> = new.citizen_phone.chars().filter(char::is_ascii_digit).collect();
@@ -205,38 +319,11 @@ impl Store {
                     .bind(id).bind(blob).bind(now).execute(&mut *c).await?;
             });
         }
-        let action = if recorded_by.is_some() {
-            "opinion.record"
-        } else {
-            "opinion.submit"
-        };
-        let detail =
-            serde_json::json!({ "channel": new.channel.as_str(), "photos": new.photos.len() }).to_string();
-        self.audit(
-            tx,
-            &new.actor,
-            action,
-            &format!("opinion:{id}"),
-            Some(&new.region),
-            &detail,
-        )
-        .await?;
-        Ok(Ok(Submitted {
+        Ok(Submitted {
             id,
             receipt,
             repeated: false,
-        }))
-    }
-
-    async fn by_nonce(&self, tx: &mut Tx, nonce: &str) -> Result<Option<Submitted>> {
-        let row: Option<(i64, String)> = with_tx!(tx, c => {
-            sqlx::query_as("SELECT id, receipt FROM opinion WHERE nonce = $1").bind(nonce).fetch_optional(&mut *c).await?
-        });
-        Ok(row.map(|(id, receipt)| Submitted {
-            id,
-            receipt,
-            repeated: true,
-        }))
+        })
     }
 
     /// Counts one failed tracking lookup from `bucket`; true while under `limit` per window. (Only
