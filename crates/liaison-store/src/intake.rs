@@ -128,7 +128,7 @@ impl Store {
     async fn write_batch(&self, batch: &[NewOpinion]) -> Result<Vec<Result<Submitted>>> {
         let mut tx = self.begin().await?;
         let now = Utc::now();
-        let window = now.timestamp() - now.timestamp().rem_euclid(WINDOW_SECS);
+        let window = window_start(now.timestamp());
         // resent forms (earlier, or twice in this batch) are the submission already made, not counted
         let nonces: Vec<&str> = batch.iter().map(|n| n.nonce.as_str()).collect();
         let found: Vec<(String, i64, String)> = with_tx!(&mut tx, c => {
@@ -169,13 +169,7 @@ impl Store {
         }
         let mut room: HashMap<&str, i64> = HashMap::new();
         for ((bucket, limit), k) in &demand {
-            let (hits,): (i64,) = with_tx!(&mut tx, c => {
-                sqlx::query_as(
-                    "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, $3) \
-                     ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + $3 RETURNING hits",
-                )
-                .bind(*bucket).bind(window).bind(*k).fetch_one(&mut *c).await?
-            });
+            let hits = bump(&mut tx, bucket, window, *k).await?;
             room.insert(bucket, (limit - (hits - k)).max(0));
         }
         let mut results: HashMap<usize, Result<Submitted>> = HashMap::new();
@@ -329,26 +323,36 @@ impl Store {
     /// Counts one failed tracking lookup from `bucket`; true while under `limit` per window. (Only
     /// failures are counted, so the write happens only for someone guessing.)
     pub async fn count_failure(&self, bucket: &str, limit: i64) -> Result<bool> {
-        let now = Utc::now().timestamp();
-        let window = now - now.rem_euclid(WINDOW_SECS);
-        let (hits,): (i64,) = with_pool!(&self.write, p => {
-            sqlx::query_as(
-                "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, 1) \
-                 ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1 RETURNING hits",
-            )
-            .bind(bucket).bind(window).fetch_one(p).await?
-        });
+        let mut tx = self.begin().await?;
+        let hits = bump(&mut tx, bucket, window_start(Utc::now().timestamp()), 1).await?;
+        tx.commit().await?;
         Ok(hits <= limit)
     }
 
     /// Failed lookups so far in this window for `bucket`.
     pub async fn failures(&self, bucket: &str) -> Result<i64> {
-        let now = Utc::now().timestamp();
-        let window = now - now.rem_euclid(WINDOW_SECS);
+        let window = window_start(Utc::now().timestamp());
         let row: Option<(i64,)> = with_pool!(&self.read, p => {
             sqlx::query_as("SELECT hits FROM rate_limit WHERE bucket = $1 AND window_start = $2")
                 .bind(bucket).bind(window).fetch_optional(p).await?
         });
         Ok(row.map_or(0, |r| r.0))
     }
+}
+
+/// The start of the fixed window holding Unix time `t`.
+fn window_start(t: i64) -> i64 {
+    t - t.rem_euclid(WINDOW_SECS)
+}
+
+/// Adds `k` hits to `bucket` in `window`; returns the window's total.
+async fn bump(tx: &mut Tx, bucket: &str, window: i64, k: i64) -> Result<i64> {
+    let (hits,): (i64,) = with_tx!(tx, c => {
+        sqlx::query_as(
+            "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, $3) \
+             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + $3 RETURNING hits",
+        )
+        .bind(bucket).bind(window).bind(k).fetch_one(&mut *c).await?
+    });
+    Ok(hits)
 }

@@ -177,8 +177,14 @@ impl Roles {
     }
 }
 
-fn is_staff(scope: &Scope) -> bool {
+/// Staff who handle opinions: township and committee staff, and station managers.
+pub fn is_opinion_staff(scope: &Scope) -> bool {
     scope.has(Role::TownshipStaff) || scope.has(Role::CommitteeStaff) || scope.has(Role::StationManager)
+}
+
+/// A station manager without a wider staff role acts for their own station only.
+pub fn station_only(scope: &Scope) -> bool {
+    scope.has(Role::StationManager) && !scope.has(Role::TownshipStaff) && !scope.has(Role::CommitteeStaff)
 }
 
 impl Store {
@@ -200,12 +206,9 @@ impl Store {
     pub async fn opinion_roles(&self, scope: &Scope, o: &Opinion) -> Result<Roles> {
         let region =
             RegionCode::parse(&o.region_code).map_err(|_| StoreError::Corrupt(o.region_code.clone()))?;
-        let staff = is_staff(scope)
+        let staff = is_opinion_staff(scope)
             && scope.covers(&region)
-            && (!scope.has(Role::StationManager)
-                || scope.has(Role::TownshipStaff)
-                || scope.has(Role::CommitteeStaff)
-                || (scope.station_id.is_some() && scope.station_id == o.station_id));
+            && (!station_only(scope) || (scope.station_id.is_some() && scope.station_id == o.station_id));
         let deputy = scope.has(Role::Deputy) && scope.person_id.is_some() && scope.person_id == o.person_id;
         let unit = match scope.unit_id {
             Some(u) if scope.has(Role::HandlingUnit) => self.unit_ids(o.id).await?.contains(&u),
@@ -582,13 +585,10 @@ impl Store {
                 })
             }
             Queue::Region => {
-                if !is_staff(scope) {
+                if !is_opinion_staff(scope) {
                     return Err(StoreError::Forbidden);
                 }
-                let station = if scope.has(Role::StationManager)
-                    && !scope.has(Role::TownshipStaff)
-                    && !scope.has(Role::CommitteeStaff)
-                {
+                let station = if station_only(scope) {
                     scope.station_id.ok_or(StoreError::Forbidden)?
                 } else {
                     0

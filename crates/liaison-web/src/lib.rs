@@ -9,6 +9,7 @@ mod document;
 mod error;
 mod excel;
 pub mod jobs;
+mod jpeg;
 mod layout;
 mod opinions;
 mod pages;

@@ -268,3 +268,43 @@ both_backends!(
         assert!(r.body.contains("提交太频繁") && r.body.contains("第二十一条"));
     }
 );
+
+both_backends!(
+    async fn staff_record_a_walk_in_for_their_own_stations_only(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        world(&app, &c).await;
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let form = clerk.get("/opinions/new").await.html();
+        let station = form.attrs("select[name=station] option:not([value=''])", "value")[0].clone();
+        let nonce = form.attrs("input[name=nonce]", "value")[0].clone();
+        let fields = [
+            ("nonce", nonce.as_str()),
+            ("channel", "walk_in"),
+            ("station", station.as_str()),
+            ("category", "roads"),
+            ("description", "群众来访：村道坑洼，雨天积水"),
+            ("name", "李四"),
+            ("phone", "13700000000"),
+        ];
+        let r = clerk.post_multipart("/opinions/new", &fields, &[]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        let item = clerk.get(r.location().unwrap()).await.html();
+        assert!(item.text("main").contains("来访接待"));
+        assert!(item.text("#contact").contains("李*"), "the recorded contact is masked too");
+        // a station manager (bound to no station here) cannot record into a station that is not theirs
+        let mut mgr = app.client();
+        mgr.login("station_mgr", PASSWORD).await;
+        let form = mgr.get("/opinions/new").await.html();
+        let nonce = form.attrs("input[name=nonce]", "value")[0].clone();
+        let fields = [("nonce", nonce.as_str()), ("channel", "walk_in"), ("station", station.as_str()), ("category", "roads"), ("description", "群众来访：村道坑洼，雨天积水")];
+        let r = mgr.post_multipart("/opinions/new", &fields, &[]).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.body.contains("只能登记到您负责的站点"));
+        // a unit account records nothing
+        let mut u = app.client();
+        u.login("unit", PASSWORD).await;
+        assert_eq!(u.get("/opinions/new").await.status.as_u16(), 403);
+    }
+);

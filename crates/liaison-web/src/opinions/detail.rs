@@ -278,12 +278,9 @@ pub async fn photo(
     staff: Staff,
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
-    let id: i64 = file
-        .strip_suffix(".jpg")
-        .and_then(|n| n.parse().ok())
-        .ok_or(WebError::NotFound)?;
+    let id = crate::jpeg::id_of(&file)?;
     let blob = state.store.opinion_photo(&staff.scope, id).await?;
-    crate::public::published::jpeg(&state, &blob, "private, max-age=60").await
+    crate::jpeg::respond(&state, &blob, "private, max-age=60").await
 }
 
 #[derive(Deserialize)]

@@ -47,7 +47,7 @@ fn tabs_of(staff: &Staff) -> Vec<(&'static str, &'static str)> {
     if s.has(Role::HandlingUnit) && s.unit_id.is_some() {
         t.push(("unit", "本单位承办"));
     }
-    if s.has(Role::TownshipStaff) || s.has(Role::CommitteeStaff) || s.has(Role::StationManager) {
+    if liaison_store::opinions::is_opinion_staff(s) {
         t.push(("region", "本辖区"));
     }
     t

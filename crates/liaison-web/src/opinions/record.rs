@@ -10,24 +10,26 @@ use liaison_domain::RegionCode;
 use liaison_domain::opinion::{Channel, show_receipt};
 use liaison_domain::{Permission, Role};
 use liaison_store::intake::NewOpinion;
+use liaison_store::opinions::{is_opinion_staff, station_only};
 use liaison_store::stations::StationFilter;
 
 use crate::ctx::Staff;
 use crate::layout::Page;
-use crate::public::intake::{IntakeValues, MAX_PHOTOS, clean_phone, nonce_of, read_values, store_photos};
+use crate::public::intake::{
+    IntakeValues, MAX_PHOTOS, categories, clean_phone, deputy_reach, nonce_of, read_values, store_photos,
+};
 use crate::{AppState, WebError};
 
 pub fn can_record(staff: &Staff) -> bool {
-    let s = &staff.scope;
-    s.has(Role::TownshipStaff)
-        || s.has(Role::CommitteeStaff)
-        || s.has(Role::StationManager)
-        || (s.has(Role::Deputy) && s.person_id.is_some())
+    is_staff(staff) || is_deputy(staff)
 }
 
 fn is_staff(staff: &Staff) -> bool {
-    let s = &staff.scope;
-    s.has(Role::TownshipStaff) || s.has(Role::CommitteeStaff) || s.has(Role::StationManager)
+    is_opinion_staff(&staff.scope)
+}
+
+fn is_deputy(staff: &Staff) -> bool {
+    staff.scope.has(Role::Deputy) && staff.scope.person_id.is_some()
 }
 
 #[derive(Template, WebTemplate)]
@@ -56,7 +58,7 @@ async fn record_page(
         channels
             .extend([Channel::WalkIn, Channel::Phone, Channel::HomeVisit].map(|c| (c.as_str(), c.label())));
     }
-    if staff.scope.has(Role::Deputy) && staff.scope.person_id.is_some() {
+    if is_deputy(staff) {
         channels.push((Channel::DeputyVisit.as_str(), "我走访收集的"));
     }
     let stations = if is_staff(staff) && staff.scope.can(Permission::ViewRegistry) {
@@ -69,24 +71,13 @@ async fn record_page(
             .stations(&staff.scope, &filter, None, 300)
             .await?
             .into_iter()
-            .filter(|s| {
-                staff.scope.station_id.is_none()
-                    || Some(s.id) == staff.scope.station_id
-                    || !staff.scope.has(Role::StationManager)
-                    || staff.scope.has(Role::TownshipStaff)
-            })
+            .filter(|s| !station_only(&staff.scope) || Some(s.id) == staff.scope.station_id)
             .map(|s| (s.id, s.name))
             .collect()
     } else {
         vec![]
     };
-    let categories = state
-        .store
-        .categories()
-        .await?
-        .into_iter()
-        .map(|c| (c.code, c.label))
-        .collect();
+    let categories = categories(state).await?;
     Ok(RecordPage {
         page: Page::new(&staff.ctx, "登记群众意见", "/opinions"),
         channel: if channel.is_empty() {
@@ -125,21 +116,12 @@ pub async fn submit(
         return Err(WebError::Forbidden);
     }
     let form = crate::upload::read(mp, 8 * 1024, MAX_PHOTOS).await?;
-    let categories: Vec<(String, String)> = state
-        .store
-        .categories()
-        .await?
-        .into_iter()
-        .map(|c| (c.code, c.label))
-        .collect();
+    let categories = categories(&state).await?;
     let (values, mut errors) = read_values(&form, &categories);
     let channel_text = form.text("channel").to_owned();
     let station_text = form.text("station").trim().to_owned();
     let channel = Channel::parse(&channel_text).filter(|c| {
-        (c.recorded_by_staff() && is_staff(&staff))
-            || (*c == Channel::DeputyVisit
-                && staff.scope.person_id.is_some()
-                && staff.scope.has(Role::Deputy))
+        (c.recorded_by_staff() && is_staff(&staff)) || (*c == Channel::DeputyVisit && is_deputy(&staff))
     });
     if channel.is_none() {
         errors.push("请选择来源（来访、来电、走访）".into());
@@ -150,22 +132,17 @@ pub async fn submit(
     let mut person = None;
     if channel == Some(Channel::DeputyVisit) {
         person = staff.scope.person_id;
-        if let Some(p) = person {
-            if let Some(m) = state
-                .store
-                .mandates_of_person(p)
-                .await?
-                .into_iter()
-                .filter(|m| m.in_office())
-                .max_by_key(|m| m.constituency_region.trim_end_matches('0').len())
-            {
-                region = RegionCode::parse(&m.constituency_region)
-                    .map_err(|e| WebError::Internal(e.to_string()))?;
-            }
-            station = state.store.stations_of_person(p).await?.first().map(|s| s.id);
+        if let Some(p) = person
+            && let Some(reach) = deputy_reach(&state, p).await?
+        {
+            region = reach.region;
+            station = reach.station;
         }
     } else if !station_text.is_empty() {
         match station_text.parse::<i64>() {
+            Ok(id) if station_only(&staff.scope) && Some(id) != staff.scope.station_id => {
+                errors.push("只能登记到您负责的站点".into())
+            }
             Ok(id) => match state.store.station(&staff.scope, id).await {
                 Ok(s) if s.is_open() => {
                     region =
@@ -176,10 +153,7 @@ pub async fn submit(
             },
             Err(_) => errors.push("所选站点无效".into()),
         }
-    } else if staff.scope.has(Role::StationManager)
-        && !staff.scope.has(Role::TownshipStaff)
-        && !staff.scope.has(Role::CommitteeStaff)
-    {
+    } else if station_only(&staff.scope) {
         station = staff.scope.station_id;
     }
     let photos = if errors.is_empty() {

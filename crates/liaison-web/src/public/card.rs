@@ -196,30 +196,11 @@ async fn retired(
 
 /// `/p/{person}.jpg`: the photo of a person who holds a mandate in office (public, as on the cards).
 pub async fn photo(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
-    let person: i64 = file
-        .strip_suffix(".jpg")
-        .and_then(|n| n.parse().ok())
-        .ok_or(WebError::NotFound)?;
+    let person = crate::jpeg::id_of(&file)?;
     let hash = state
         .store
         .public_photo(person)
         .await?
         .ok_or(WebError::NotFound)?;
-    let bytes = state
-        .blobs
-        .get(&hash)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .ok_or(WebError::NotFound)?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("image/jpeg"),
-    );
-    h.insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("public, max-age=300"),
-    );
-    Ok(res)
+    crate::jpeg::respond(&state, &hash, "public, max-age=300").await
 }

@@ -57,7 +57,7 @@ impl IntakeForm {
     }
 }
 
-async fn categories(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
+pub async fn categories(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
     Ok(state
         .store
         .categories()
@@ -164,6 +164,38 @@ pub struct ReceiptPage {
     draft_key: String,
 }
 
+/// Where a deputy's opinions belong: the finest constituency region of their mandates in office (where
+/// their voters are) and the first station they sit in.
+pub struct DeputyReach {
+    pub name: String,
+    pub region: RegionCode,
+    pub station: Option<i64>,
+}
+
+/// `None` when the person holds no mandate in office.
+pub async fn deputy_reach(state: &AppState, person: i64) -> Result<Option<DeputyReach>, WebError> {
+    let mandates = state.store.mandates_of_person(person).await?;
+    let Some(m) = mandates
+        .iter()
+        .filter(|m| m.in_office())
+        .max_by_key(|m| m.constituency_region.trim_end_matches('0').len())
+    else {
+        return Ok(None);
+    };
+    let region = RegionCode::parse(&m.constituency_region).map_err(|e| WebError::Internal(e.to_string()))?;
+    let station = state
+        .store
+        .stations_of_person(person)
+        .await?
+        .first()
+        .map(|s| s.id);
+    Ok(Some(DeputyReach {
+        name: m.name.clone(),
+        region,
+        station,
+    }))
+}
+
 /// Where a code's submissions go: (channel, deputy, station, region, who it reaches).
 async fn target_of(
     state: &AppState,
@@ -178,32 +210,13 @@ async fn target_of(
     }
     match row.target().ok_or(WebError::NotFound)? {
         QrTarget::Deputy(person) => {
-            let mandates: Vec<_> = state
-                .store
-                .mandates_of_person(person)
-                .await?
-                .into_iter()
-                .filter(|m| m.in_office())
-                .collect();
-            // the finest constituency region is where the deputy's voters are
-            let m = mandates
-                .iter()
-                .max_by_key(|m| m.constituency_region.trim_end_matches('0').len())
-                .ok_or(WebError::NotFound)?;
-            let region =
-                RegionCode::parse(&m.constituency_region).map_err(|e| WebError::Internal(e.to_string()))?;
-            let station = state
-                .store
-                .stations_of_person(person)
-                .await?
-                .first()
-                .map(|s| s.id);
+            let reach = deputy_reach(state, person).await?.ok_or(WebError::NotFound)?;
             Ok((
                 Channel::DeputyCode,
                 Some(person),
-                station,
-                region,
-                format!("{}代表", m.name),
+                reach.station,
+                reach.region,
+                format!("{}代表", reach.name),
             ))
         }
         QrTarget::Station(id) => {

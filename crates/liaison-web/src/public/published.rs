@@ -4,8 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use liaison_domain::RegionCode;
 use serde::Deserialize;
@@ -113,32 +112,11 @@ pub async fn list(
 
 /// `GET /published/photos/{id}.jpg`: a photo of a published item that staff did not hide.
 pub async fn photo(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
-    let id: i64 = file
-        .strip_suffix(".jpg")
-        .and_then(|n| n.parse().ok())
-        .ok_or(WebError::NotFound)?;
+    let id = crate::jpeg::id_of(&file)?;
     let blob = state
         .store
         .public_opinion_photo(id)
         .await?
         .ok_or(WebError::NotFound)?;
-    jpeg(&state, &blob, "public, max-age=60").await
-}
-
-pub async fn jpeg(state: &AppState, blob: &str, cache: &'static str) -> Result<Response, WebError> {
-    let bytes = state
-        .blobs
-        .get(blob)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .ok_or(WebError::NotFound)?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(res)
+    crate::jpeg::respond(&state, &blob, "public, max-age=60").await
 }
