@@ -2,6 +2,7 @@
 //! (CI checks that this crate never depends on sqlx, axum, tokio or askama.)
 
 pub mod audit;
+pub mod channel;
 pub mod deputy;
 pub mod error;
 pub mod household;
@@ -9,6 +10,7 @@ pub mod mask;
 pub mod opinion;
 pub mod password;
 pub mod qr;
+pub mod receipt;
 pub mod region;
 pub mod role;
 pub mod scope;

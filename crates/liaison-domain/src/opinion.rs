@@ -7,6 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::channel::Channel;
+pub use crate::receipt::{RECEIPT_LEN, new_receipt, parse_receipt, show_receipt};
+
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -135,71 +138,6 @@ pub enum Actor {
     Deputy,
     Staff,
     Unit,
-}
-
-/// How an item came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// Scanned a deputy's code.
-    DeputyCode,
-    /// Scanned a station's code.
-    StationCode,
-    /// Recorded by staff at a reception (民情工作日志).
-    WalkIn,
-    /// Recorded by staff from a phone call.
-    Phone,
-    /// Recorded by staff on a home visit.
-    HomeVisit,
-    /// Collected by a deputy on a visit and submitted from their phone.
-    DeputyVisit,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 6] = [
-        Channel::DeputyCode,
-        Channel::StationCode,
-        Channel::WalkIn,
-        Channel::Phone,
-        Channel::HomeVisit,
-        Channel::DeputyVisit,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::DeputyCode => "deputy_code",
-            Channel::StationCode => "station_code",
-            Channel::WalkIn => "walk_in",
-            Channel::Phone => "phone",
-            Channel::HomeVisit => "home_visit",
-            Channel::DeputyVisit => "deputy_visit",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Channel::DeputyCode => "扫代表码",
-            Channel::StationCode => "扫站点码",
-            Channel::WalkIn => "来访接待",
-            Channel::Phone => "来电",
-            Channel::HomeVisit => "走访",
-            Channel::DeputyVisit => "代表收集",
-        }
-    }
-
-    /// The deputy handles it first (their code, or they collected it themselves).
-    pub fn deputy_first(self) -> bool {
-        matches!(self, Channel::DeputyCode | Channel::DeputyVisit)
-    }
-
-    /// Staff recorded it on the citizen's behalf (the recording account is kept and audited).
-    pub fn recorded_by_staff(self) -> bool {
-        matches!(self, Channel::WalkIn | Channel::Phone | Channel::HomeVisit)
-    }
 }
 
 /// What someone does to an item.
@@ -466,66 +404,12 @@ impl Status {
     }
 }
 
-/// Receipt codes: 8 characters of the QR-code alphabet (no 0/O, 1/I/L, 2/Z, 5/S), shown as
-/// `ABCD-EFGH`, safe to read aloud over the phone; ≈38 bits, and the tracking page also asks for the
-/// phone's last 4 digits when a phone was given.
-pub const RECEIPT_LEN: usize = 8;
-
-pub fn new_receipt() -> String {
-    use rand::RngCore;
-    let alphabet = crate::qr::ALPHABET;
-    let mut rng = rand::rng();
-    (0..RECEIPT_LEN)
-        .map(|_| {
-            loop {
-                let b = (rng.next_u32() & 0xff) as usize;
-                if b < 256 - 256 % alphabet.len() {
-                    return alphabet[b % alphabet.len()] as char;
-                }
-            }
-        })
-        .collect()
-}
-
-/// What someone typed (any case, spaces, dashes) as a receipt code, or `None`.
-pub fn parse_receipt(s: &str) -> Option<String> {
-    let c: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '－')
-        .collect::<String>()
-        .to_uppercase();
-    (c.len() == RECEIPT_LEN && c.bytes().all(|b| crate::qr::ALPHABET.contains(&b))).then_some(c)
-}
-
-/// `ABCDEFGH` → `ABCD-EFGH`.
-pub fn show_receipt(code: &str) -> String {
-    if code.len() == RECEIPT_LEN && code.is_ascii() {
-        format!("{}-{}", &code[..4], &code[4..])
-    } else {
-        code.to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use Action as A;
     use Actor as W;
     use proptest::prelude::*;
-
-    #[test]
-    fn receipts_read_aloud() {
-        let r = new_receipt();
-        assert_eq!(r.len(), RECEIPT_LEN);
-        assert_eq!(parse_receipt(&show_receipt(&r).to_lowercase()), Some(r.clone()));
-        assert_eq!(
-            parse_receipt(" abcd efgh "),
-            Some("ABCDEFGH".into()),
-            "spaces and case do not matter"
-        );
-        assert_eq!(parse_receipt("ABCD-0FGH"), None, "0 is not in the alphabet");
-        assert_eq!(parse_receipt("ABCD-EFG"), None);
-    }
 
     #[test]
     fn the_street_light_walk() {

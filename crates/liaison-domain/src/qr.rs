@@ -9,8 +9,13 @@ pub const ALPHABET: &[u8] = b"346789ABCDEFGHJKMNPQRTUVWXY";
 pub const LEN: usize = 10;
 
 pub fn new_code() -> String {
+    random_code(LEN)
+}
+
+/// `len` random characters of [`ALPHABET`] (receipt codes use it too).
+pub fn random_code(len: usize) -> String {
     let mut rng = rand::rng();
-    (0..LEN)
+    (0..len)
         .map(|_| {
             // rejection sampling keeps the distribution uniform
             loop {

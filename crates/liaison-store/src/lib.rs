@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod db;
+pub mod account_bindings;
 pub mod accounts;
 pub mod audit;
 pub mod blobs;
@@ -17,6 +18,7 @@ pub mod households;
 pub mod intake;
 pub mod jobs;
 mod migrate;
+pub mod opinion_actions;
 pub mod opinions;
 pub mod qr;
 pub mod regions;

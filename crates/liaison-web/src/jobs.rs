@@ -103,7 +103,7 @@ impl Jobs {
 /// At start: jobs a stopped server left running are marked failed, with a result that tells the user
 /// nothing was written (imports write in one transaction). Returns how many there were.
 pub async fn fail_interrupted(store: &liaison_store::Store) -> Result<u64, crate::WebError> {
-    let result = crate::registry::excel_io::JobResult::failed(
+    let result = crate::registry::import_jobs::JobResult::failed(
         "服务器在导入过程中重新启动，本次没有写入任何数据，请重新上传",
     );
     let json = serde_json::to_string(&result).map_err(|e| crate::WebError::Internal(e.to_string()))?;

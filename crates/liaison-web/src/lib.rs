@@ -172,9 +172,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/import/{kind}",
-            get(registry::excel_io::form).post(registry::excel_io::upload),
+            get(registry::excel_io::form).post(registry::import_jobs::upload),
         )
-        .route("/jobs/{id}", get(registry::excel_io::job))
+        .route("/jobs/{id}", get(registry::import_jobs::job))
         .route("/import/{kind}/template.xlsx", get(registry::excel_io::template))
         .route("/export/{file}", get(registry::export::export))
         .route("/q/{code}", get(public::card::scan).post(public::intake::submit))

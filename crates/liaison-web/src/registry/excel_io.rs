@@ -9,13 +9,13 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use liaison_domain::{Permission, RegionCode};
 use liaison_store::stations::Upsert;
 use liaison_store::units::{UNIT_KINDS, UnitInput};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::deputies::DeputyForm;
 use super::stations::StationForm;
@@ -171,12 +171,12 @@ pub async fn template(staff: Staff, Path(kind): Path<String>) -> Result<Response
 #[derive(Template, WebTemplate)]
 #[template(path = "registry/import.html")]
 pub struct ImportPage {
-    page: Page,
-    kind: String,
-    label: &'static str,
-    errors: Vec<(usize, String, String)>,
-    total_errors: usize,
-    summary: Option<(usize, usize, usize)>,
+    pub(super) page: Page,
+    pub(super) kind: String,
+    pub(super) label: &'static str,
+    pub(super) errors: Vec<(usize, String, String)>,
+    pub(super) total_errors: usize,
+    pub(super) summary: Option<(usize, usize, usize)>,
 }
 
 pub async fn form(staff: Staff, Path(kind): Path<String>) -> Result<ImportPage, WebError> {
@@ -193,7 +193,7 @@ pub async fn form(staff: Staff, Path(kind): Path<String>) -> Result<ImportPage, 
 }
 
 /// One problem: Excel row number (1-based, header is row 1), column header, message.
-type RowError = (usize, String, String);
+pub(super) type RowError = (usize, String, String);
 
 /// A data row: its Excel row number and its cells by form field.
 type Row = (usize, HashMap<&'static str, String>);
@@ -257,211 +257,8 @@ async fn check_region(
     check_region_exists(state, code, cache).await
 }
 
-#[derive(Deserialize)]
-pub struct UploadQuery {
-    /// How long (ms) the upload waits for the import before answering with the progress page;
-    /// default 1.5 s, at most 30 s.
-    wait: Option<u64>,
-}
-
-/// `POST /import/{kind}` (multipart, field `file`). The file is kept in the file store and imported by
-/// a background job; a small file's result comes back in this response, a large one's on the job page
-/// (`/jobs/{id}`), which shows progress until it ends.
-pub async fn upload(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(kind): Path<String>,
-    Query(q): Query<UploadQuery>,
-    mut mp: Multipart,
-) -> Result<Response, WebError> {
-    staff.require(Permission::ManageRegistry)?;
-    let (_, label) = columns(&kind)?;
-    let mut bytes = None;
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::invalid("file", "上传中断，请重试"))?
-    {
-        if field.name() == Some("file") {
-            bytes = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|_| WebError::invalid("file", "上传中断，请重试"))?,
-            );
-        }
-    }
-    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        let page = result_page(
-            &staff,
-            &kind,
-            label,
-            JobResult::rejected(vec![(0, String::new(), "请选择要上传的 Excel 文件".into())]),
-        );
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    };
-    let account = staff.actor().account_id.ok_or(WebError::Forbidden)?;
-    let input = state
-        .blobs
-        .put(bytes.to_vec())
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let id = state
-        .store
-        .start_job(&format!("import.{kind}"), account, &input)
-        .await?;
-    let (progress, done) = state.jobs.register(id);
-    let mut finished = state.jobs.get(id).map(|r| r.finished);
-    let (st, sf, k) = (state.clone(), staff.clone(), kind.clone());
-    let work = tokio::spawn(async move { run_import(&st, &sf, &k, &bytes, &progress).await });
-    let st = state.clone();
-    tokio::spawn(async move {
-        let result = match work.await {
-            Ok(Ok(Ok(counts))) => JobResult::imported(counts),
-            Ok(Ok(Err(errors))) => JobResult::rejected(errors),
-            Ok(Err(e)) => {
-                tracing::error!(job = id, error = %e, "import failed");
-                JobResult::failed("导入时发生系统错误，没有写入任何数据，请稍后重试")
-            }
-            Err(e) => {
-                tracing::error!(job = id, error = %e, "import task ended abnormally");
-                JobResult::failed("导入时发生系统错误，没有写入任何数据，请稍后重试")
-            }
-        };
-        let ok = !result.is_failure();
-        let json = serde_json::to_string(&result).unwrap_or_default();
-        if let Err(e) = st.store.finish_job(id, ok, &json).await {
-            tracing::error!(job = id, error = %e, "could not record the import's result");
-        }
-        let _ = done.send(true);
-        st.jobs.forget(id);
-    });
-    let wait = std::time::Duration::from_millis(q.wait.unwrap_or(1500).min(30_000));
-    let ended = match finished.as_mut() {
-        Some(rx) => matches!(tokio::time::timeout(wait, rx.wait_for(|d| *d)).await, Ok(Ok(_))),
-        None => true,
-    };
-    if !ended {
-        return Ok(axum::response::Redirect::to(&format!("/jobs/{id}")).into_response());
-    }
-    job_page(&state, &staff, id).await
-}
-
-/// `GET /jobs/{id}`: a running import's progress (the page refreshes itself, no script needed), or its
-/// result once it has ended.
-pub async fn job(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    job_page(&state, &staff, id).await
-}
-
-async fn job_page(state: &AppState, staff: &Staff, id: i64) -> Result<Response, WebError> {
-    let account = staff.actor().account_id.ok_or(WebError::Forbidden)?;
-    let job = state.store.job(id, account).await?;
-    let kind = job
-        .kind
-        .strip_prefix("import.")
-        .ok_or(WebError::NotFound)?
-        .to_owned();
-    let (_, label) = columns(&kind)?;
-    if job.state == "running" {
-        let (phase, done, total) =
-            state
-                .jobs
-                .get(id)
-                .map(|r| r.progress.get())
-                .unwrap_or((Phase::Reading, 0, 0));
-        let page = ProgressPage {
-            page: Page::new(&staff.ctx, format!("正在导入{label}"), "/import"),
-            id,
-            phase: phase.label(),
-            done,
-            total,
-            percent: (done * 100).checked_div(total).unwrap_or(0),
-        };
-        return Ok((StatusCode::ACCEPTED, page).into_response());
-    }
-    let result: JobResult = serde_json::from_str(&job.result)
-        .unwrap_or_else(|_| JobResult::failed("导入结果无法读取，请重新上传"));
-    let status = if result.counts.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, result_page(staff, &kind, label, result)).into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "registry/import_progress.html")]
-pub struct ProgressPage {
-    page: Page,
-    id: i64,
-    phase: &'static str,
-    done: usize,
-    total: usize,
-    percent: usize,
-}
-
-/// What an import job ended with, kept as JSON in the job's row.
-#[derive(Debug, Serialize, Deserialize, Default)]
-pub struct JobResult {
-    /// (created, updated, unchanged) when the file was imported.
-    counts: Option<(usize, usize, usize)>,
-    /// The first 300 problems when it was refused.
-    errors: Vec<RowError>,
-    total_errors: usize,
-    /// A failure that is not the file's fault.
-    failure: Option<String>,
-}
-
-impl JobResult {
-    fn imported(counts: (usize, usize, usize)) -> JobResult {
-        JobResult {
-            counts: Some(counts),
-            ..JobResult::default()
-        }
-    }
-
-    fn rejected(errors: Vec<RowError>) -> JobResult {
-        let total_errors = errors.len();
-        JobResult {
-            errors: errors.into_iter().take(300).collect(),
-            total_errors,
-            ..JobResult::default()
-        }
-    }
-
-    pub fn failed(message: &str) -> JobResult {
-        JobResult {
-            failure: Some(message.to_owned()),
-            ..JobResult::default()
-        }
-    }
-
-    fn is_failure(&self) -> bool {
-        self.failure.is_some()
-    }
-}
-
-fn result_page(staff: &Staff, kind: &str, label: &'static str, r: JobResult) -> ImportPage {
-    let mut errors = r.errors;
-    if let Some(f) = r.failure {
-        errors.push((0, String::new(), f));
-    }
-    ImportPage {
-        page: Page::new(&staff.ctx, format!("导入{label}"), "/import"),
-        kind: kind.to_owned(),
-        label,
-        total_errors: r.total_errors.max(errors.len()),
-        errors,
-        summary: r.counts,
-    }
-}
-
 /// Parses, checks and writes one uploaded file, reporting progress as it goes.
-async fn run_import(
+pub(super) async fn run_import(
     state: &AppState,
     staff: &Staff,
     kind: &str,
@@ -481,7 +278,7 @@ async fn run_import(
     }
 }
 
-type Outcome = Result<(usize, usize, usize), Vec<RowError>>;
+pub(super) type Outcome = Result<(usize, usize, usize), Vec<RowError>>;
 
 fn tally(counts: &mut (usize, usize, usize), u: Upsert) {
     match u {

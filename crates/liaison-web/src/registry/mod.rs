@@ -3,6 +3,7 @@
 pub mod deputies;
 pub mod excel_io;
 pub mod export;
+pub mod import_jobs;
 pub mod links;
 pub mod print;
 pub mod qr;
