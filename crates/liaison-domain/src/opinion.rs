@@ -68,7 +68,7 @@ impl Stage {
     /// For staff.
     pub fn label(self) -> &'static str {
         match self {
-            Stage::Submitted => "待代表处理",
+            Stage::Submitted => "新收到",
             Stage::Referred => "待登记",
             Stage::Accepted => "已受理，待交办",
             Stage::Assigned => "承办中",
@@ -456,7 +456,7 @@ mod tests {
         let e = s.apply(W::Staff, &A::Accept).unwrap_err();
         assert_eq!(e.to_string(), "您不能对该事项执行“登记受理”");
         let e = s.apply(W::Deputy, &A::Feedback).unwrap_err();
-        assert_eq!(e.to_string(), "该事项当前状态为“待代表处理”，不能反馈群众");
+        assert_eq!(e.to_string(), "该事项当前状态为“新收到”，不能反馈群众");
         let st = Status::new(Channel::StationCode);
         assert!(
             st.apply(W::Deputy, &A::DeputyAnswer).is_err(),

@@ -187,6 +187,10 @@ pub fn router(state: AppState) -> Router {
             "/opinions/new",
             get(opinions::record::form).post(opinions::record::submit),
         )
+        .route(
+            "/opinions/bulk",
+            get(opinions::bulk::form).post(opinions::bulk::submit),
+        )
         .route("/opinions/{id}", get(opinions::detail::detail))
         .route("/opinions/{id}/act", post(opinions::detail::act))
         .route("/opinions/{id}/contact", post(opinions::detail::contact))

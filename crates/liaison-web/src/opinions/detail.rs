@@ -120,13 +120,7 @@ async fn page(
         o.description = mask::free_text(&o.description);
         o.answer = mask::free_text(&o.answer);
     }
-    let publish_text = format!(
-        "【{}】{}群众反映：{}\n办理结果：{}",
-        o.category_label,
-        o.region_name,
-        mask::free_text(&o.description),
-        mask::free_text(&o.answer)
-    );
+    let publish_text = proposed_public_text(&o);
     Ok(DetailPage {
         page: Page::new(
             &staff.ctx,
@@ -148,6 +142,18 @@ async fn page(
         is_staff: roles.staff,
         o,
     })
+}
+
+/// The text proposed for the public list: category, place, what was asked and what was done, with
+/// numbers masked. Staff review it before it is published (one by one here, or in a batch).
+pub fn proposed_public_text(o: &Opinion) -> String {
+    format!(
+        "【{}】{}群众反映：{}\n办理结果：{}",
+        o.category_label,
+        o.region_name,
+        mask::free_text(&o.description),
+        mask::free_text(&o.answer)
+    )
 }
 
 #[derive(Deserialize)]

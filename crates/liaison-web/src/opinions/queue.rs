@@ -35,6 +35,7 @@ pub struct QueuePage {
     items: Vec<Opinion>,
     next: Option<String>,
     can_record: bool,
+    can_bulk: bool,
 }
 
 /// The tabs this caller has: (key, label).
@@ -99,5 +100,6 @@ pub async fn list(
         items: rows.into_iter().take(PAGE as usize).collect(),
         next,
         can_record: super::record::can_record(&staff),
+        can_bulk: liaison_store::opinions::is_opinion_staff(&staff.scope),
     })
 }
