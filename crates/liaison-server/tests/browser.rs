@@ -479,6 +479,29 @@ async fn a_voter_reports_a_broken_light_by_phone_and_sees_it_through() {
         "幸福路12号门口的路灯坏了一个多月，晚上很黑",
     )
     .await;
+    // the connection drops and the page is opened again: the draft is still there (a new navigation,
+    // so this is the page's own draft, not the browser restoring a reloaded form)
+    c.goto("about:blank").await.unwrap();
+    c.goto(&format!("{}{path}", server.base)).await.unwrap();
+    let restored = c
+        .find(Locator::Css("textarea[name=description]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        restored.as_deref(),
+        Some("幸福路12号门口的路灯坏了一个多月，晚上很黑")
+    );
+    let checked = c
+        .find(Locator::Css("input[name=category][value=street_lights]"))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(checked.as_deref(), Some("true"), "the category is restored too");
     let photo = tempfile::Builder::new().suffix(".jpg").tempfile().unwrap();
     image::RgbImage::from_pixel(320, 240, image::Rgb([250, 210, 40]))
         .save_with_format(photo.path(), image::ImageFormat::Jpeg)
@@ -499,6 +522,16 @@ async fn a_voter_reports_a_broken_light_by_phone_and_sees_it_through() {
     )
     .unwrap();
     let track = format!("{}/t?r={receipt}&d=5678", server.base);
+    // once submitted, the draft is gone: the next report starts empty
+    c.goto(&format!("{}{path}", server.base)).await.unwrap();
+    let after = c
+        .find(Locator::Css("textarea[name=description]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(after.as_deref(), Some(""));
 
     // the deputy hands it to the township
     log_in(c, &server, "daibiao").await;
