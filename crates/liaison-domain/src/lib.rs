@@ -2,11 +2,14 @@
 //! (CI checks that this crate never depends on sqlx, axum, tokio or askama.)
 
 pub mod audit;
+pub mod calendar;
 pub mod channel;
+pub mod deadline;
 pub mod deputy;
 pub mod error;
 pub mod household;
 pub mod mask;
+pub mod notify;
 pub mod opinion;
 pub mod password;
 pub mod qr;
@@ -14,7 +17,9 @@ pub mod receipt;
 pub mod region;
 pub mod role;
 pub mod scope;
+pub mod similar;
 pub mod station;
+pub mod template;
 pub mod token;
 
 pub use error::DomainError;

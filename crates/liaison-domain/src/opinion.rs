@@ -32,10 +32,12 @@ pub enum Stage {
     Declined,
     /// 公示: the outcome is on the public list. Final.
     Published,
+    /// Merged into another item on the same matter (重复反映); its citizen follows the survivor. Final.
+    Merged,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 9] = [
+    pub const ALL: [Stage; 10] = [
         Stage::Submitted,
         Stage::Referred,
         Stage::Accepted,
@@ -45,6 +47,7 @@ impl Stage {
         Stage::Closed,
         Stage::Declined,
         Stage::Published,
+        Stage::Merged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +61,7 @@ impl Stage {
             Stage::Closed => "closed",
             Stage::Declined => "declined",
             Stage::Published => "published",
+            Stage::Merged => "merged",
         }
     }
 
@@ -77,6 +81,7 @@ impl Stage {
             Stage::Closed => "已办结",
             Stage::Declined => "不予受理",
             Stage::Published => "已公示",
+            Stage::Merged => "已合并",
         }
     }
 
@@ -89,11 +94,12 @@ impl Stage {
             Stage::Replied | Stage::Answered => "已答复，请您评价",
             Stage::Closed | Stage::Published => "已办结",
             Stage::Declined => "未予受理",
+            Stage::Merged => "已与相同问题合并办理",
         }
     }
 
     pub fn is_final(self) -> bool {
-        matches!(self, Stage::Declined | Stage::Published)
+        matches!(self, Stage::Declined | Stage::Published | Stage::Merged)
     }
 }
 
@@ -168,6 +174,8 @@ pub enum Action {
     Rate { rating: Rating },
     /// 公示 after staff review of the published text.
     Publish,
+    /// A duplicate merged into the surviving item `into` (staff, before assignment).
+    Merge { into: i64 },
 }
 
 impl Action {
@@ -185,6 +193,7 @@ impl Action {
             Action::Feedback => "feedback",
             Action::Rate { .. } => "rate",
             Action::Publish => "publish",
+            Action::Merge { .. } => "merge",
         }
     }
 
@@ -202,6 +211,7 @@ impl Action {
             Action::Feedback => "反馈群众",
             Action::Rate { .. } => "回访评价",
             Action::Publish => "公示",
+            Action::Merge { .. } => "合并重复事项",
         }
     }
 }
@@ -293,7 +303,7 @@ impl Status {
             }
             Stage::Assigned => Holder::Unit,
             Stage::Answered => Holder::Citizen,
-            Stage::Declined | Stage::Published => Holder::Nobody,
+            Stage::Declined | Stage::Published | Stage::Merged => Holder::Nobody,
         }
     }
 
@@ -314,6 +324,7 @@ impl Status {
                 rating: Rating::Satisfied,
             },
             Action::Publish,
+            Action::Merge { into: 0 },
         ];
         probes
             .iter()
@@ -344,6 +355,7 @@ impl Status {
             // passes it on
             Action::Rate { .. } => (&[W::Citizen, W::Staff], &[S::Replied, S::Answered]),
             Action::Publish => (&[W::Staff], &[S::Closed]),
+            Action::Merge { .. } => (&[W::Staff], &[S::Submitted, S::Referred, S::Accepted]),
         };
         if !actors.contains(&who) {
             return Err(not_yours());
@@ -355,7 +367,7 @@ impl Status {
         // it is handed over; the deputy passes back only what came through them
         match (action, who) {
             (Action::DeputyAnswer | Action::HandOver, _) if !self.deputy_first => return Err(not_yours()),
-            (Action::Accept | Action::Decline | Action::AnswerOnSpot, _)
+            (Action::Accept | Action::Decline | Action::AnswerOnSpot | Action::Merge { .. }, _)
                 if self.stage == S::Submitted && self.deputy_first =>
             {
                 return Err(not_yours());
@@ -399,6 +411,7 @@ impl Status {
                 }
             }
             Action::Publish => next.stage = S::Published,
+            Action::Merge { .. } => next.stage = S::Merged,
         }
         Ok(next)
     }
@@ -469,7 +482,10 @@ mod tests {
             up.apply(W::Staff, &A::Escalate).unwrap_err(),
             TransitionError::AlreadyEscalated
         );
-        assert_eq!(acc.allowed(W::Staff), ["answer_on_spot", "escalate", "assign"]);
+        assert_eq!(
+            acc.allowed(W::Staff),
+            ["answer_on_spot", "escalate", "assign", "merge"]
+        );
         assert!(acc.allowed(W::Citizen).is_empty());
     }
 
@@ -516,6 +532,7 @@ mod tests {
             Just(A::Feedback),
             rating.prop_map(|rating| A::Rate { rating }),
             Just(A::Publish),
+            (1i64..4).prop_map(|into| A::Merge { into }),
         ];
         (who, action)
     }

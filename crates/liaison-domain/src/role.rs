@@ -44,6 +44,9 @@ pub enum Permission {
     ManageRegistry,
     /// See deputies' and station staff's phone numbers (each read is audited).
     ReadContacts,
+    /// Enter the yearly public-holiday arrangement of the working-day calendar. Committee staff hold it
+    /// everywhere, but the store lets only those of the deployment's top region or of a county use it.
+    ManageCalendar,
 }
 
 impl Role {
@@ -99,14 +102,19 @@ impl Role {
     }
 
     /// The permission table. Administrators hold only their own duty (三员分立): the system
-    /// administrator cannot read the audit log, the auditor cannot change anything.
+    /// administrator cannot read the audit log, the auditor cannot change anything. The system
+    /// administrator also keeps the working-day calendar (system data, neither security nor audit).
     pub fn permits(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::SystemAdmin => matches!(p, ManageAccounts),
+            Role::SystemAdmin => matches!(p, ManageAccounts | ManageCalendar),
             Role::SecurityAdmin => matches!(p, ManageSecurity),
             Role::Auditor => matches!(p, ReadAudit),
-            Role::CommitteeStaff | Role::TownshipStaff => {
+            Role::CommitteeStaff => matches!(
+                p,
+                ViewWorkbench | ViewRegistry | ManageRegistry | ReadContacts | ManageCalendar
+            ),
+            Role::TownshipStaff => {
                 matches!(p, ViewWorkbench | ViewRegistry | ManageRegistry | ReadContacts)
             }
             Role::StationManager => matches!(p, ViewWorkbench | ViewRegistry | ReadContacts),

@@ -21,6 +21,9 @@ pub struct Config {
     /// 码上办 submissions one address may make per hour (default 20; a reception hall behind one
     /// address, or a load test, may need more).
     pub intake_per_ip: i64,
+    /// The SMS gateway (plain `http://`, e.g. the 政务短信 platform's intranet address or a local
+    /// relay); empty: SMS notifications stay queued, unsent. The tracking link uses `public_url`.
+    pub sms_url: String,
 }
 
 impl Default for Config {
@@ -33,6 +36,7 @@ impl Default for Config {
             trust_proxy: false,
             public_url: String::new(),
             intake_per_ip: liaison_store::intake::PER_IP,
+            sms_url: String::new(),
         }
     }
 }
@@ -95,6 +99,9 @@ impl Config {
                 )
             })?;
         }
+        if let Some(v) = env("LIAISON_SMS_URL") {
+            c.sms_url = v;
+        }
         if let Some(v) = env("LIAISON_TRUST_PROXY") {
             c.trust_proxy = parse_bool("LIAISON_TRUST_PROXY", &v)?;
         }
@@ -122,6 +129,7 @@ impl Config {
     pub fn to_toml_masked(&self) -> String {
         let mut c = self.clone();
         c.database_url = mask_url(&self.database_url());
+        c.sms_url = mask_url(&self.sms_url);
         toml::to_string(&c).unwrap_or_default()
     }
 }

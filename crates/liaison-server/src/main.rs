@@ -42,6 +42,17 @@ enum Command {
         #[arg(long, default_value = "county")]
         scale: String,
     },
+    /// Benchmark data: add synthetic opinions in a region's townships, then exit.
+    SeedOpinions {
+        /// How many items to add.
+        #[arg(long)]
+        count: i64,
+        /// Region code whose townships receive them.
+        #[arg(long)]
+        region: String,
+    },
+    /// Run the deadline sweep once and print what it did and how long it took.
+    Sweep,
     /// Print the effective configuration (secrets masked).
     Config,
     /// Audit log tools.
@@ -99,6 +110,26 @@ fn main() -> ExitCode {
                     "province" => demo::seed_province(&store, &config).await?,
                     other => return Err(format!("--scale 应为 county 或 province，而不是 {other}").into()),
                 }
+                Ok(())
+            }
+            Command::SeedOpinions { count, region } => {
+                let store = serve::open(&config).await?;
+                let region = liaison_domain::RegionCode::parse(&region)?;
+                let total = store.generate_opinions(&region, count).await?;
+                store.analyze().await?;
+                println!("opinions: {total}");
+                Ok(())
+            }
+            Command::Sweep => {
+                let store = serve::open(&config).await?;
+                let t = std::time::Instant::now();
+                let s = store.sweep_deadlines(chrono::Utc::now()).await?;
+                println!(
+                    "sweep: {} due soon, {} overdue, {:.1} ms",
+                    s.due_soon,
+                    s.overdue,
+                    t.elapsed().as_secs_f64() * 1000.0
+                );
                 Ok(())
             }
             Command::Config => {

@@ -68,14 +68,39 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
             trust_proxy: config.trust_proxy,
             public_url: (!config.public_url.is_empty()).then(|| config.public_url.clone()),
             intake_per_ip: config.intake_per_ip,
+            sms_url: (!config.sms_url.is_empty()).then(|| config.sms_url.clone()),
         },
     );
+    // the SMS sender job; without a gateway the messages stay queued (nothing is lost)
+    let sms = liaison_web::sms::SmsSender::from_config(&state.config)?;
+    if sms.enabled() {
+        tokio::spawn(liaison_web::sms::run(store.clone(), sms));
+    } else {
+        tracing::info!("LIAISON_SMS_URL is not set: SMS notifications stay queued, unsent");
+    }
+    tokio::spawn(sweep_deadlines(store.clone()));
     let app = liaison_web::router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;
     store.close().await;
     Ok(())
+}
+
+/// The deadline sweep: every minute, due-soon and overdue alerts for whoever holds an item. It keeps
+/// its state in the items themselves, so a restart simply runs it again and nothing is sent twice.
+async fn sweep_deadlines(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match store.sweep_deadlines(chrono::Utc::now()).await {
+            Ok(s) if s.due_soon + s.overdue > 0 => {
+                tracing::info!(due_soon = s.due_soon, overdue = s.overdue, "deadline sweep")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "deadline sweep failed; retrying in a minute"),
+        }
+    }
 }
 
 async fn shutdown() {

@@ -74,6 +74,8 @@ pub struct Store {
     pub(crate) write: Pool,
     /// The group-commit queue for opinion submissions (see `intake`).
     pub(crate) intake: std::sync::Arc<crate::intake::IntakeQueue>,
+    /// The working-day calendar, kept for a minute (see `calendar`).
+    pub(crate) calendar: std::sync::Arc<crate::calendar::CalendarCache>,
 }
 
 impl Store {
@@ -91,6 +93,7 @@ impl Store {
                 read: p.clone(),
                 write: p,
                 intake: crate::intake::new_queue(),
+                calendar: Default::default(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -124,6 +127,7 @@ impl Store {
             read: Pool::Sqlite(reader),
             write: Pool::Sqlite(writer),
             intake: crate::intake::new_queue(),
+            calendar: Default::default(),
         })
     }
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::Utc;
 use liaison_domain::RegionCode;
-use liaison_domain::opinion::{self, Channel, Status};
+use liaison_domain::opinion::{self, Channel, Stage, Status};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{Actor, Result, Store, StoreError, Tx};
@@ -126,8 +126,11 @@ impl Store {
     /// resent forms, one upsert per rate-limit bucket counts them, one audit row per region records
     /// the public submissions (staff and deputy records are audited one by one, under their account).
     async fn write_batch(&self, batch: &[NewOpinion]) -> Result<Vec<Result<Submitted>>> {
+        // the first response is due by the rules (one read per batch; the rules are data)
+        let deadlines = self.deadlines("opinion").await?;
         let mut tx = self.begin().await?;
         let now = Utc::now();
+        let due = deadlines.due(Stage::Submitted.as_str(), now);
         let window = window_start(now.timestamp());
         // resent forms (earlier, or twice in this batch) are the submission already made, not counted
         let nonces: Vec<&str> = batch.iter().map(|n| n.nonce.as_str()).collect();
@@ -189,7 +192,8 @@ impl Store {
                     *r -= 1;
                 }
             }
-            let s = self.write_one(&mut tx, new, now).await?;
+            let s = self.write_one(&mut tx, new, now, due).await?;
+            self.notify_arrival_in(&mut tx, s.id, &s.receipt, new).await?;
             if new.actor.account_id.is_some() {
                 let action = if new.channel == Channel::DeputyVisit || new.channel.recorded_by_staff() {
                     "opinion.record"
@@ -258,6 +262,7 @@ impl Store {
         tx: &mut Tx,
         new: &NewOpinion,
         now: chrono::DateTime<Utc>,
+        due: Option<chrono::DateTime<Utc>>,
     ) -> Result<Submitted> {
         let status = Status::new(new.channel);
         let last4: String = {
@@ -269,6 +274,7 @@ impl Store {
         } else {
             None
         };
+        let terms = liaison_domain::similar::search_terms(&new.description);
         let mut inserted = None;
         for _ in 0..8 {
             let receipt = opinion::new_receipt();
@@ -276,14 +282,14 @@ impl Store {
                 sqlx::query_as(
                     "INSERT INTO opinion (receipt, nonce, channel, person_id, station_id, region_code, category, description, \
                      citizen_name, citizen_phone, phone_last4, callback_ok, share_contact, recorded_by, stage, holder, \
-                     event_count, submitted_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17) \
+                     event_count, submitted_at, updated_at, stage_at, due_at, terms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17, $17, $18, $19) \
                      ON CONFLICT DO NOTHING RETURNING id",
                 )
                 .bind(&receipt).bind(&new.nonce).bind(new.channel.as_str()).bind(new.person_id).bind(new.station_id)
                 .bind(new.region.as_str()).bind(&new.category).bind(&new.description).bind(&new.citizen_name)
                 .bind(&new.citizen_phone).bind(&last4).bind(new.callback_ok).bind(new.share_contact).bind(recorded_by)
-                .bind(status.stage.as_str()).bind(status.holder().as_str()).bind(now)
+                .bind(status.stage.as_str()).bind(status.holder().as_str()).bind(now).bind(due).bind(&terms)
                 .fetch_optional(&mut *c).await?
             });
             if let Some((id,)) = row {

@@ -8,9 +8,12 @@
 mod db;
 pub mod account_bindings;
 pub mod accounts;
+mod alerts;
 pub mod audit;
 pub mod blobs;
+pub mod calendar;
 pub mod committee;
+pub mod deadlines;
 #[macro_use]
 pub mod deputies;
 mod error;
@@ -18,17 +21,22 @@ pub mod households;
 pub mod intake;
 pub mod jobs;
 mod migrate;
+pub mod notifications;
 pub mod opinion_actions;
+pub mod opinion_tools;
 pub mod opinions;
 pub mod qr;
 pub mod regions;
 pub mod residence;
 pub mod routing;
+pub mod scale;
 pub mod sessions;
 pub mod settings;
 pub mod station_files;
 pub mod stations;
+pub mod supervision;
 pub mod units;
+pub mod worklist;
 
 pub use db::{Backend, Store, Tx};
 pub use error::StoreError;

@@ -3,7 +3,7 @@
 //! count, so two people acting at once cannot both win).
 
 use chrono::Utc;
-use liaison_domain::opinion::{self, Action, Channel, Status};
+use liaison_domain::opinion::{self, Action, Channel, Stage, Status};
 use liaison_domain::{RegionCode, Role, Scope};
 
 use crate::opinions::{ActInput, Opinion};
@@ -58,6 +58,30 @@ impl Store {
         if let Action::Assign { unit } = action {
             for u in std::iter::once(unit).chain(input.co_units.iter().copied()) {
                 self.check_unit_in_scope(scope, u).await?;
+            }
+        }
+        if let Action::Return = action {
+            let d = self.deadlines("opinion").await?;
+            let window = d.due("return", o.stage_at.unwrap_or(o.updated_at));
+            if window.is_some_and(|w| Utc::now() > w) {
+                let span = d.span_of("return").map(|s| s.label()).unwrap_or_default();
+                return Err(StoreError::Refused(format!(
+                    "交办已超过{span}，不能再退回；请办理答复，或联系交办人员"
+                )));
+            }
+        }
+        if let Action::Merge { into } = action {
+            let (survivor, _) = self
+                .opinion(scope, into)
+                .await
+                .map_err(|_| StoreError::Refused("要并入的事项不存在或不在您的辖区内".into()))?;
+            if survivor.id == o.id
+                || survivor.merged_into.is_some()
+                || matches!(survivor.stage(), Stage::Declined | Stage::Merged)
+            {
+                return Err(StoreError::Refused(
+                    "只能并入另一件有效的事项（不能是本事项、已合并或不予受理的事项）".into(),
+                ));
             }
         }
         if let Action::Decline = action {
@@ -242,6 +266,18 @@ impl Store {
             return Err(StoreError::Refused(
                 "该事项刚刚被其他人处理过，请刷新后再试".into(),
             ));
+        }
+        self.notify_in(tx, o, &before, &action, &next, seq).await?;
+        // a new stage (or a new holder, when passed up to the county) starts a new deadline
+        if next.stage != before.stage || matches!(action, Action::Escalate) {
+            let rules = self.deadlines("opinion").await?;
+            self.start_stage_in(tx, o.id, next.stage.as_str(), now, &rules)
+                .await?;
+        }
+        if let Action::Merge { into } = action {
+            with_tx!(tx, c => {
+                sqlx::query("UPDATE opinion SET merged_into = $1 WHERE id = $2").bind(into).bind(o.id).execute(&mut *c).await?;
+            });
         }
         match action {
             Action::Assign { unit } => {

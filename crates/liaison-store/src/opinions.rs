@@ -15,12 +15,18 @@ macro_rules! opinion_select {
          o.category, c.label AS category_label, o.description, o.citizen_name, o.citizen_phone, o.phone_last4, \
          o.callback_ok, o.share_contact, o.recorded_by, o.stage, o.holder, o.escalated, o.lead_unit_id, \
          u.name AS lead_unit_name, o.reopen_count, o.return_count, o.rating, o.answer, o.public_text, o.event_count, \
-         o.submitted_at, o.updated_at, o.closed_at, o.published_at, \
+         o.submitted_at, o.updated_at, o.closed_at, o.published_at, o.stage_at, o.due_at, o.key_supervision, \
+         o.supervisor, o.merged_into, \
          (SELECT p.name FROM person p WHERE p.id = o.person_id) AS deputy_name, \
          (SELECT s.name FROM station s WHERE s.id = o.station_id) AS station_name \
          FROM opinion o JOIN region r ON r.code = o.region_code JOIN category c ON c.code = o.category \
          LEFT JOIN handling_unit u ON u.id = o.lead_unit_id "
     };
+}
+
+/// The item columns every list reads (`o` = opinion), for queries built elsewhere in the store.
+pub(crate) fn opinion_select_sql() -> &'static str {
+    opinion_select!()
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -57,6 +63,14 @@ pub struct Opinion {
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub published_at: Option<DateTime<Utc>>,
+    /// When the current stage began, and when its holder must have acted (deadline rules).
+    pub stage_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// 重点督办, with the supervising leader.
+    pub key_supervision: bool,
+    pub supervisor: String,
+    /// A duplicate merged into another item.
+    pub merged_into: Option<i64>,
     pub deputy_name: Option<String>,
     pub station_name: Option<String>,
 }
@@ -354,7 +368,18 @@ impl Store {
         let o: Option<Opinion> = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Opinion>(concat!(opinion_select!(), "WHERE o.receipt = $1")).bind(receipt).fetch_optional(p).await?
         });
-        Ok(o.filter(|o| o.phone_last4.is_empty() || o.phone_last4 == last4.trim()))
+        let Some(mut o) = o.filter(|o| o.phone_last4.is_empty() || o.phone_last4 == last4.trim()) else {
+            return Ok(None);
+        };
+        // a duplicate merged into another item follows the survivor's progress and answer
+        if let Some(survivor) = o.merged_into {
+            let s = self.opinion_row(survivor).await?;
+            o.stage = s.stage;
+            o.answer = s.answer;
+            o.rating = s.rating;
+            o.updated_at = s.updated_at;
+        }
+        Ok(Some(o))
     }
 
     /// Published outcomes, newest first, in a region subtree and optionally one station.

@@ -25,9 +25,14 @@ impl TestApp {
     }
 
     pub fn with_db(db: TestDb) -> TestApp {
+        Self::with_config(db, WebConfig::default())
+    }
+
+    /// An app with its own web settings (a public URL, an SMS gateway).
+    pub fn with_config(db: TestDb, config: WebConfig) -> TestApp {
         let files = tempfile::tempdir().expect("tempdir");
         let blobs = liaison_store::blobs::Blobs::new(files.path());
-        let state = AppState::new(db.store.clone(), blobs, WebConfig::default());
+        let state = AppState::new(db.store.clone(), blobs, config);
         TestApp {
             router: liaison_web::router(state),
             db,

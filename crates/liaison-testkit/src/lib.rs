@@ -6,6 +6,7 @@ pub mod browser;
 mod db;
 pub mod fixtures;
 pub mod html;
+pub mod sms_stub;
 
 pub use db::{Backend, TestDb};
 

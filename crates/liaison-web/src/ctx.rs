@@ -31,6 +31,8 @@ pub struct RequestCtx {
     pub large_text: bool,
     pub password_expired: bool,
     pub user_agent: String,
+    /// Unread inbox notices of the signed-in person (counted for full page loads only; else 0).
+    pub unread: i64,
 }
 
 impl RequestCtx {
@@ -186,7 +188,14 @@ async fn build(state: AppState, mut req: Request, next: Next) -> Result<Response
         Some(s) => s.must_change_password || policy.expired(s.password_changed_at, chrono::Utc::now()),
         None => false,
     };
+    let unread = match &session {
+        Some(s) if !password_expired && full_page(&req) => {
+            state.store.unread_count(s.scope.account_id).await?
+        }
+        _ => 0,
+    };
     let ctx = RequestCtx {
+        unread,
         session,
         csrf,
         ip: client_ip(&req, state.config.trust_proxy),
@@ -209,6 +218,16 @@ async fn build(state: AppState, mut req: Request, next: Next) -> Result<Response
         );
     }
     Ok(res)
+}
+
+/// A full page load (not a form post, an htmx fragment, the API or a static file): the navigation's
+/// unread badge is counted (one indexed count) for these only.
+fn full_page(req: &Request) -> bool {
+    let path = req.uri().path();
+    *req.method() == Method::GET
+        && !req.headers().contains_key("hx-request")
+        && !path.starts_with("/static/")
+        && !path.starts_with("/api/")
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestCtx {

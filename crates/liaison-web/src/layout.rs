@@ -9,6 +9,8 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
     pub active: bool,
+    /// A count shown beside the label (unread notices); 0: none.
+    pub badge: i64,
 }
 
 pub struct Page {
@@ -24,6 +26,7 @@ pub struct Page {
 
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "工作台", None),
+    ("/inbox", "消息", Some(Permission::ViewWorkbench)),
     ("/opinions", "群众意见", Some(Permission::ViewWorkbench)),
     ("/stations", "站点", Some(Permission::ViewRegistry)),
     ("/deputies", "代表", Some(Permission::ViewRegistry)),
@@ -33,6 +36,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/admin/accounts", "账号与锁定", Some(Permission::ManageSecurity)),
     ("/admin/security", "安全策略", Some(Permission::ManageSecurity)),
     ("/admin/audit", "审计日志", Some(Permission::ReadAudit)),
+    ("/admin/calendar", "工作日历", Some(Permission::ManageCalendar)),
     ("/account", "我的账号", None),
 ];
 
@@ -48,6 +52,7 @@ impl Page {
                             href,
                             label,
                             active: *href == active,
+                            badge: if *href == "/inbox" { ctx.unread } else { 0 },
                         });
                     }
                 }

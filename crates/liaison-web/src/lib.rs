@@ -8,6 +8,7 @@ mod ctx;
 mod document;
 mod error;
 mod excel;
+mod inbox;
 pub mod jobs;
 mod jpeg;
 mod layout;
@@ -17,6 +18,7 @@ mod photo;
 mod public;
 mod qr_image;
 mod registry;
+pub mod sms;
 mod static_files;
 mod upload;
 
@@ -48,6 +50,8 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// 码上办 submissions per address per hour; 0 means the default.
     pub intake_per_ip: i64,
+    /// The SMS gateway (`LIAISON_SMS_URL`, plain http); `None`: SMS stay queued, unsent.
+    pub sms_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -96,6 +100,9 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::login::logout))
         .route("/setup", get(auth::setup::form).post(auth::setup::submit))
         .route("/account", get(pages::account::page))
+        .route("/inbox", get(inbox::list))
+        .route("/inbox/read-all", post(inbox::read_all))
+        .route("/inbox/{id}", get(inbox::open))
         .route(
             "/account/password",
             get(auth::password::form).post(auth::password::submit),
@@ -119,6 +126,10 @@ pub fn router(state: AppState) -> Router {
             get(admin::security::page).post(admin::security::save),
         )
         .route("/admin/audit", get(admin::audit::page))
+        .route(
+            "/admin/calendar",
+            get(admin::calendar::page).post(admin::calendar::save),
+        )
         .route(
             "/stations",
             get(registry::stations::list).post(registry::stations::create),
@@ -183,6 +194,7 @@ pub fn router(state: AppState) -> Router {
         .route("/published", get(public::published::list))
         .route("/published/photos/{file}", get(public::published::photo))
         .route("/opinions", get(opinions::queue::list))
+        .route("/opinions/export.xlsx", get(opinions::queue::export))
         .route(
             "/opinions/new",
             get(opinions::record::form).post(opinions::record::submit),
@@ -194,6 +206,10 @@ pub fn router(state: AppState) -> Router {
         .route("/opinions/{id}", get(opinions::detail::detail))
         .route("/opinions/{id}/act", post(opinions::detail::act))
         .route("/opinions/{id}/contact", post(opinions::detail::contact))
+        .route("/opinions/{id}/supervise", post(opinions::supervise::issue))
+        .route("/opinions/{id}/key", post(opinions::supervise::key))
+        .route("/supervision/{id}", get(opinions::supervise::print))
+        .route("/supervision/{id}/ack", post(opinions::supervise::acknowledge))
         .route("/opinions/photos/{file}", get(opinions::detail::photo))
         .route(
             "/opinions/photos/{id}/visibility",

@@ -131,6 +131,7 @@ pub fn action_label(a: &str) -> &str {
         "account.change_password" => "修改本人密码",
         "session.end_all" => "强制下线",
         "security.policy" => "修改安全策略",
+        "calendar.save" => "保存放假安排",
         "seed.demo" => "载入演示数据",
         other => other,
     }

@@ -40,6 +40,7 @@ pub struct BulkQuery {
     #[serde(default)]
     action: String,
     before: Option<i64>,
+    tpl: Option<i64>,
 }
 
 /// One row offered for selection.
@@ -66,6 +67,8 @@ pub struct BulkPage {
     unit_choices: Vec<(i64, String)>,
     outcomes: Vec<Outcome>,
     note: String,
+    /// Reply templates for answering in bulk: (id, title).
+    templates: Vec<(i64, String)>,
 }
 
 impl BulkPage {
@@ -126,6 +129,17 @@ async fn page(
         unit_choices,
         outcomes: vec![],
         note: String::new(),
+        templates: if name == "answer_on_spot" {
+            state
+                .store
+                .reply_templates(name, "")
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t.title))
+                .collect()
+        } else {
+            vec![]
+        },
     })
 }
 
@@ -135,7 +149,14 @@ pub async fn form(
     staff: Staff,
     Query(q): Query<BulkQuery>,
 ) -> Result<BulkPage, WebError> {
-    page(&state, &staff, &q.action, q.before).await
+    let mut p = page(&state, &staff, &q.action, q.before).await?;
+    // a template fills the answer; its placeholders are filled per item when sent
+    if let Some(t) = q.tpl
+        && let Some(t) = state.store.reply_template(t).await?
+    {
+        p.note = t.body;
+    }
+    Ok(p)
 }
 
 /// The posted form: `action`, `ids` (repeated), `note`, `unit`, and `text_{id}` per row to publish.
@@ -229,8 +250,17 @@ pub async fn submit(
             .find(|(t, _)| *t == id)
             .map(|(_, t)| t.clone())
             .filter(|t| !t.is_empty());
+        // placeholders ({回执码}, {类别}, …) are filled for each item
+        let note = if p.note.contains('{') {
+            match state.store.opinion(&staff.scope, id).await {
+                Ok((o, _)) => super::fill_template(&p.note, &o),
+                Err(_) => p.note.clone(),
+            }
+        } else {
+            p.note.clone()
+        };
         let input = ActInput {
-            note: p.note.clone(),
+            note,
             public_text,
             ..ActInput::default()
         };

@@ -7,8 +7,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use liaison_domain::opinion::{Action, Actor as Who, Rating, Status};
-use liaison_domain::{RegionCode, Role, mask};
+use liaison_domain::{RegionCode, Role, calendar, deadline, mask};
 use liaison_store::opinions::{ActInput, Event, Opinion, Photo, Roles};
+use liaison_store::supervision::Notice;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -62,11 +63,34 @@ pub struct DetailPage {
     default_unit: Option<i64>,
     publish_text: String,
     is_staff: bool,
+    /// The deadline: (due time, state label, css class), and a warning when a year it spans has no
+    /// calendar entered.
+    due: Option<(String, String, &'static str)>,
+    calendar_warning: Option<String>,
+    notices: Vec<Notice>,
+    can_supervise: bool,
+    my_unit: Option<i64>,
+    similar: Vec<(Opinion, u32)>,
+    merged: Vec<(i64, String)>,
+    /// Reply templates per action (action, id, title), and the text prefilled from `?tpl=`.
+    templates: Vec<(&'static str, i64, String)>,
+    prefill: Option<(String, String)>,
 }
 
 impl DetailPage {
     fn has(&self, action: &str) -> bool {
         self.forms.iter().any(|(_, a)| *a == action)
+    }
+
+    fn prefilled(&self, action: &str) -> &str {
+        match &self.prefill {
+            Some((a, text)) if a == action => text,
+            _ => "",
+        }
+    }
+
+    fn templates_for(&self, action: &str) -> Vec<&(&'static str, i64, String)> {
+        self.templates.iter().filter(|t| t.0 == action).collect()
     }
 
     fn is_default(&self, id: &i64) -> bool {
@@ -86,6 +110,7 @@ async fn page(
     staff: &Staff,
     id: i64,
     contact: Option<(String, String)>,
+    tpl: Option<i64>,
 ) -> Result<DetailPage, WebError> {
     let (o, roles) = state.store.opinion(&staff.scope, id).await?;
     let status = status_of(&o);
@@ -121,6 +146,47 @@ async fn page(
         o.answer = mask::free_text(&o.answer);
     }
     let publish_text = proposed_public_text(&o);
+    let deadlines = state.store.deadlines("opinion").await?;
+    let now = chrono::Utc::now();
+    let due = o.due_at.map(|d| {
+        let st = deadline::state(&deadlines.calendar, now, d);
+        (crate::layout::local_time(&d), st.label(), st.class())
+    });
+    let calendar_warning = o
+        .due_at
+        .zip(o.stage_at)
+        .and_then(|(d, s)| deadline::uncovered_year(&deadlines.calendar, s, d))
+        .map(calendar::missing_year_warning);
+    let mut templates = Vec::new();
+    for action in TEMPLATE_ACTIONS {
+        if forms.iter().any(|(_, a)| a == action) {
+            for t in state.store.reply_templates(action, &o.category).await? {
+                templates.push((*action, t.id, t.title));
+            }
+        }
+    }
+    let prefill = match tpl {
+        Some(t) => state
+            .store
+            .reply_template(t)
+            .await?
+            .map(|t| (t.action.clone(), super::fill_template(&t.body, &o))),
+        None => None,
+    };
+    let similar = if forms.iter().any(|(_, a)| *a == "merge") {
+        state
+            .store
+            .similar_opinions(&staff.scope, &o, 5)
+            .await?
+            .into_iter()
+            .map(|(mut s, score)| {
+                s.description = mask::free_text(&s.description);
+                (s, (score * 100.0).round() as u32)
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     Ok(DetailPage {
         page: Page::new(
             &staff.ctx,
@@ -140,6 +206,15 @@ async fn page(
         default_unit,
         publish_text,
         is_staff: roles.staff,
+        due,
+        calendar_warning,
+        notices: state.store.supervision_notices(id).await?,
+        can_supervise: roles.staff && o.stage() == liaison_domain::opinion::Stage::Assigned,
+        my_unit: staff.scope.unit_id,
+        similar,
+        merged: state.store.merged_into(id).await?,
+        templates,
+        prefill,
         o,
     })
 }
@@ -156,9 +231,13 @@ pub fn proposed_public_text(o: &Opinion) -> String {
     )
 }
 
+/// The answers a reply template can fill.
+const TEMPLATE_ACTIONS: &[&str] = &["deputy_answer", "answer_on_spot", "reply", "feedback"];
+
 #[derive(Deserialize)]
 pub struct Done {
     done: Option<String>,
+    tpl: Option<i64>,
 }
 
 pub async fn detail(
@@ -167,7 +246,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<Done>,
 ) -> Result<DetailPage, WebError> {
-    let mut p = page(&state, &staff, id, None).await?;
+    let mut p = page(&state, &staff, id, None, q.tpl).await?;
     p.page = p.page.notice(q.done.as_deref());
     Ok(p)
 }
@@ -182,7 +261,7 @@ pub async fn contact(
         .store
         .opinion_contact(&staff.scope, &staff.actor(), id)
         .await?;
-    page(&state, &staff, id, Some(c)).await
+    page(&state, &staff, id, Some(c), None).await
 }
 
 #[derive(Deserialize)]
@@ -202,6 +281,8 @@ pub struct ActForm {
     rating: String,
     #[serde(default)]
     public_text: String,
+    #[serde(default)]
+    into: String,
 }
 
 /// Turns the form into (who, action, input), or a Chinese message.
@@ -239,6 +320,13 @@ pub fn parse_act(f: &ActForm) -> Result<(Who, Action, ActInput), WebError> {
             rating: Rating::parse(&f.rating).ok_or_else(|| WebError::invalid("rating", "请选择回访结果"))?,
         },
         "publish" => Action::Publish,
+        "merge" => Action::Merge {
+            into: f
+                .into
+                .trim()
+                .parse()
+                .map_err(|_| WebError::invalid("into", "请选择要并入的事项"))?,
+        },
         _ => return Err(WebError::invalid("action", "未知的操作")),
     };
     let co_units = f

@@ -3,5 +3,28 @@
 
 pub mod bulk;
 pub mod detail;
+pub mod export;
 pub mod queue;
 pub mod record;
+pub mod supervise;
+
+use liaison_store::opinions::Opinion;
+
+/// Fills a reply template's placeholders for one item: {回执码} {类别} {地区} {单位} {日期}.
+pub fn fill_template(body: &str, o: &Opinion) -> String {
+    let receipt = liaison_domain::opinion::show_receipt(&o.receipt);
+    let today = chrono::Utc::now()
+        .with_timezone(&liaison_domain::calendar::beijing())
+        .format("%Y年%-m月%-d日")
+        .to_string();
+    liaison_domain::template::render(
+        body,
+        &[
+            ("回执码", receipt.as_str()),
+            ("类别", o.category_label.as_str()),
+            ("地区", o.region_name.as_str()),
+            ("单位", o.lead_unit_name.as_deref().unwrap_or("承办单位")),
+            ("日期", today.as_str()),
+        ],
+    )
+}

@@ -1,12 +1,17 @@
-//! `/opinions`: the caller's queues. A deputy sees their inbox, a unit its assigned items, staff their
-//! region's (a station manager: their station's). Newest first, keyset by id.
+//! `/opinions`: the caller's work queues. A deputy sees their inbox, a unit its assigned items, staff
+//! their region's (a station manager: their station's). Filters (state, category, township, station,
+//! deputy, channel, dates, due state, 重点督办), counts by due state, newest first or soonest deadline
+//! first, keyset pagination; the overdue summary per unit and township; Excel export of any view.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use liaison_domain::Role;
-use liaison_domain::opinion::Stage;
+use axum::response::Response;
+use chrono::{NaiveDate, TimeZone, Utc};
+use liaison_domain::opinion::{Channel, Stage};
+use liaison_domain::{RegionCode, Role, calendar, deadline};
 use liaison_store::opinions::{Opinion, Queue};
+use liaison_store::worklist::{Counts, Cursor, Due, QueueFilter, Sort};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -14,14 +19,69 @@ use crate::layout::Page;
 use crate::{AppState, WebError};
 
 const PAGE: i64 = 30;
+const EXPORT_MAX: i64 = 20_000;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct QueueQuery {
     #[serde(default)]
-    tab: String,
+    pub tab: String,
     #[serde(default)]
-    stage: String,
-    before: Option<i64>,
+    pub stage: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub station: String,
+    #[serde(default)]
+    pub deputy: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub due: String,
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub sort: String,
+    pub before: Option<i64>,
+    #[serde(default)]
+    pub after: String,
+}
+
+impl QueueQuery {
+    /// The query string of this view without the page position.
+    fn base(&self, tab: &str) -> String {
+        let pairs = [
+            ("tab", tab),
+            ("stage", &self.stage),
+            ("category", &self.category),
+            ("region", &self.region),
+            ("station", &self.station),
+            ("deputy", &self.deputy),
+            ("channel", &self.channel),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("due", &self.due),
+            ("key", &self.key),
+            ("sort", &self.sort),
+        ];
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", crate::error::urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// One row as shown: the item and its deadline state (label, class).
+pub struct Row {
+    pub o: Opinion,
+    pub due: Option<(String, &'static str)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -30,12 +90,29 @@ pub struct QueuePage {
     page: Page,
     tabs: Vec<(&'static str, &'static str, bool)>,
     tab: String,
-    stage: String,
+    q: QueueQuery,
+    base: String,
     stages: Vec<(&'static str, &'static str)>,
-    items: Vec<Opinion>,
+    categories: Vec<(String, String)>,
+    channels: Vec<(&'static str, &'static str)>,
+    counts: Counts,
+    items: Vec<Row>,
     next: Option<String>,
     can_record: bool,
     can_bulk: bool,
+    summary: Option<liaison_store::worklist::OverdueSummary>,
+}
+
+impl QueuePage {
+    /// A count as shown: capped counts read "1000+".
+    fn shown(&self, n: &i64) -> String {
+        let n = *n;
+        if n >= liaison_store::worklist::COUNT_CAP {
+            format!("{n}+")
+        } else {
+            n.to_string()
+        }
+    }
 }
 
 /// The tabs this caller has: (key, label).
@@ -54,12 +131,30 @@ fn tabs_of(staff: &Staff) -> Vec<(&'static str, &'static str)> {
     t
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    staff: Staff,
-    Query(q): Query<QueueQuery>,
-) -> Result<QueuePage, WebError> {
-    let tabs = tabs_of(&staff);
+fn day(s: &str, field: &str) -> Result<Option<chrono::DateTime<Utc>>, WebError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| WebError::invalid(field, "日期格式应为 2026-11-01"))?;
+    let t = d
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| calendar::beijing().from_local_datetime(&t).single())
+        .ok_or_else(|| WebError::invalid(field, "日期无效"))?;
+    Ok(Some(t.with_timezone(&Utc)))
+}
+
+fn id_param(s: &str, field: &str, message: &str) -> Result<Option<i64>, WebError> {
+    match s.trim() {
+        "" => Ok(None),
+        v => v.parse().map(Some).map_err(|_| WebError::invalid(field, message)),
+    }
+}
+
+/// The queue and filter a query asks for (checked against the caller's tabs).
+pub fn resolve(staff: &Staff, q: &QueueQuery) -> Result<(&'static str, Queue, QueueFilter), WebError> {
+    let tabs = tabs_of(staff);
     let tab = tabs
         .iter()
         .find(|(k, _)| *k == q.tab)
@@ -75,31 +170,142 @@ pub async fn list(
         "" => vec![],
         "open" => Stage::ALL
             .into_iter()
-            .filter(|s| !matches!(s, Stage::Closed | Stage::Declined | Stage::Published))
+            .filter(|s| !s.is_final() && *s != Stage::Closed)
             .collect(),
-        s => Stage::parse(s).into_iter().collect(),
+        s => vec![Stage::parse(s).ok_or_else(|| WebError::invalid("stage", "状态无效"))?],
     };
+    let region = match q.region.trim() {
+        "" => None,
+        r => Some(RegionCode::parse(r).map_err(|_| WebError::invalid("region", "行政区代码无效"))?),
+    };
+    let from = day(&q.from, "from")?;
+    let to = day(&q.to, "to")?.map(|t| t + chrono::Duration::days(1));
+    let filter = QueueFilter {
+        stages,
+        category: (!q.category.trim().is_empty()).then(|| q.category.trim().to_owned()),
+        region,
+        station: id_param(&q.station, "station", "站点无效")?,
+        person: id_param(&q.deputy, "deputy", "代表无效")?,
+        channel: match q.channel.as_str() {
+            "" => None,
+            c => Some(Channel::parse(c).ok_or_else(|| WebError::invalid("channel", "渠道无效"))?),
+        },
+        from,
+        to,
+        due: match q.due.as_str() {
+            "overdue" => Due::Overdue,
+            "soon" => Due::Soon,
+            _ => Due::Any,
+        },
+        key_only: q.key == "1",
+        sort: if q.sort == "due" { Sort::Due } else { Sort::Newest },
+    };
+    Ok((tab, queue, filter))
+}
+
+fn cursor_of(q: &QueueQuery) -> Option<Cursor> {
+    if let Some((at, id)) = q.after.split_once('_') {
+        let at = chrono::DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+        return Some(Cursor::AfterDue(at, id.parse().ok()?));
+    }
+    q.before.map(Cursor::Before)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<QueueQuery>,
+) -> Result<QueuePage, WebError> {
+    let (tab, queue, filter) = resolve(&staff, &q)?;
     let rows = state
         .store
-        .opinion_queue(&staff.scope, queue, &stages, q.before, PAGE + 1)
+        .worklist(&staff.scope, queue, &filter, cursor_of(&q), PAGE + 1)
         .await?;
+    let base = q.base(tab);
     let next = (rows.len() as i64 > PAGE)
-        .then(|| {
-            rows.get(PAGE as usize - 1)
-                .map(|o| format!("/opinions?tab={tab}&stage={}&before={}", q.stage, o.id))
+        .then(|| rows.get(PAGE as usize - 1))
+        .flatten()
+        .map(|o| match (filter.sort, o.due_at) {
+            (Sort::Due, Some(d)) => format!(
+                "/opinions?{base}&after={}_{}",
+                crate::error::urlencode(&d.to_rfc3339()),
+                o.id
+            ),
+            _ => format!("/opinions?{base}&before={}", o.id),
+        });
+    let cal = state.store.work_calendar().await?;
+    let now = Utc::now();
+    let items = rows
+        .into_iter()
+        .take(PAGE as usize)
+        .map(|mut o| {
+            // a list is no place for numbers typed into the text
+            o.description = liaison_domain::mask::free_text(&o.description);
+            let due = o.due_at.map(|d| {
+                let st = deadline::state(&cal, now, d);
+                (st.label(), st.class())
+            });
+            Row { o, due }
         })
-        .flatten();
+        .collect();
+    let counts = state.store.worklist_counts(&staff.scope, queue, &filter).await?;
+    let summary = if tab == "region" && filter.due == Due::Overdue {
+        state
+            .store
+            .overdue_summary(&staff.scope, filter.region.as_ref())
+            .await?
+    } else {
+        None
+    };
     let mut stage_choices = vec![("", "全部"), ("open", "未办结")];
     stage_choices.extend(Stage::ALL.iter().map(|s| (s.as_str(), s.label())));
     Ok(QueuePage {
         page: Page::new(&staff.ctx, "群众意见", "/opinions"),
-        tabs: tabs.iter().map(|(k, l)| (*k, *l, *k == tab)).collect(),
+        tabs: tabs_of(&staff).iter().map(|(k, l)| (*k, *l, *k == tab)).collect(),
         tab: tab.to_owned(),
-        stage: q.stage.clone(),
+        base,
+        q,
         stages: stage_choices,
-        items: rows.into_iter().take(PAGE as usize).collect(),
+        categories: crate::public::intake::categories(&state).await?,
+        channels: Channel::ALL.iter().map(|c| (c.as_str(), c.label())).collect(),
+        counts,
+        items,
         next,
         can_record: super::record::can_record(&staff),
         can_bulk: liaison_store::opinions::is_opinion_staff(&staff.scope),
+        summary,
     })
+}
+
+/// `GET /opinions/export.xlsx` with the view's filters: every row (up to 20,000) with all dates.
+pub async fn export(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, WebError> {
+    let (_, queue, filter) = resolve(&staff, &q)?;
+    let mut rows: Vec<Opinion> = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = state
+            .store
+            .worklist(&staff.scope, queue, &filter, cursor, 1000)
+            .await?;
+        let done = page.len() < 1000;
+        cursor = page.last().map(|o| match (filter.sort, o.due_at) {
+            (Sort::Due, Some(d)) => Cursor::AfterDue(d, o.id),
+            _ => Cursor::Before(o.id),
+        });
+        rows.extend(page);
+        if done || rows.len() as i64 >= EXPORT_MAX {
+            break;
+        }
+    }
+    rows.truncate(EXPORT_MAX as usize);
+    let bytes = super::export::workbook(&state, &rows).await?;
+    let name = format!(
+        "群众意见{}.xlsx",
+        Utc::now().with_timezone(&calendar::beijing()).format("%Y%m%d")
+    );
+    Ok(crate::registry::excel_io::xlsx_response(bytes, &name))
 }

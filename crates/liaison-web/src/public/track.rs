@@ -71,7 +71,8 @@ fn tracked(o: &Opinion, events: &[Event]) -> Tracked {
         } else {
             String::new()
         },
-        can_rate: matches!(stage, Stage::Replied | Stage::Answered),
+        // the survivor's citizen rates a merged item's answer
+        can_rate: o.merged_into.is_none() && matches!(stage, Stage::Replied | Stage::Answered),
         rating: o.rating_label(),
         steps: events
             .iter()
@@ -124,6 +125,11 @@ pub async fn page(
         Ok(o) => {
             let events = state.store.opinion_events(o.id).await?;
             p.item = Some(tracked(&o, &events));
+            Ok(p.into_response())
+        }
+        // a link from an SMS carries only the receipt: ask for the digits rather than say "not found"
+        Err(_) if q.d.trim().is_empty() => {
+            p.error = Some("请填写手机号后 4 位后查询（没有留电话的，请核对回执码）");
             Ok(p.into_response())
         }
         Err(m) => {

@@ -134,7 +134,7 @@ fn headers(cols: &[Column]) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+pub(crate) fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(
