@@ -131,6 +131,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let now = Utc::now();
         let due = deadlines.due(Stage::Submitted.as_str(), now);
+        let mut arrivals = crate::notifications::ArrivalCache::default();
         let window = window_start(now.timestamp());
         // resent forms (earlier, or twice in this batch) are the submission already made, not counted
         let nonces: Vec<&str> = batch.iter().map(|n| n.nonce.as_str()).collect();
@@ -193,7 +194,8 @@ impl Store {
                 }
             }
             let s = self.write_one(&mut tx, new, now, due).await?;
-            self.notify_arrival_in(&mut tx, s.id, &s.receipt, new).await?;
+            self.notify_arrival_in(&mut tx, s.id, &s.receipt, new, &mut arrivals)
+                .await?;
             if new.actor.account_id.is_some() {
                 let action = if new.channel == Channel::DeputyVisit || new.channel.recorded_by_staff() {
                     "opinion.record"

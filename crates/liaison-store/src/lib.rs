@@ -23,6 +23,7 @@ pub mod jobs;
 mod migrate;
 pub mod notifications;
 pub mod opinion_actions;
+pub mod opinion_notes;
 pub mod opinion_tools;
 pub mod opinions;
 pub mod qr;

@@ -117,6 +117,13 @@ impl<'a> Item<'a> {
     }
 }
 
+/// Recipients and labels already looked up in one intake batch.
+#[derive(Default)]
+pub struct ArrivalCache {
+    accounts: std::collections::HashMap<(Recipient, Option<i64>, Option<i64>, String), Vec<i64>>,
+    about: std::collections::HashMap<(String, String), String>,
+}
+
 const STAFF_ROLES: [Role; 3] = [Role::TownshipStaff, Role::CommitteeStaff, Role::StationManager];
 
 impl Store {
@@ -144,13 +151,15 @@ impl Store {
     }
 
     /// The notices of a new submission (the account that recorded it is not told), written in the
-    /// intake transaction.
+    /// intake transaction. `cache` lives for one intake batch: submissions through the same code find
+    /// their recipients and labels once.
     pub async fn notify_arrival_in(
         &self,
         tx: &mut Tx,
         opinion_id: i64,
         receipt: &str,
         new: &NewOpinion,
+        cache: &mut ArrivalCache,
     ) -> Result<()> {
         let list = notify::on_arrival(new.channel);
         let mut item = Item {
@@ -167,9 +176,16 @@ impl Store {
         };
         let key = format!("{opinion_id}:0");
         for (who, kind) in list {
-            let accounts: Vec<i64> = self
-                .accounts_for_in(tx, &item, who)
-                .await?
+            let target = (who, new.person_id, new.station_id, new.region.as_str().to_owned());
+            let found = match cache.accounts.get(&target) {
+                Some(a) => a.clone(),
+                None => {
+                    let a = self.accounts_for_in(tx, &item, who).await?;
+                    cache.accounts.insert(target, a.clone());
+                    a
+                }
+            };
+            let accounts: Vec<i64> = found
                 .into_iter()
                 .filter(|a| Some(*a) != new.actor.account_id)
                 .collect();
@@ -177,13 +193,22 @@ impl Store {
                 continue;
             }
             if item.about.is_empty() {
-                let (category, place): (Option<String>, Option<String>) = with_tx!(tx, c => {
-                    sqlx::query_as(
-                        "SELECT (SELECT label FROM category WHERE code = $1), (SELECT name FROM region WHERE code = $2)",
-                    )
-                    .bind(&new.category).bind(new.region.as_str()).fetch_one(&mut *c).await?
-                });
-                item.about = format!("{} · {}", category.unwrap_or_default(), place.unwrap_or_default());
+                let labels = (new.category.clone(), new.region.as_str().to_owned());
+                item.about = match cache.about.get(&labels) {
+                    Some(a) => a.clone(),
+                    None => {
+                        let (category, place): (Option<String>, Option<String>) = with_tx!(tx, c => {
+                            sqlx::query_as(
+                                "SELECT (SELECT label FROM category WHERE code = $1), (SELECT name FROM region WHERE code = $2)",
+                            )
+                            .bind(&new.category).bind(new.region.as_str()).fetch_one(&mut *c).await?
+                        });
+                        let about =
+                            format!("{} · {}", category.unwrap_or_default(), place.unwrap_or_default());
+                        cache.about.insert(labels, about.clone());
+                        about
+                    }
+                };
             }
             self.tell_in(tx, &item, who, kind, &key, Some(accounts)).await?;
         }

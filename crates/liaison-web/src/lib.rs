@@ -208,6 +208,7 @@ pub fn router(state: AppState) -> Router {
         .route("/opinions/{id}/contact", post(opinions::detail::contact))
         .route("/opinions/{id}/supervise", post(opinions::supervise::issue))
         .route("/opinions/{id}/key", post(opinions::supervise::key))
+        .route("/opinions/{id}/note", post(opinions::detail::note))
         .route("/supervision/{id}", get(opinions::supervise::print))
         .route("/supervision/{id}/ack", post(opinions::supervise::acknowledge))
         .route("/opinions/photos/{file}", get(opinions::detail::photo))

@@ -106,6 +106,15 @@ both_backends!(
         assert_eq!(t.count("form[action='/t/rate']"), 0, "and does not rate a merged item");
         let t = voter.get(&format!("/t?r={first}&d=0001")).await.html();
         assert_eq!(t.text("#track-answer"), "已更换灯具");
+        // internal notes: the people handling it see them, the citizen never does
+        let r = clerk.post_form(&format!("/opinions/{survivor}/note"), &[("body", "内部：灯杆属供电所资产，已电话沟通")]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        assert!(u.get(&format!("/opinions/{survivor}")).await.html().text("#notes + section").contains("供电所资产"));
+        assert!(!voter.get(&format!("/t?r={first}&d=0001")).await.body.contains("供电所"));
+        let mut other = app.client();
+        other.login("other_town_clerk", PASSWORD).await;
+        assert_eq!(other.post_form(&format!("/opinions/{survivor}/note"), &[("body", "越权")]).await.status.as_u16(), 404);
+        assert_eq!(clerk.post_form(&format!("/opinions/{survivor}/note"), &[("body", "  ")]).await.status.as_u16(), 409);
         // ten road items answered in bulk with a template; each answer names its own receipt
         let bulk = clerk.get("/opinions/bulk?action=answer_on_spot").await.html();
         let tpl = bulk.attrs("#bulk-templates a", "href")[0].clone();

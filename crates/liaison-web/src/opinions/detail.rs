@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use liaison_domain::opinion::{Action, Actor as Who, Rating, Status};
 use liaison_domain::{RegionCode, Role, calendar, deadline, mask};
+use liaison_store::opinion_notes::Note;
 use liaison_store::opinions::{ActInput, Event, Opinion, Photo, Roles};
 use liaison_store::supervision::Notice;
 use serde::Deserialize;
@@ -75,6 +76,7 @@ pub struct DetailPage {
     /// Reply templates per action (action, id, title), and the text prefilled from `?tpl=`.
     templates: Vec<(&'static str, i64, String)>,
     prefill: Option<(String, String)>,
+    notes: Vec<Note>,
 }
 
 impl DetailPage {
@@ -215,6 +217,7 @@ async fn page(
         merged: state.store.merged_into(id).await?,
         templates,
         prefill,
+        notes: state.store.opinion_notes(&staff.scope, id).await?,
         o,
     })
 }
@@ -364,6 +367,26 @@ pub async fn act(
         .act_on_opinion(&staff.scope, &staff.actor(), id, who, action, &input)
         .await?;
     Ok(Redirect::to(&format!("/opinions/{id}?done=saved")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /opinions/{id}/note`: an internal note (the citizen never sees it).
+pub async fn note(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<NoteForm>,
+) -> Result<Response, WebError> {
+    state
+        .store
+        .add_opinion_note(&staff.scope, &staff.actor(), id, &f.body)
+        .await?;
+    Ok(Redirect::to(&format!("/opinions/{id}?done=saved#notes")).into_response())
 }
 
 /// `GET /opinions/photos/{id}.jpg`: a photo of an item the caller may see.
