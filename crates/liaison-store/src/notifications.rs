@@ -117,10 +117,13 @@ impl<'a> Item<'a> {
     }
 }
 
+/// Who is told of an arrival: the recipient kind, the deputy, the station, the region.
+type ArrivalTarget = (Recipient, Option<i64>, Option<i64>, String);
+
 /// Recipients and labels already looked up in one intake batch.
 #[derive(Default)]
 pub struct ArrivalCache {
-    accounts: std::collections::HashMap<(Recipient, Option<i64>, Option<i64>, String), Vec<i64>>,
+    accounts: std::collections::HashMap<ArrivalTarget, Vec<i64>>,
     about: std::collections::HashMap<(String, String), String>,
 }
 
