@@ -551,6 +551,22 @@ async fn a_voter_reports_a_broken_light_by_phone_and_sees_it_through() {
     act(c, &server, &item, "accept", None).await;
     act(c, &server, &item, "assign", Some("请尽快修复")).await;
     assert!(text_of(c, "main").await.contains("恰卜恰镇人民政府（主办）"));
+    // the item shows its deadline (the unit's 7 working days); the clerk's queue sorts by it
+    assert!(text_of(c, "#due").await.contains("办理期限"));
+    std::fs::write(
+        screenshot_dir().join("item-clerk-phone.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    c.goto(&format!("{}/opinions?stage=open&sort=due", server.base))
+        .await
+        .unwrap();
+    assert!(text_of(c, "#queue").await.contains("剩余"));
+    std::fs::write(
+        screenshot_dir().join("queue-clerk-phone.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
     c.delete_all_cookies().await.unwrap();
     // the unit replies
     log_in(c, &server, "chengban").await;

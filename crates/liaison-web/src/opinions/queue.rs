@@ -104,6 +104,22 @@ pub struct QueuePage {
 }
 
 impl QueuePage {
+    /// Any filter beyond the tab and the due-state chips is set (the filter box opens).
+    fn filtered(&self) -> bool {
+        let q = &self.q;
+        [
+            &q.category,
+            &q.region,
+            &q.channel,
+            &q.from,
+            &q.to,
+            &q.station,
+            &q.deputy,
+        ]
+        .iter()
+        .any(|v| !v.is_empty())
+    }
+
     /// A count as shown: capped counts read "1000+".
     fn shown(&self, n: &i64) -> String {
         let n = *n;
