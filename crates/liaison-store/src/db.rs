@@ -82,7 +82,11 @@ impl Store {
     /// Opens `sqlite://…` / a file path, or `postgres://…`. Does not migrate.
     pub async fn connect(url: &str) -> Result<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url)?.application_name("liaison");
+            // Plan every statement with its values: a generic plan for "region code between $1 and $2"
+            // cannot tell a township from a province, and picks the wrong index for one of them.
+            let opts = PgConnectOptions::from_str(url)?
+                .application_name("liaison")
+                .options([("plan_cache_mode", "force_custom_plan")]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

@@ -91,6 +91,22 @@ impl Store {
         f: &QueueFilter,
         now: DateTime<Utc>,
     ) -> Result<(String, Vec<Arg>)> {
+        // Over a province or a city the region range is most of the table: an index on it would read
+        // millions of entries, so the range (and the stage list) is written so no index serves it, and
+        // the planner walks the order index (id, or due time) and stops after one page. Inside a
+        // county the range is selective and written plainly.
+        let narrowest = f
+            .region
+            .as_ref()
+            .map_or(scope.region.level(), |r| r.level().max(scope.region.level()));
+        let wide = narrowest < liaison_domain::RegionLevel::County && matches!(queue, Queue::Region);
+        let col = |c: &str| {
+            if wide {
+                format!("({c} || '')")
+            } else {
+                c.to_owned()
+            }
+        };
         let mut w: Vec<String> = Vec::new();
         let mut args: Vec<Arg> = Vec::new();
         let mut push = |cond: &str, a: Arg, w: &mut Vec<String>| {
@@ -118,27 +134,44 @@ impl Store {
                 if !is_opinion_staff(scope) {
                     return Err(StoreError::Forbidden);
                 }
-                let (lo, hi) = scope.range();
-                push("o.region_code >= ?", Arg::S(lo), &mut w);
-                push("o.region_code <= ?", Arg::S(hi), &mut w);
+                // one range: the scope's, narrowed by the filter's (two ranges on one column leave
+                // the planner guessing which bounds the index scan)
+                let (mut lo, mut hi) = scope.range();
+                if let Some(r) = &f.region {
+                    let (flo, fhi) = r.subtree_range();
+                    lo = lo.max(flo);
+                    hi = hi.min(fhi);
+                }
+                if lo > hi {
+                    // a filter outside the caller's region: nothing, without reading anything
+                    w.push("1 = 0".into());
+                }
+                push(&format!("{} >= ?", col("o.region_code")), Arg::S(lo), &mut w);
+                push(&format!("{} <= ?", col("o.region_code")), Arg::S(hi), &mut w);
                 if station_only(scope) {
                     let s = scope.station_id.ok_or(StoreError::Forbidden)?;
                     push("o.station_id = ?", Arg::I(s), &mut w);
                 }
             }
         }
-        if let Some(r) = &f.region {
+        if let Some(r) = f.region.as_ref().filter(|_| !matches!(queue, Queue::Region)) {
             let (lo, hi) = r.subtree_range();
-            push("o.region_code >= ?", Arg::S(lo), &mut w);
-            push("o.region_code <= ?", Arg::S(hi), &mut w);
+            push(&format!("{} >= ?", col("o.region_code")), Arg::S(lo), &mut w);
+            push(&format!("{} <= ?", col("o.region_code")), Arg::S(hi), &mut w);
         }
-        if !f.stages.is_empty() {
+        // sorted by deadline, only open items have one: the open-stage list adds nothing there
+        let all_open = f.sort == Sort::Due
+            && Stage::ALL
+                .iter()
+                .filter(|s| !s.is_final() && **s != Stage::Closed)
+                .all(|s| f.stages.contains(s));
+        if !f.stages.is_empty() && !all_open {
             // stage names come from the fixed enum, never from input
             let list: Vec<String> = f.stages.iter().map(|s| format!("'{}'", s.as_str())).collect();
-            w.push(format!("o.stage IN ({})", list.join(", ")));
+            w.push(format!("{} IN ({})", col("o.stage"), list.join(", ")));
         }
         if let Some(c) = &f.category {
-            push("o.category = ?", Arg::S(c.clone()), &mut w);
+            push(&format!("{} = ?", col("o.category")), Arg::S(c.clone()), &mut w);
         }
         if let Some(s) = f.station {
             push("o.station_id = ?", Arg::I(s), &mut w);
@@ -284,6 +317,9 @@ impl Store {
         }
         let (slo, shi) = scope.range();
         let (lo, hi) = (lo.max(slo), hi.min(shi));
+        if lo > hi {
+            return Ok(None);
+        }
         let now = Utc::now();
         let by_unit: Vec<(String, i64)> = with_pool!(&self.read, p => {
             sqlx::query_as(

@@ -37,6 +37,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/admin/security", "安全策略", Some(Permission::ManageSecurity)),
     ("/admin/audit", "审计日志", Some(Permission::ReadAudit)),
     ("/admin/calendar", "工作日历", Some(Permission::ManageCalendar)),
+    ("/admin/deadlines", "办理期限", Some(Permission::ManageCalendar)),
     ("/account", "我的账号", None),
 ];
 

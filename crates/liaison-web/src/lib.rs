@@ -131,6 +131,10 @@ pub fn router(state: AppState) -> Router {
             get(admin::calendar::page).post(admin::calendar::save),
         )
         .route(
+            "/admin/deadlines",
+            get(admin::deadlines::page).post(admin::deadlines::save),
+        )
+        .route(
             "/stations",
             get(registry::stations::list).post(registry::stations::create),
         )

@@ -294,3 +294,32 @@ fn committee_staff_enter_the_calendar_at_the_top_or_at_a_county() {
     assert!(!may_edit_calendar(&scope("632521", Role::TownshipStaff), top));
     assert!(!may_edit_calendar(&scope("632521", Role::SecurityAdmin), top));
 }
+
+both_backends!(
+    async fn deadline_rules_are_data_the_administrator_changes(db) {
+        cast(&db).await;
+        let app = TestApp::with_db(db);
+        let mut admin = app.client();
+        admin.login("sysadmin", PASSWORD).await;
+        let page = admin.get("/admin/deadlines").await.html();
+        assert_eq!(page.text("#rule-assigned td:nth-child(2)"), "7个工作日");
+        assert_eq!(page.text("#rule-submitted td:nth-child(2)"), "24小时");
+        let r = admin.post_form("/admin/deadlines", &[("stage", "assigned"), ("span", "5wd")]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        assert_eq!(admin.get("/admin/deadlines").await.html().text("#rule-assigned td:nth-child(2)"), "5个工作日");
+        let d = app.db.deadlines("opinion").await.unwrap();
+        assert_eq!(d.span_of("assigned"), Some(liaison_domain::calendar::Span::WorkingDays(5)));
+        // a bad value is named, what was typed stays, nothing changes
+        let r = admin.post_form("/admin/deadlines", &[("stage", "assigned"), ("span", "七天")]).await;
+        assert_eq!(r.status.as_u16(), 422);
+        let doc = r.html();
+        assert!(doc.text("#rule-assigned").contains("不是有效的期限"));
+        assert_eq!(doc.attrs("#rule-assigned input[name=span]", "value"), ["七天"]);
+        assert_eq!(app.db.deadlines("opinion").await.unwrap().span_of("assigned"), Some(liaison_domain::calendar::Span::WorkingDays(5)));
+        // township staff may not
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        assert_eq!(clerk.get("/admin/deadlines").await.status.as_u16(), 403);
+        assert_eq!(clerk.post_form("/admin/deadlines", &[("stage", "assigned"), ("span", "1wd")]).await.status.as_u16(), 403);
+    }
+);
