@@ -68,6 +68,15 @@ pub struct StepDates {
     pub rated_at: Option<DateTime<Utc>>,
 }
 
+/// A region queue over a province or a city (and not narrowed below it).
+fn is_wide(scope: &Scope, queue: Queue, f: &QueueFilter) -> bool {
+    let narrowest = f
+        .region
+        .as_ref()
+        .map_or(scope.region.level(), |r| r.level().max(scope.region.level()));
+    narrowest < liaison_domain::RegionLevel::County && matches!(queue, Queue::Region)
+}
+
 enum Arg {
     I(i64),
     S(String),
@@ -83,6 +92,20 @@ pub const COUNT_CAP: i64 = 1000;
 const OPEN: &str = "o.stage NOT IN ('closed', 'declined', 'published', 'merged')";
 
 impl Store {
+    /// Inside a county on SQLite, the region's own index: SQLite's planner otherwise walks the
+    /// province-wide due-time index in order and filters it down to one township (seconds under load).
+    /// PostgreSQL plans each statement with its values and needs no hint.
+    fn region_hint(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> &'static str {
+        if self.backend() == crate::Backend::Sqlite
+            && matches!(queue, Queue::Region)
+            && !is_wide(scope, queue, f)
+        {
+            "INDEXED BY opinion_region_due"
+        } else {
+            ""
+        }
+    }
+
     /// The WHERE clause and its arguments for a queue and filter (`$n` numbered from 1).
     fn queue_where(
         &self,
@@ -95,11 +118,7 @@ impl Store {
         // millions of entries, so the range (and the stage list) is written so no index serves it, and
         // the planner walks the order index (id, or due time) and stops after one page. Inside a
         // county the range is selective and written plainly.
-        let narrowest = f
-            .region
-            .as_ref()
-            .map_or(scope.region.level(), |r| r.level().max(scope.region.level()));
-        let wide = narrowest < liaison_domain::RegionLevel::County && matches!(queue, Queue::Region);
+        let wide = is_wide(scope, queue, f);
         let col = |c: &str| {
             if wide {
                 format!("({c} || '')")
@@ -236,9 +255,12 @@ impl Store {
             }
         };
         args.push(Arg::I(limit));
+        // the page's ids first (an index walk), then the rows with their names: sorting the joined rows
+        // would build every matching row, names and all, before keeping one page
         let sql = format!(
-            "{} WHERE {cond} ORDER BY {order} LIMIT ${}",
+            "{} WHERE o.id IN (SELECT o.id FROM opinion o {} WHERE {cond} ORDER BY {order} LIMIT ${}) ORDER BY {order}",
             crate::opinions::opinion_select_sql(),
+            self.region_hint(scope, queue, f),
             args.len()
         );
         let rows = with_pool!(&self.read, p => {
@@ -272,7 +294,8 @@ impl Store {
             let (cond, mut args) = self.queue_where(scope, queue, &part, now)?;
             args.push(Arg::I(COUNT_CAP));
             let sql = format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM opinion o WHERE {cond} AND {OPEN} LIMIT ${}) t",
+                "SELECT COUNT(*) FROM (SELECT 1 FROM opinion o {} WHERE {cond} AND {OPEN} LIMIT ${}) t",
+                self.region_hint(scope, queue, &part),
                 args.len()
             );
             let (n,): (i64,) = with_pool!(&self.read, p => {
