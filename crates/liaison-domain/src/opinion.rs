@@ -101,6 +101,11 @@ impl Stage {
     pub fn is_final(self) -> bool {
         matches!(self, Stage::Declined | Stage::Published | Stage::Merged)
     }
+
+    /// Someone still has to act (未办结): neither final nor closed. Only open items have a deadline.
+    pub fn is_open(self) -> bool {
+        !self.is_final() && self != Stage::Closed
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -268,6 +273,18 @@ impl Holder {
             Holder::Citizen => "citizen",
             Holder::Nobody => "nobody",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Holder> {
+        [
+            Holder::Deputy,
+            Holder::Station,
+            Holder::Unit,
+            Holder::Citizen,
+            Holder::Nobody,
+        ]
+        .into_iter()
+        .find(|h| h.as_str() == s)
     }
 }
 

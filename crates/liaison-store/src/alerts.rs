@@ -1,7 +1,8 @@
 //! Deadline and supervision alerts to whoever holds an item, queued in the caller's transaction
 //! through the notification outbox (each occasion once: the key names it).
 
-use liaison_domain::notify::{NoticeKind, Recipient};
+use liaison_domain::notify::{self, NoticeKind, Recipient};
+use liaison_domain::opinion::Holder;
 
 use crate::opinions::Opinion;
 use crate::{Result, Store, Tx};
@@ -9,11 +10,9 @@ use crate::{Result, Store, Tx};
 /// Who must act on an item in the stage it is in: the holder (the citizen's rating is followed up by
 /// the station's staff).
 fn recipient_of(holder: &str) -> Option<Recipient> {
-    match holder {
-        "deputy" => Some(Recipient::Deputy),
-        "unit" => Some(Recipient::Unit),
-        "station" | "citizen" => Some(Recipient::Staff),
-        _ => None,
+    match Holder::parse(holder)? {
+        Holder::Citizen => Some(Recipient::Staff),
+        h => notify::recipient_for(h),
     }
 }
 

@@ -182,7 +182,7 @@ impl Store {
         let all_open = f.sort == Sort::Due
             && Stage::ALL
                 .iter()
-                .filter(|s| !s.is_final() && **s != Stage::Closed)
+                .filter(|s| s.is_open())
                 .all(|s| f.stages.contains(s));
         if !f.stages.is_empty() && !all_open {
             // stage names come from the fixed enum, never from input

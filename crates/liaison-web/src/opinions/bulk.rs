@@ -103,7 +103,12 @@ async fn page(
         .filter(|o| county || !o.escalated)
         .map(|mut o| {
             o.description = mask::free_text(&o.description);
-            let public_text = super::detail::proposed_public_text(&o);
+            // only a batch publish shows the text to review
+            let public_text = if name == "publish" {
+                super::detail::proposed_public_text(&o)
+            } else {
+                String::new()
+            };
             Row { o, public_text }
         })
         .collect();

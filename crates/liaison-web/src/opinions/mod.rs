@@ -28,3 +28,31 @@ pub fn fill_template(body: &str, o: &Opinion) -> String {
         ],
     )
 }
+
+/// A `YYYY-MM-DD` form field as that day's `h:m:s` in Beijing time; None when empty. `messages` are
+/// the Chinese texts for a malformed and for an impossible date.
+pub fn beijing_day(
+    s: &str,
+    field: &str,
+    h: u32,
+    m: u32,
+    sec: u32,
+    messages: (&str, &str),
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, crate::WebError> {
+    use chrono::TimeZone;
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| crate::WebError::invalid(field, messages.0))?;
+    let t = d
+        .and_hms_opt(h, m, sec)
+        .and_then(|t| {
+            liaison_domain::calendar::beijing()
+                .from_local_datetime(&t)
+                .single()
+        })
+        .ok_or_else(|| crate::WebError::invalid(field, messages.1))?;
+    Ok(Some(t.with_timezone(&chrono::Utc)))
+}

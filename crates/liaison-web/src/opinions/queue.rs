@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::Utc;
 use liaison_domain::opinion::{Channel, Stage};
 use liaison_domain::{RegionCode, Role, calendar, deadline};
 use liaison_store::opinions::{Opinion, Queue};
@@ -148,17 +148,7 @@ fn tabs_of(staff: &Staff) -> Vec<(&'static str, &'static str)> {
 }
 
 fn day(s: &str, field: &str) -> Result<Option<chrono::DateTime<Utc>>, WebError> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| WebError::invalid(field, "日期格式应为 2026-11-01"))?;
-    let t = d
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| calendar::beijing().from_local_datetime(&t).single())
-        .ok_or_else(|| WebError::invalid(field, "日期无效"))?;
-    Ok(Some(t.with_timezone(&Utc)))
+    super::beijing_day(s, field, 0, 0, 0, ("日期格式应为 2026-11-01", "日期无效"))
 }
 
 fn id_param(s: &str, field: &str, message: &str) -> Result<Option<i64>, WebError> {
@@ -184,10 +174,7 @@ pub fn resolve(staff: &Staff, q: &QueueQuery) -> Result<(&'static str, Queue, Qu
     };
     let stages: Vec<Stage> = match q.stage.as_str() {
         "" => vec![],
-        "open" => Stage::ALL
-            .into_iter()
-            .filter(|s| !s.is_final() && *s != Stage::Closed)
-            .collect(),
+        "open" => Stage::ALL.into_iter().filter(|s| s.is_open()).collect(),
         s => vec![Stage::parse(s).ok_or_else(|| WebError::invalid("stage", "状态无效"))?],
     };
     let region = match q.region.trim() {

@@ -6,8 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use chrono::{NaiveDate, TimeZone};
-use liaison_domain::{calendar, mask};
+use liaison_domain::mask;
 use liaison_store::opinions::Opinion;
 use liaison_store::supervision::Notice;
 use serde::Deserialize;
@@ -25,17 +24,14 @@ pub struct IssueForm {
 }
 
 fn end_of_day(date: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, WebError> {
-    let date = date.trim();
-    if date.is_empty() {
-        return Ok(None);
-    }
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map_err(|_| WebError::invalid("reply_by", "答复时限的日期格式应为 2026-12-01"))?;
-    let t = d
-        .and_hms_opt(23, 59, 59)
-        .and_then(|t| calendar::beijing().from_local_datetime(&t).single())
-        .ok_or_else(|| WebError::invalid("reply_by", "答复时限无效"))?;
-    Ok(Some(t.with_timezone(&chrono::Utc)))
+    super::beijing_day(
+        date,
+        "reply_by",
+        23,
+        59,
+        59,
+        ("答复时限的日期格式应为 2026-12-01", "答复时限无效"),
+    )
 }
 
 /// `POST /opinions/{id}/supervise`
