@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod channel;
 pub mod deadline;
 pub mod deputy;
+pub mod duplicate;
 pub mod error;
 pub mod household;
 pub mod mask;

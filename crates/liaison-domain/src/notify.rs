@@ -5,7 +5,11 @@
 //! The citizen (only when they gave a phone) hears by SMS at 受理, 交办, 答复 and 办结. "答复" is sent
 //! when an answer first becomes visible on the tracking page: the unit's reply, the deputy's direct
 //! answer or an answer on the spot. 反馈群众 (the deputy or station passing the unit's answer on) sends
-//! nothing more: the citizen already had the reply, and one message per answer is enough.
+//! nothing more: the citizen already had the reply, and one message per answer is enough. When staff
+//! merge a duplicate into another item (合并), its citizen hears that their matter is handled together
+//! with a similar one; from then on every SMS the survivor's citizen gets also goes to the citizen of
+//! each item merged into it (see [`followers_hear`], [`sms_template_kind`]), with that item's own
+//! receipt and link.
 //!
 //! Deputies, staff and units hear in their inbox: the deputy when an item reaches them, staff when a
 //! deputy hands one over, an item is escalated to them, a unit replies or returns an assignment, and
@@ -84,10 +88,12 @@ pub enum NoticeKind {
     Overdue,
     /// 督办 (supervision).
     Supervised,
+    /// Merged into a similar item (合并办理); the citizen follows the survivor from now on.
+    Merged,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 10] = [
+    pub const ALL: [NoticeKind; 11] = [
         NoticeKind::Arrived,
         NoticeKind::Accepted,
         NoticeKind::Assigned,
@@ -98,6 +104,7 @@ impl NoticeKind {
         NoticeKind::DueSoon,
         NoticeKind::Overdue,
         NoticeKind::Supervised,
+        NoticeKind::Merged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +119,7 @@ impl NoticeKind {
             NoticeKind::DueSoon => "due_soon",
             NoticeKind::Overdue => "overdue",
             NoticeKind::Supervised => "supervised",
+            NoticeKind::Merged => "merged",
         }
     }
 
@@ -132,6 +140,7 @@ impl NoticeKind {
             NoticeKind::DueSoon => "即将到期",
             NoticeKind::Overdue => "已超期",
             NoticeKind::Supervised => "督办",
+            NoticeKind::Merged => "已合并办理",
         }
     }
 
@@ -143,6 +152,7 @@ impl NoticeKind {
             NoticeKind::Assigned => "您反映的问题（回执码{receipt}）{stage}，已交承办单位。办理进度：{link}",
             NoticeKind::Replied => "您反映的问题已有答复（回执码{receipt}），请查看并评价：{link}",
             NoticeKind::Closed => "您反映的问题已办结（回执码{receipt}），感谢您的支持。",
+            NoticeKind::Merged => "您反映的问题（回执码{receipt}）已与相近问题合并办理，办理进度：{link}",
             _ => "您反映的问题（回执码{receipt}）{stage}。办理进度：{link}",
         }
     }
@@ -191,6 +201,7 @@ pub fn on_transition(
         }
         Action::DeputyAnswer | Action::AnswerOnSpot => citizen(&mut out, K::Replied),
         Action::Return => out.push((R::Staff, K::Returned)),
+        Action::Merge { .. } => citizen(&mut out, K::Merged),
         Action::Rate {
             rating: Rating::Unsatisfied,
         } => {
@@ -207,6 +218,30 @@ pub fn on_transition(
         citizen(&mut out, K::Closed);
     }
     out
+}
+
+/// Whether the citizens of the items merged into an item also get its citizen's SMS of `kind`: every
+/// one but the news that the item itself was merged (its followers were told when they were).
+pub fn followers_hear(kind: NoticeKind) -> bool {
+    kind != NoticeKind::Merged
+}
+
+/// The `sms_template` row a citizen's SMS of `kind` is written with. `follower`: the citizen of an
+/// item merged into the one the step happened on. They read the survivor's answer on their tracking
+/// page but do not rate it (the survivor's citizen does), so their answer text does not ask them to.
+pub fn sms_template_kind(kind: NoticeKind, follower: bool) -> &'static str {
+    match kind {
+        NoticeKind::Replied if follower => "replied_merged",
+        _ => kind.as_str(),
+    }
+}
+
+/// The text used when the `sms_template` row named by [`sms_template_kind`] is missing.
+pub fn default_sms(kind: NoticeKind, follower: bool) -> &'static str {
+    match kind {
+        NoticeKind::Replied if follower => "您反映的问题已有答复（回执码{receipt}），请查看：{link}",
+        _ => kind.default_sms(),
+    }
 }
 
 /// Who is reminded of a deadline: whoever holds the item (the citizen is never reminded).
@@ -390,6 +425,33 @@ mod tests {
         assert_eq!(n[3], [(R::Staff, K::Returned)]);
         assert!(n[4].is_empty(), "no phone");
         assert!(walk(Channel::StationCode, true, &[(W::Staff, A::Decline)])[0].is_empty());
+    }
+
+    #[test]
+    fn a_merged_items_citizen_hears_of_the_merge_and_reads_no_call_to_rate() {
+        let merge = [(W::Staff, A::Merge { into: 9 })];
+        assert_eq!(
+            walk(Channel::StationCode, true, &merge)[0],
+            [(R::Citizen, K::Merged)]
+        );
+        assert!(
+            walk(Channel::StationCode, false, &merge)[0].is_empty(),
+            "no phone"
+        );
+        assert!(!followers_hear(K::Merged));
+        assert!(
+            [K::Accepted, K::Assigned, K::Replied, K::Closed]
+                .into_iter()
+                .all(followers_hear)
+        );
+        assert_eq!(sms_template_kind(K::Replied, false), "replied");
+        assert_eq!(sms_template_kind(K::Replied, true), "replied_merged");
+        for k in [K::Accepted, K::Assigned, K::Closed, K::Merged] {
+            assert_eq!(sms_template_kind(k, true), k.as_str());
+            assert_eq!(default_sms(k, true), k.default_sms());
+        }
+        assert!(!default_sms(K::Replied, true).contains("评价"));
+        assert!(default_sms(K::Replied, false).contains("评价"));
     }
 
     #[test]

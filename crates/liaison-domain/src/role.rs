@@ -47,6 +47,8 @@ pub enum Permission {
     /// Enter the yearly public-holiday arrangement of the working-day calendar. Committee staff hold it
     /// everywhere, but the store lets only those of the deployment's top region or of a county use it.
     ManageCalendar,
+    /// See the SMS outbox of one's region (numbers masked) and send a failed message again.
+    ManageSms,
 }
 
 impl Role {
@@ -103,11 +105,12 @@ impl Role {
 
     /// The permission table. Administrators hold only their own duty (三员分立): the system
     /// administrator cannot read the audit log, the auditor cannot change anything. The system
-    /// administrator also keeps the working-day calendar (system data, neither security nor audit).
+    /// administrator also keeps the working-day calendar (system data, neither security nor audit)
+    /// and watches the SMS delivery (system operation).
     pub fn permits(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::SystemAdmin => matches!(p, ManageAccounts | ManageCalendar),
+            Role::SystemAdmin => matches!(p, ManageAccounts | ManageCalendar | ManageSms),
             Role::SecurityAdmin => matches!(p, ManageSecurity),
             Role::Auditor => matches!(p, ReadAudit),
             Role::CommitteeStaff => matches!(
@@ -159,5 +162,14 @@ mod tests {
         assert!(!Role::SystemAdmin.permits(Permission::ReadAudit));
         assert!(!Role::Auditor.permits(Permission::ManageAccounts));
         assert!(!Role::SecurityAdmin.permits(Permission::ManageAccounts));
+        let sms: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.permits(Permission::ManageSms))
+            .collect();
+        assert_eq!(
+            sms,
+            [Role::SystemAdmin],
+            "SMS delivery is the system administrator's"
+        );
     }
 }

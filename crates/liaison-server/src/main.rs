@@ -51,7 +51,7 @@ enum Command {
         #[arg(long)]
         region: String,
     },
-    /// Run the deadline sweep once and print what it did and how long it took.
+    /// Run the deadline sweep and the duplicate pass once and print what they did and how long they took.
     Sweep,
     /// Print the effective configuration (secrets masked).
     Config,
@@ -124,10 +124,16 @@ fn main() -> ExitCode {
                 let store = serve::open(&config).await?;
                 let t = std::time::Instant::now();
                 let s = store.sweep_deadlines(chrono::Utc::now()).await?;
+                let swept = t.elapsed().as_secs_f64() * 1000.0;
+                let t = std::time::Instant::now();
+                let d = store.flag_duplicates().await?;
                 println!(
-                    "sweep: {} due soon, {} overdue, {:.1} ms",
+                    "sweep: {} due soon, {} overdue, {:.1} ms; duplicates: {} checked, {} flagged, {:.1} ms",
                     s.due_soon,
                     s.overdue,
+                    swept,
+                    d.checked,
+                    d.flagged,
                     t.elapsed().as_secs_f64() * 1000.0
                 );
                 Ok(())

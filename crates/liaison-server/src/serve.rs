@@ -87,8 +87,9 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
     Ok(())
 }
 
-/// The deadline sweep: every minute, due-soon and overdue alerts for whoever holds an item. It keeps
-/// its state in the items themselves, so a restart simply runs it again and nothing is sent twice.
+/// The deadline sweep: every minute, due-soon and overdue alerts for whoever holds an item, then the
+/// duplicate pass (疑似重复). Both keep their state in the items themselves, so a restart simply runs
+/// them again and nothing is sent or flagged twice.
 async fn sweep_deadlines(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -99,6 +100,14 @@ async fn sweep_deadlines(store: Store) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "deadline sweep failed; retrying in a minute"),
+        }
+        // 疑似重复: the items submitted since the last pass, compared with earlier open ones
+        match store.flag_duplicates().await {
+            Ok(d) if d.flagged > 0 => {
+                tracing::info!(checked = d.checked, flagged = d.flagged, "duplicate pass")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "duplicate pass failed; retrying in a minute"),
         }
     }
 }

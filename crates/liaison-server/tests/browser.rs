@@ -314,6 +314,8 @@ async fn registry_pages_fit_a_phone() {
         ("routing", "/units/routing?region=632521100".to_owned()),
         ("import", "/import/deputies".to_owned()),
         ("find", "/find?region=632521100".to_owned()),
+        // the queue's filters open, with the township's station and deputy pickers
+        ("queue-pickers", "/opinions?region=632521100".to_owned()),
     ];
     for (name, path) in pages {
         c.goto(&format!("{}{path}", server.base)).await.unwrap();

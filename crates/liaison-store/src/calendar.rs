@@ -3,55 +3,16 @@
 //! changes about once a year, so each `Store` keeps it for a minute; a save on this instance forgets it
 //! at once, other instances pick the change up within that minute.
 
-use std::sync::RwLock;
-use std::time::{Duration, Instant};
-
 use chrono::{DateTime, Utc};
 use liaison_domain::calendar::{BUILT_IN, WorkCalendar, YearArrangement, parse_toml};
 use liaison_domain::{Permission, RegionLevel, Role, Scope};
 use serde::Serialize;
 
+use crate::cache::Cached;
 use crate::{Actor, Result, Store, StoreError};
 
-/// How long a loaded calendar is used before it is read again.
-const CACHE_FOR: Duration = Duration::from_secs(60);
-
-/// The calendar kept by a `Store` (shared by its clones). The generation counts invalidations, so a
-/// load that started before a save cannot put the old calendar back afterwards.
-#[derive(Debug, Default)]
-pub(crate) struct CalendarCache {
-    state: RwLock<CacheState>,
-}
-
-#[derive(Debug, Default)]
-struct CacheState {
-    generation: u64,
-    loaded: Option<(Instant, WorkCalendar)>,
-}
-
-impl CalendarCache {
-    /// The calendar if one was loaded less than [`CACHE_FOR`] ago, else the generation to load for.
-    fn fresh(&self) -> Result<WorkCalendar, u64> {
-        let state = self.state.read().unwrap_or_else(|p| p.into_inner());
-        match &state.loaded {
-            Some((at, calendar)) if at.elapsed() < CACHE_FOR => Ok(calendar.clone()),
-            _ => Err(state.generation),
-        }
-    }
-
-    fn put(&self, generation: u64, calendar: &WorkCalendar) {
-        let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
-        if state.generation == generation {
-            state.loaded = Some((Instant::now(), calendar.clone()));
-        }
-    }
-
-    fn forget(&self) {
-        let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
-        state.generation = state.generation.wrapping_add(1);
-        state.loaded = None;
-    }
-}
+/// The calendar kept by a `Store` for a minute (see `cache`).
+pub(crate) type CalendarCache = Cached<WorkCalendar>;
 
 /// One year of the calendar as the administrators' page lists it.
 #[derive(Debug, Clone, Serialize)]
@@ -208,31 +169,5 @@ impl Store {
         tx.commit().await?;
         self.calendar.forget();
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_load_begun_before_a_save_does_not_put_the_old_calendar_back() {
-        let cache = CalendarCache::default();
-        let Err(first) = cache.fresh() else {
-            panic!("an empty cache has nothing fresh");
-        };
-        cache.put(first, &WorkCalendar::built_in());
-        assert!(cache.fresh().is_ok());
-        cache.forget();
-        let Err(stale) = cache.fresh() else {
-            panic!("forgotten");
-        };
-        cache.forget(); // a save lands while that load is running
-        cache.put(stale, &WorkCalendar::default());
-        let Err(now) = cache.fresh() else {
-            panic!("the stale load is dropped");
-        };
-        cache.put(now, &WorkCalendar::built_in());
-        assert_eq!(cache.fresh().map(|c| c.years()), Ok(vec![2024, 2025, 2026]));
     }
 }

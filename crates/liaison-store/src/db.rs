@@ -76,6 +76,10 @@ pub struct Store {
     pub(crate) intake: std::sync::Arc<crate::intake::IntakeQueue>,
     /// The working-day calendar, kept for a minute (see `calendar`).
     pub(crate) calendar: std::sync::Arc<crate::calendar::CalendarCache>,
+    /// The deadline rules, kept for a minute (see `deadlines`).
+    pub(crate) deadline_rules: std::sync::Arc<crate::deadlines::DeadlineRuleCache>,
+    /// Overdue summaries per region, kept half a minute (see `worklist`).
+    pub(crate) summaries: std::sync::Arc<crate::worklist::SummaryCache>,
 }
 
 impl Store {
@@ -98,6 +102,8 @@ impl Store {
                 write: p,
                 intake: crate::intake::new_queue(),
                 calendar: Default::default(),
+                deadline_rules: Default::default(),
+                summaries: Default::default(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -132,6 +138,8 @@ impl Store {
             write: Pool::Sqlite(writer),
             intake: crate::intake::new_queue(),
             calendar: Default::default(),
+            deadline_rules: Default::default(),
+            summaries: Default::default(),
         })
     }
 

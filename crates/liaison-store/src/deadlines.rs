@@ -2,12 +2,20 @@
 //! calendar when a stage begins, and the sweep that raises due-soon and overdue alerts. The sweep keeps
 //! no state of its own beyond the item's `alerted` mark (reset when the stage changes), so it is
 //! idempotent and a restart simply runs it again.
+//!
+//! The rules are read on every action, intake batch and item page, and change rarely, so the `Store`
+//! keeps them for a minute like the calendar (`cache`): a change on this instance forgets them at once,
+//! other instances see it within the minute.
 
 use chrono::{DateTime, Utc};
 use liaison_domain::calendar::{Span, WorkCalendar};
 use liaison_domain::deadline;
 
+use crate::cache::Cached;
 use crate::{Result, Store, StoreError, Tx};
+
+/// Every kind's rules, `(kind, rule)` ordered by kind and stage, kept by a `Store` (see `cache`).
+pub(crate) type DeadlineRuleCache = Cached<Vec<(String, DeadlineRule)>>;
 
 /// One rule: the holder of an item in `stage` has `span`.
 #[derive(Debug, Clone)]
@@ -49,20 +57,37 @@ const SWEEP_BATCH: i64 = 500;
 impl Store {
     /// The rules for `kind` of item, with the calendar (built in + years entered by an administrator).
     pub async fn deadlines(&self, kind: &str) -> Result<Deadlines> {
-        let rows: Vec<(String, String, String)> = with_pool!(&self.read, p => {
-            sqlx::query_as("SELECT stage, span, label FROM deadline_rule WHERE kind = $1 ORDER BY stage")
-                .bind(kind).fetch_all(p).await?
-        });
-        let mut rules = Vec::with_capacity(rows.len());
-        for (stage, span, label) in rows {
-            let span =
-                Span::parse(&span).map_err(|e| StoreError::Corrupt(format!("deadline rule {stage}: {e}")))?;
-            rules.push(DeadlineRule { stage, span, label });
-        }
+        let rules = self
+            .deadline_rules()
+            .await?
+            .into_iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, r)| r)
+            .collect();
         Ok(Deadlines {
             rules,
             calendar: self.work_calendar().await?,
         })
+    }
+
+    /// Every rule, from the cache or the database.
+    async fn deadline_rules(&self) -> Result<Vec<(String, DeadlineRule)>> {
+        let generation = match self.deadline_rules.fresh() {
+            Ok(rules) => return Ok(rules),
+            Err(generation) => generation,
+        };
+        let rows: Vec<(String, String, String, String)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT kind, stage, span, label FROM deadline_rule ORDER BY kind, stage")
+                .fetch_all(p).await?
+        });
+        let mut rules = Vec::with_capacity(rows.len());
+        for (kind, stage, span, label) in rows {
+            let span =
+                Span::parse(&span).map_err(|e| StoreError::Corrupt(format!("deadline rule {stage}: {e}")))?;
+            rules.push((kind, DeadlineRule { stage, span, label }));
+        }
+        self.deadline_rules.put(generation, &rules);
+        Ok(rules)
     }
 
     /// Starts the clock of a stage: when it began, when it is due, no alerts sent yet.
@@ -161,6 +186,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.deadline_rules.forget();
         Ok(())
     }
 }

@@ -277,6 +277,7 @@ impl Store {
             None
         };
         let terms = liaison_domain::similar::search_terms(&new.description);
+        // similar_checked = FALSE: the duplicate pass (duplicate_flags) looks at it within the minute
         let mut inserted = None;
         for _ in 0..8 {
             let receipt = opinion::new_receipt();
@@ -284,8 +285,8 @@ impl Store {
                 sqlx::query_as(
                     "INSERT INTO opinion (receipt, nonce, channel, person_id, station_id, region_code, category, description, \
                      citizen_name, citizen_phone, phone_last4, callback_ok, share_contact, recorded_by, stage, holder, \
-                     event_count, submitted_at, updated_at, stage_at, due_at, terms) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17, $17, $18, $19) \
+                     event_count, submitted_at, updated_at, stage_at, due_at, terms, similar_checked) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17, $17, $18, $19, FALSE) \
                      ON CONFLICT DO NOTHING RETURNING id",
                 )
                 .bind(&receipt).bind(&new.nonce).bind(new.channel.as_str()).bind(new.person_id).bind(new.station_id)

@@ -5,7 +5,8 @@
 //!
 //! Who hears what is decided by `liaison_domain::notify`; here the recipients become accounts
 //! (deputy: accounts speaking for the item's person; unit: accounts of the lead unit; staff: the
-//! nearest opinion staff, see `notify::pick_staff`) or the citizen's phone.
+//! nearest opinion staff, see `notify::pick_staff`) or the citizen's phone. The citizen's SMS of a
+//! step also go to the citizens of the items merged into this one (`merged_followers`).
 
 use chrono::{DateTime, Utc};
 use liaison_domain::notify::{self, NoticeChannel, NoticeKind, Recipient, StaffCandidate};
@@ -97,6 +98,8 @@ struct Item<'a> {
     stage: Stage,
     /// "category · place", for inbox lines.
     about: String,
+    /// An item merged into the one the step happened on: its citizen follows that item.
+    follower: bool,
 }
 
 impl<'a> Item<'a> {
@@ -113,7 +116,26 @@ impl<'a> Item<'a> {
             phone: o.citizen_phone.trim(),
             stage: after.map_or_else(|| o.stage(), |s| s.stage),
             about: format!("{} · {}", o.category_label, o.region_name),
+            follower: false,
         })
+    }
+
+    /// The item `id` merged into this one, as its citizen hears of this one's steps: its own receipt,
+    /// phone and tracking link, this item's stage.
+    fn follower<'b>(&self, id: i64, receipt: &'b str, phone: &'b str) -> Item<'b> {
+        Item {
+            id,
+            receipt,
+            region: self.region.clone(),
+            person_id: None,
+            station_id: None,
+            unit_id: None,
+            escalated: self.escalated,
+            phone: phone.trim(),
+            stage: self.stage,
+            about: String::new(),
+            follower: true,
+        }
     }
 }
 
@@ -129,9 +151,13 @@ pub struct ArrivalCache {
 
 const STAFF_ROLES: [Role; 3] = [Role::TownshipStaff, Role::CommitteeStaff, Role::StationManager];
 
+/// Unread counts stop here (shown as "99+").
+pub const UNREAD_CAP: i64 = 100;
+
 impl Store {
     /// The notices of one step on an item (`seq` = the event's number), written in the step's
-    /// transaction. `o` is the row before the step, `after` the status after it.
+    /// transaction. `o` is the row before the step, `after` the status after it. The citizen's SMS go
+    /// to the item's own citizen (when they gave a phone) and to those of the items merged into it.
     pub async fn notify_in(
         &self,
         tx: &mut Tx,
@@ -141,14 +167,25 @@ impl Store {
         after: &Status,
         seq: i32,
     ) -> Result<()> {
-        let list = notify::on_transition(before, action, after, !o.citizen_phone.trim().is_empty());
+        // the citizen's notices are decided as if a phone was given: followers may have one
+        let list = notify::on_transition(before, action, after, true);
         if list.is_empty() {
             return Ok(());
         }
         let item = Item::of(o, Some(after))?;
         let key = format!("{}:{seq}", o.id);
+        let mut followers = None;
         for (who, kind) in list {
             self.tell_in(tx, &item, who, kind, &key, None).await?;
+            if who == Recipient::Citizen && notify::followers_hear(kind) {
+                if followers.is_none() {
+                    followers = Some(self.merged_followers_in(tx, o.id).await?);
+                }
+                for f in followers.iter().flatten() {
+                    let to = item.follower(f.id, &f.receipt, &f.phone);
+                    self.tell_in(tx, &to, who, kind, &key, None).await?;
+                }
+            }
         }
         Ok(())
     }
@@ -176,6 +213,7 @@ impl Store {
             phone: new.citizen_phone.trim(),
             stage: Stage::Submitted,
             about: String::new(),
+            follower: false,
         };
         let key = format!("{opinion_id}:0");
         for (who, kind) in list {
@@ -262,7 +300,9 @@ impl Store {
         Ok(done > 0)
     }
 
-    /// Resolves `who` (or takes `accounts` already resolved) and writes their rows.
+    /// Resolves `who` (or takes `accounts` already resolved) and writes their rows. A citizen's row
+    /// is keyed by the occasion and the phone, so one phone hears of one occasion once (a follower
+    /// with the survivor's number hears through the survivor's receipt).
     async fn tell_in(
         &self,
         tx: &mut Tx,
@@ -278,10 +318,12 @@ impl Store {
             if item.phone.is_empty() {
                 return Ok(0);
             }
+            let template_kind = notify::sms_template_kind(kind, item.follower);
             let template: Option<(String,)> = with_tx!(tx, c => {
-                sqlx::query_as("SELECT text FROM sms_template WHERE kind = $1").bind(kind.as_str()).fetch_optional(&mut *c).await?
+                sqlx::query_as("SELECT text FROM sms_template WHERE kind = $1").bind(template_kind).fetch_optional(&mut *c).await?
             });
-            let template = template.map_or_else(|| kind.default_sms().to_owned(), |t| t.0);
+            let template =
+                template.map_or_else(|| notify::default_sms(kind, item.follower).to_owned(), |t| t.0);
             let n = NewNotification {
                 opinion_id: Some(item.id),
                 kind,
@@ -406,11 +448,12 @@ impl Store {
         }))
     }
 
-    /// Unread inbox entries of an account (one indexed count: `notification_unread`).
+    /// Unread inbox entries of an account, up to [`UNREAD_CAP`] (one indexed count: `notification_unread`).
     pub async fn unread_count(&self, account_id: i64) -> Result<i64> {
+        // every page asks: counting a clerk's thousands of unread alerts would cost each page a scan
         let (n,): (i64,) = with_pool!(&self.read, p => {
-            sqlx::query_as("SELECT COUNT(*) FROM notification WHERE account_id = $1 AND read_at IS NULL")
-                .bind(account_id).fetch_one(p).await?
+            sqlx::query_as("SELECT COUNT(*) FROM (SELECT 1 FROM notification WHERE account_id = $1 AND read_at IS NULL LIMIT $2) t")
+                .bind(account_id).bind(UNREAD_CAP).fetch_one(p).await?
         });
         Ok(n)
     }

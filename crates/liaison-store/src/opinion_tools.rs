@@ -21,9 +21,9 @@ pub struct ReplyTemplate {
 }
 
 /// How far back similar items are looked for.
-const SIMILAR_DAYS: i64 = 90;
+pub(crate) const SIMILAR_DAYS: i64 = 90;
 /// Candidates read before ranking.
-const SIMILAR_CANDIDATES: i64 = 300;
+pub(crate) const SIMILAR_CANDIDATES: i64 = 300;
 
 impl Store {
     /// Active templates for `action` that fit `category` (the category's own first, then general).

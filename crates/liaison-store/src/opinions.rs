@@ -372,8 +372,15 @@ impl Store {
             return Ok(None);
         };
         // a duplicate merged into another item follows the survivor's progress and answer
+        // (to the end of a chain: the survivor may have been merged itself later)
         if let Some(survivor) = o.merged_into {
-            let s = self.opinion_row(survivor).await?;
+            let mut s = self.opinion_row(survivor).await?;
+            for _ in 0..crate::merged_followers::MAX_DEPTH {
+                match s.merged_into {
+                    Some(next) => s = self.opinion_row(next).await?,
+                    None => break,
+                }
+            }
             o.stage = s.stage;
             o.answer = s.answer;
             o.rating = s.rating;

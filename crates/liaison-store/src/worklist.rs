@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use liaison_domain::opinion::{Channel, Stage};
-use liaison_domain::{RegionCode, Scope, deadline};
+use liaison_domain::{RegionCode, RegionLevel, Scope, deadline};
 
 use crate::opinions::{Opinion, Queue, is_opinion_staff, station_only};
 use crate::{Result, Store, StoreError};
@@ -39,6 +39,8 @@ pub struct QueueFilter {
     pub to: Option<DateTime<Utc>>,
     pub due: Due,
     pub key_only: bool,
+    /// Only items the duplicate pass flagged (疑似重复) whose look-alike is open and visible.
+    pub dup: bool,
     pub sort: Sort,
 }
 
@@ -56,6 +58,8 @@ pub struct Counts {
     pub overdue: i64,
     pub soon: i64,
     pub key: i64,
+    /// Flagged possible duplicates (region queues only).
+    pub dup: i64,
 }
 
 /// The dates of an item's steps (first time each happened), for exports.
@@ -68,6 +72,16 @@ pub struct StepDates {
     pub rated_at: Option<DateTime<Utc>>,
 }
 
+/// The narrower of the caller's region and a filter's (one contains the other, or they do not meet).
+fn narrowest(scope: &RegionCode, filter: Option<&RegionCode>) -> Option<RegionCode> {
+    match filter {
+        None => Some(scope.clone()),
+        Some(r) if scope.contains(r) => Some(r.clone()),
+        Some(r) if r.contains(scope) => Some(scope.clone()),
+        Some(_) => None,
+    }
+}
+
 /// A region queue over a province or a city (and not narrowed below it).
 fn is_wide(scope: &Scope, queue: Queue, f: &QueueFilter) -> bool {
     let narrowest = f
@@ -77,47 +91,120 @@ fn is_wide(scope: &Scope, queue: Queue, f: &QueueFilter) -> bool {
     narrowest < liaison_domain::RegionLevel::County && matches!(queue, Queue::Region)
 }
 
-enum Arg {
+/// A bound value of a built statement.
+pub(crate) enum Arg {
     I(i64),
     S(String),
     T(DateTime<Utc>),
 }
 
+/// Binds a built statement's arguments in order.
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::I(v) => q.bind(*v),
+                Arg::S(v) => q.bind(v.clone()),
+                Arg::T(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// Conditions and their arguments, numbered `$1…` in the order they are pushed.
+#[derive(Default)]
+struct Built {
+    conds: Vec<String>,
+    args: Vec<Arg>,
+}
+
+impl Built {
+    /// Adds a condition whose `?` stands for `a`.
+    fn push(&mut self, cond: &str, a: Arg) {
+        self.args.push(a);
+        self.conds
+            .push(cond.replace('?', &format!("${}", self.args.len())));
+    }
+
+    /// Adds a condition without arguments.
+    fn fixed(&mut self, cond: String) {
+        self.conds.push(cond);
+    }
+
+    /// The conditions added since `from`, joined with AND.
+    fn since(&self, from: usize) -> String {
+        self.conds[from..].join(" AND ")
+    }
+}
+
+/// `{alias}.stage NOT IN (…)`: the item is still open. Written from [`Stage`] in its order, so the text
+/// is the same everywhere (the partial indexes on open items name it literally).
+pub(crate) fn open_sql(alias: &str) -> String {
+    let finals: Vec<String> = Stage::ALL
+        .iter()
+        .filter(|s| !s.is_open())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!("{alias}.stage NOT IN ({})", finals.join(", "))
+}
+
 /// Overdue counts per lead unit and per township: (name, count), most first.
-pub type OverdueSummary = (Vec<(String, i64)>, Vec<(String, i64)>);
+#[derive(Debug, Clone)]
+pub struct OverdueSummary {
+    pub by_unit: Vec<(String, i64)>,
+    pub by_township: Vec<(String, i64)>,
+    /// When it was counted (it is reused for [`SUMMARY_FOR`]).
+    pub at: DateTime<Utc>,
+}
 
 /// Counts stop here.
 pub const COUNT_CAP: i64 = 1000;
 
-const OPEN: &str = "o.stage NOT IN ('closed', 'declined', 'published', 'merged')";
+/// How long an overdue summary is reused: it groups every overdue item of a county (thousands of
+/// index entries, ≈ 8 ms at 5 million items), and a half-minute-old tally serves a supervisor as well.
+pub const SUMMARY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
-impl Store {
-    /// Inside a county on SQLite, the region's own index: SQLite's planner otherwise walks the
-    /// province-wide due-time index in order and filters it down to one township (seconds under load).
-    /// PostgreSQL plans each statement with its values and needs no hint.
-    fn region_hint(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> &'static str {
-        if self.backend() == crate::Backend::Sqlite
-            && matches!(queue, Queue::Region)
-            && !is_wide(scope, queue, f)
-        {
-            "INDEXED BY opinion_region_due"
-        } else {
-            ""
-        }
+/// Overdue summaries by region code, with when they were computed.
+#[derive(Debug, Default)]
+pub(crate) struct SummaryCache {
+    kept: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, OverdueSummary)>>,
+}
+
+impl SummaryCache {
+    fn get(&self, region: &str) -> Option<OverdueSummary> {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.get(region)
+            .filter(|(at, _)| at.elapsed() < SUMMARY_FOR)
+            .map(|(_, s)| s.clone())
     }
 
-    /// The WHERE clause and its arguments for a queue and filter (`$n` numbered from 1).
+    fn put(&self, region: &str, summary: &OverdueSummary) {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        // bounded: the stale ones go first, and a flood of regions empties it
+        kept.retain(|_, (at, _)| at.elapsed() < SUMMARY_FOR);
+        if kept.len() >= 10_000 {
+            kept.clear();
+        }
+        kept.insert(region.to_owned(), (std::time::Instant::now(), summary.clone()));
+    }
+}
+
+impl Store {
+    /// Adds the conditions of a queue and filter to `b` (arguments numbered after those already in it).
     fn queue_where(
         &self,
+        b: &mut Built,
         scope: &Scope,
         queue: Queue,
         f: &QueueFilter,
         now: DateTime<Utc>,
-    ) -> Result<(String, Vec<Arg>)> {
+    ) -> Result<()> {
         // Over a province or a city the region range is most of the table: an index on it would read
         // millions of entries, so the range (and the stage list) is written so no index serves it, and
         // the planner walks the order index (id, or due time) and stops after one page. Inside a
-        // county the range is selective and written plainly.
+        // county the region is named by its prefix, which the level indexes serve in order.
         let wide = is_wide(scope, queue, f);
         let col = |c: &str| {
             if wide {
@@ -126,57 +213,57 @@ impl Store {
                 c.to_owned()
             }
         };
-        let mut w: Vec<String> = Vec::new();
-        let mut args: Vec<Arg> = Vec::new();
-        let mut push = |cond: &str, a: Arg, w: &mut Vec<String>| {
-            args.push(a);
-            w.push(cond.replace('?', &format!("${}", args.len())));
-        };
         match queue {
             Queue::Deputy(person) => {
                 if scope.person_id != Some(person) {
                     return Err(StoreError::Forbidden);
                 }
-                push("o.person_id = ?", Arg::I(person), &mut w);
+                b.push("o.person_id = ?", Arg::I(person));
             }
             Queue::Unit(unit) => {
                 if scope.unit_id != Some(unit) {
                     return Err(StoreError::Forbidden);
                 }
-                push(
+                b.push(
                     "o.id IN (SELECT opinion_id FROM opinion_unit WHERE unit_id = ?)",
                     Arg::I(unit),
-                    &mut w,
                 );
             }
             Queue::Region => {
                 if !is_opinion_staff(scope) {
                     return Err(StoreError::Forbidden);
                 }
-                // one range: the scope's, narrowed by the filter's (two ranges on one column leave
-                // the planner guessing which bounds the index scan)
-                let (mut lo, mut hi) = scope.range();
-                if let Some(r) = &f.region {
-                    let (flo, fhi) = r.subtree_range();
-                    lo = lo.max(flo);
-                    hi = hi.min(fhi);
-                }
-                if lo > hi {
+                match narrowest(&scope.region, f.region.as_ref()) {
                     // a filter outside the caller's region: nothing, without reading anything
-                    w.push("1 = 0".into());
+                    None => b.fixed("1 = 0".into()),
+                    // 重点督办 and 疑似重复 read their few flagged items by the region range
+                    Some(r) if wide || f.key_only || f.dup => {
+                        let (lo, hi) = r.subtree_range();
+                        b.push(&format!("{} >= ?", col("o.region_code")), Arg::S(lo));
+                        b.push(&format!("{} <= ?", col("o.region_code")), Arg::S(hi));
+                    }
+                    // inside a county: the region's prefix as an equality (the level indexes)
+                    Some(r) => {
+                        let digits = if r.level() == RegionLevel::County { 6 } else { 9 };
+                        b.push(
+                            &format!("substr(o.region_code, 1, {digits}) = ?"),
+                            Arg::S(r.as_str()[..digits].to_owned()),
+                        );
+                        if r.level() == RegionLevel::Village {
+                            b.push("o.region_code = ?", Arg::S(r.as_str().to_owned()));
+                        }
+                    }
                 }
-                push(&format!("{} >= ?", col("o.region_code")), Arg::S(lo), &mut w);
-                push(&format!("{} <= ?", col("o.region_code")), Arg::S(hi), &mut w);
                 if station_only(scope) {
                     let s = scope.station_id.ok_or(StoreError::Forbidden)?;
-                    push("o.station_id = ?", Arg::I(s), &mut w);
+                    b.push("o.station_id = ?", Arg::I(s));
                 }
             }
         }
         if let Some(r) = f.region.as_ref().filter(|_| !matches!(queue, Queue::Region)) {
             let (lo, hi) = r.subtree_range();
-            push(&format!("{} >= ?", col("o.region_code")), Arg::S(lo), &mut w);
-            push(&format!("{} <= ?", col("o.region_code")), Arg::S(hi), &mut w);
+            b.push(&format!("{} >= ?", col("o.region_code")), Arg::S(lo));
+            b.push(&format!("{} <= ?", col("o.region_code")), Arg::S(hi));
         }
         // sorted by deadline, only open items have one: the open-stage list adds nothing there
         let all_open = f.sort == Sort::Due
@@ -187,38 +274,68 @@ impl Store {
         if !f.stages.is_empty() && !all_open {
             // stage names come from the fixed enum, never from input
             let list: Vec<String> = f.stages.iter().map(|s| format!("'{}'", s.as_str())).collect();
-            w.push(format!("{} IN ({})", col("o.stage"), list.join(", ")));
+            b.fixed(format!("{} IN ({})", col("o.stage"), list.join(", ")));
         }
         if let Some(c) = &f.category {
-            push(&format!("{} = ?", col("o.category")), Arg::S(c.clone()), &mut w);
+            b.push(&format!("{} = ?", col("o.category")), Arg::S(c.clone()));
         }
         if let Some(s) = f.station {
-            push("o.station_id = ?", Arg::I(s), &mut w);
+            b.push("o.station_id = ?", Arg::I(s));
         }
         if let Some(p) = f.person {
-            push("o.person_id = ?", Arg::I(p), &mut w);
+            b.push("o.person_id = ?", Arg::I(p));
         }
         if let Some(c) = f.channel {
-            push("o.channel = ?", Arg::S(c.as_str().to_owned()), &mut w);
+            b.push("o.channel = ?", Arg::S(c.as_str().to_owned()));
         }
         if let Some(t) = f.from {
-            push("o.submitted_at >= ?", Arg::T(t), &mut w);
+            b.push("o.submitted_at >= ?", Arg::T(t));
         }
         if let Some(t) = f.to {
-            push("o.submitted_at < ?", Arg::T(t), &mut w);
+            b.push("o.submitted_at < ?", Arg::T(t));
         }
         match f.due {
             Due::Any => {}
-            Due::Overdue => push("o.due_at < ?", Arg::T(now), &mut w),
+            Due::Overdue => b.push("o.due_at < ?", Arg::T(now)),
             Due::Soon => {
-                push("o.due_at >= ?", Arg::T(now), &mut w);
-                push("o.due_at <= ?", Arg::T(now + deadline::soon_window()), &mut w);
+                b.push("o.due_at >= ?", Arg::T(now));
+                b.push("o.due_at <= ?", Arg::T(now + deadline::soon_window()));
             }
         }
         if f.key_only {
-            w.push("o.key_supervision = TRUE".into());
+            b.fixed("o.key_supervision = TRUE".into());
         }
-        Ok((w.join(" AND "), args))
+        if f.dup {
+            self.dup_where(b, scope)?;
+        }
+        Ok(())
+    }
+
+    /// 疑似重复: flagged by the duplicate pass, both items open (the partial index's terms), and the
+    /// look-alike inside the caller's region (and, for a station manager, at their station).
+    fn dup_where(&self, b: &mut Built, scope: &Scope) -> Result<()> {
+        if !is_opinion_staff(scope) {
+            return Err(StoreError::Forbidden);
+        }
+        b.fixed("o.similar_to IS NOT NULL".into());
+        b.fixed(open_sql("o"));
+        let (lo, hi) = scope.range();
+        b.args.push(Arg::S(lo));
+        b.args.push(Arg::S(hi));
+        let n = b.args.len();
+        let mut target = format!(
+            "EXISTS (SELECT 1 FROM opinion t WHERE t.id = o.similar_to AND {} AND t.region_code BETWEEN ${} AND ${n}",
+            open_sql("t"),
+            n - 1
+        );
+        if station_only(scope) {
+            b.args
+                .push(Arg::I(scope.station_id.ok_or(StoreError::Forbidden)?));
+            target.push_str(&format!(" AND t.station_id = ${}", b.args.len()));
+        }
+        target.push(')');
+        b.fixed(target);
+        Ok(())
     }
 
     /// One page of a queue.
@@ -230,94 +347,99 @@ impl Store {
         cursor: Option<Cursor>,
         limit: i64,
     ) -> Result<Vec<Opinion>> {
-        let (mut cond, mut args) = self.queue_where(scope, queue, f, Utc::now())?;
+        let mut b = Built::default();
+        self.queue_where(&mut b, scope, queue, f, Utc::now())?;
         let order = match (f.sort, cursor) {
             (Sort::Newest, c) => {
                 if let Some(Cursor::Before(id)) = c {
-                    args.push(Arg::I(id));
-                    cond.push_str(&format!(" AND o.id < ${}", args.len()));
+                    b.push("o.id < ?", Arg::I(id));
                 }
                 "o.id DESC"
             }
             (Sort::Due, c) => {
                 // items without a deadline sort last: in this order they come after every dated one
-                cond.push_str(" AND o.due_at IS NOT NULL");
+                b.fixed("o.due_at IS NOT NULL".into());
                 if let Some(Cursor::AfterDue(at, id)) = c {
-                    args.push(Arg::T(at));
-                    let n = args.len();
-                    args.push(Arg::I(id));
-                    cond.push_str(&format!(
-                        " AND (o.due_at > ${n} OR (o.due_at = ${n} AND o.id > ${}))",
+                    b.args.push(Arg::T(at));
+                    let n = b.args.len();
+                    b.args.push(Arg::I(id));
+                    b.fixed(format!(
+                        "(o.due_at > ${n} OR (o.due_at = ${n} AND o.id > ${}))",
                         n + 1
                     ));
                 }
                 "o.due_at, o.id"
             }
         };
-        args.push(Arg::I(limit));
+        b.args.push(Arg::I(limit));
         // the page's ids first (an index walk), then the rows with their names: sorting the joined rows
         // would build every matching row, names and all, before keeping one page
         let sql = format!(
-            "{} WHERE o.id IN (SELECT o.id FROM opinion o {} WHERE {cond} ORDER BY {order} LIMIT ${}) ORDER BY {order}",
+            "{} WHERE o.id IN (SELECT o.id FROM opinion o WHERE {} ORDER BY {order} LIMIT ${}) ORDER BY {order}",
             crate::opinions::opinion_select_sql(),
-            self.region_hint(scope, queue, f),
-            args.len()
+            b.since(0),
+            b.args.len()
         );
         let rows = with_pool!(&self.read, p => {
-            let mut q = sqlx::query_as::<_, Opinion>(sqlx::AssertSqlSafe(sql));
-            for a in &args {
-                q = match a { Arg::I(v) => q.bind(*v), Arg::S(v) => q.bind(v.clone()), Arg::T(v) => q.bind(*v) };
-            }
-            q.fetch_all(p).await?
+            bind_args!(sqlx::query_as::<_, Opinion>(sqlx::AssertSqlSafe(sql)), &b.args).fetch_all(p).await?
         });
         Ok(rows)
     }
 
-    /// Open items of a queue by due state (the filter's own due state and stages are ignored). Each
-    /// count stops at [`COUNT_CAP`] (shown as "1000+"), so a province-wide queue counts as fast as a
-    /// township's.
+    /// Open items of a queue by due state, 重点督办 and (region queues) 疑似重复; the filter's own due
+    /// state and stages are ignored. One statement; each count stops at [`COUNT_CAP`] (shown as
+    /// "1000+"), so a province-wide queue counts as fast as a township's.
     pub async fn worklist_counts(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<Counts> {
         let now = Utc::now();
-        let mut out = [0i64; 4];
-        for (slot, due, key) in [
-            (0, Due::Any, false),
-            (1, Due::Overdue, false),
-            (2, Due::Soon, false),
-            (3, Due::Any, true),
-        ] {
+        let mut b = Built::default();
+        let mut parts = Vec::new();
+        let mut kinds = vec![
+            (Due::Any, false, false),
+            (Due::Overdue, false, false),
+            (Due::Soon, false, false),
+            (Due::Any, true, false),
+        ];
+        if matches!(queue, Queue::Region) {
+            kinds.push((Due::Any, false, true));
+        }
+        for (due, key_only, dup) in kinds {
             let part = QueueFilter {
                 stages: vec![],
                 due,
-                key_only: key,
+                key_only,
+                dup,
                 ..f.clone()
             };
-            let (cond, mut args) = self.queue_where(scope, queue, &part, now)?;
-            args.push(Arg::I(COUNT_CAP));
-            let sql = format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM opinion o {} WHERE {cond} AND {OPEN} LIMIT ${}) t",
-                self.region_hint(scope, queue, &part),
-                args.len()
-            );
-            let (n,): (i64,) = with_pool!(&self.read, p => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-                for a in &args {
-                    q = match a { Arg::I(v) => q.bind(*v), Arg::S(v) => q.bind(v.clone()), Arg::T(v) => q.bind(*v) };
-                }
-                q.fetch_one(p).await?
-            });
-            out[slot] = n;
+            let from = b.conds.len();
+            self.queue_where(&mut b, scope, queue, &part, now)?;
+            b.fixed(open_sql("o"));
+            b.args.push(Arg::I(COUNT_CAP));
+            parts.push(format!(
+                "(SELECT COUNT(*) FROM (SELECT 1 FROM opinion o WHERE {} LIMIT ${}) t)",
+                b.since(from),
+                b.args.len()
+            ));
         }
+        let sql = format!("SELECT {}", parts.join(", "));
+        let counts: Vec<i64> = with_pool!(&self.read, p => {
+            let row = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &b.args).fetch_one(p).await?;
+            (0..parts.len()).map(|i| sqlx::Row::try_get::<i64, _>(&row, i)).collect::<std::result::Result<_, _>>()?
+        });
+        let at = |i: usize| counts.get(i).copied().unwrap_or(0);
         Ok(Counts {
-            open: out[0],
-            overdue: out[1],
-            soon: out[2],
-            key: out[3],
+            open: at(0),
+            overdue: at(1),
+            soon: at(2),
+            key: at(3),
+            dup: at(4),
         })
     }
 
     /// Overdue open items in a county (or finer) within the caller's region, per lead unit and per
     /// township: (name, count), most first. None above county level, where exact counts over millions
-    /// of rows would cost seconds: the caller narrows to a county first.
+    /// of rows would cost seconds: the caller narrows to a county first. One pass over the region's
+    /// deadline index (it carries the township and the lead unit), folded here, reused for
+    /// [`SUMMARY_FOR`].
     pub async fn overdue_summary(
         &self,
         scope: &Scope,
@@ -326,41 +448,97 @@ impl Store {
         if !is_opinion_staff(scope) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = match region {
-            Some(r) => r.subtree_range(),
-            None => scope.range(),
-        };
-        // the narrower of the scope and the filter decides the level
-        let level_ok = match region {
-            Some(r) => r.level() >= liaison_domain::RegionLevel::County,
-            None => scope.region.level() >= liaison_domain::RegionLevel::County,
-        };
-        if !level_ok {
+        let Some(r) = narrowest(&scope.region, region).filter(|r| r.level() >= RegionLevel::County) else {
             return Ok(None);
-        }
-        let (slo, shi) = scope.range();
-        let (lo, hi) = (lo.max(slo), hi.min(shi));
-        if lo > hi {
-            return Ok(None);
+        };
+        if let Some(kept) = self.summaries.get(r.as_str()) {
+            return Ok(Some(kept));
         }
         let now = Utc::now();
-        let by_unit: Vec<(String, i64)> = with_pool!(&self.read, p => {
-            sqlx::query_as(
-                "SELECT COALESCE(u.name, '（未交办）'), COUNT(*) FROM opinion o LEFT JOIN handling_unit u ON u.id = o.lead_unit_id \
-                 WHERE o.due_at < $1 AND o.region_code BETWEEN $2 AND $3 \
-                 GROUP BY u.name ORDER BY COUNT(*) DESC LIMIT 50",
-            )
-            .bind(now).bind(&lo).bind(&hi).fetch_all(p).await?
+        let digits = if r.level() == RegionLevel::County { 6 } else { 9 };
+        let village = r.level() == RegionLevel::Village;
+        let sql = format!(
+            "SELECT substr(o.region_code, 1, 9), o.lead_unit_id, COUNT(*) FROM opinion o \
+             WHERE substr(o.region_code, 1, {digits}) = $1 AND o.due_at < $2{} \
+             GROUP BY substr(o.region_code, 1, 9), o.lead_unit_id",
+            if village { " AND o.region_code = $3" } else { "" }
+        );
+        let rows: Vec<(String, Option<i64>, i64)> = with_pool!(&self.read, p => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(r.as_str()[..digits].to_owned())
+                .bind(now);
+            if village {
+                q = q.bind(r.as_str().to_owned());
+            }
+            q.fetch_all(p).await?
         });
-        let by_township: Vec<(String, i64)> = with_pool!(&self.read, p => {
-            sqlx::query_as(
-                "SELECT COALESCE(r.name, t.code), t.n FROM (SELECT substr(o.region_code, 1, 9) || '000' AS code, COUNT(*) AS n \
-                 FROM opinion o WHERE o.due_at < $1 AND o.region_code BETWEEN $2 AND $3 GROUP BY substr(o.region_code, 1, 9)) t \
-                 LEFT JOIN region r ON r.code = t.code ORDER BY t.n DESC LIMIT 50",
-            )
-            .bind(now).bind(&lo).bind(&hi).fetch_all(p).await?
+        let mut units: std::collections::BTreeMap<Option<i64>, i64> = Default::default();
+        let mut towns: std::collections::BTreeMap<String, i64> = Default::default();
+        for (town, unit, n) in rows {
+            *units.entry(unit).or_default() += n;
+            *towns.entry(format!("{town}000")).or_default() += n;
+        }
+        let unit_ids: Vec<i64> = units.keys().flatten().copied().collect();
+        let town_codes: Vec<String> = towns.keys().cloned().collect();
+        let unit_names = self.names_by_id("handling_unit", &unit_ids).await?;
+        let town_names = self.region_names(&town_codes).await?;
+        let ranked = |mut v: Vec<(String, i64)>| {
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v.truncate(50);
+            v
+        };
+        let by_unit = units
+            .into_iter()
+            .map(|(id, n)| {
+                let name = id.and_then(|id| unit_names.get(&id).cloned());
+                (name.unwrap_or_else(|| "（未交办）".to_owned()), n)
+            })
+            .collect();
+        let by_township = towns
+            .into_iter()
+            .map(|(code, n)| (town_names.get(&code).cloned().unwrap_or(code), n))
+            .collect();
+        let summary = OverdueSummary {
+            by_unit: ranked(by_unit),
+            by_township: ranked(by_township),
+            at: now,
+        };
+        self.summaries.put(r.as_str(), &summary);
+        Ok(Some(summary))
+    }
+
+    /// `id -> name` of a few rows of a table that has both (ids from the caller's own query).
+    async fn names_by_id(
+        &self,
+        table: &'static str,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let sql = format!("SELECT id, name FROM {table} WHERE id IN ({})", list.join(","));
+        let rows: Vec<(i64, String)> = with_pool!(&self.read, p => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(p).await?
         });
-        Ok(Some((by_unit, by_township)))
+        Ok(rows.into_iter().collect())
+    }
+
+    /// `code -> name` of a few regions (codes read from the database; anything but digits is skipped).
+    async fn region_names(&self, codes: &[String]) -> Result<std::collections::HashMap<String, String>> {
+        let list: Vec<String> = codes
+            .iter()
+            .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
+            .map(|c| format!("'{c}'"))
+            .collect();
+        if list.is_empty() {
+            return Ok(Default::default());
+        }
+        let sql = format!("SELECT code, name FROM region WHERE code IN ({})", list.join(","));
+        let rows: Vec<(String, String)> = with_pool!(&self.read, p => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(p).await?
+        });
+        Ok(rows.into_iter().collect())
     }
 
     /// When each item's steps first happened.
@@ -382,5 +560,25 @@ impl Store {
         Ok(with_pool!(&self.read, p => {
             sqlx::query_as::<_, StepDates>(sqlx::AssertSqlSafe(sql)).fetch_all(p).await?
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::open_sql;
+
+    #[test]
+    fn the_open_stage_text_is_the_one_the_partial_indexes_name() {
+        let text = "stage NOT IN ('closed', 'declined', 'published', 'merged')";
+        assert_eq!(open_sql("o"), format!("o.{text}"));
+        for m in [
+            include_str!("../migrations/sqlite/0013_duplicate_flags.sql"),
+            include_str!("../migrations/postgres/0013_duplicate_flags.sql"),
+        ] {
+            assert!(
+                m.contains(text),
+                "the partial index and the queries must say the same"
+            );
+        }
     }
 }

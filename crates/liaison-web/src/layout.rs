@@ -13,6 +13,23 @@ pub struct NavItem {
     pub badge: i64,
 }
 
+impl NavItem {
+    /// The badge as shown: "99+" once the count reaches its cap.
+    pub fn badge_text(&self) -> String {
+        unread_text(self.badge)
+    }
+}
+
+/// An unread count as shown: counts stop at the store's cap and read "99+" there.
+pub fn unread_text(n: i64) -> String {
+    let cap = liaison_store::notifications::UNREAD_CAP;
+    if n >= cap {
+        format!("{}+", cap - 1)
+    } else {
+        n.to_string()
+    }
+}
+
 pub struct Page {
     pub title: String,
     pub csrf: String,
@@ -38,6 +55,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/admin/audit", "审计日志", Some(Permission::ReadAudit)),
     ("/admin/calendar", "工作日历", Some(Permission::ManageCalendar)),
     ("/admin/deadlines", "办理期限", Some(Permission::ManageCalendar)),
+    ("/admin/sms", "短信发送", Some(Permission::ManageSms)),
     ("/account", "我的账号", None),
 ];
 
@@ -104,6 +122,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "left" => "已登记离任",
         "removed" => "已移除（保留在历史记录中）",
         "recorded" => "已登记",
+        "requeued" => "已重新排队，将立即发送",
         _ => return None,
     })
 }

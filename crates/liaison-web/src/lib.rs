@@ -134,6 +134,8 @@ pub fn router(state: AppState) -> Router {
             "/admin/deadlines",
             get(admin::deadlines::page).post(admin::deadlines::save),
         )
+        .route("/admin/sms", get(admin::sms::page))
+        .route("/admin/sms/{id}/retry", post(admin::sms::retry))
         .route(
             "/stations",
             get(registry::stations::list).post(registry::stations::create),

@@ -323,3 +323,23 @@ both_backends!(
         assert_eq!(clerk.post_form("/admin/deadlines", &[("stage", "assigned"), ("span", "1wd")]).await.status.as_u16(), 403);
     }
 );
+
+both_backends!(
+    async fn deadline_rules_are_kept_a_minute_and_forgotten_at_once_on_a_save(db) {
+        use liaison_domain::calendar::Span;
+        let c = cast(&db).await;
+        // another instance on the same database keeps what it read
+        let other = liaison_store::Store::connect(&db.url).await.unwrap();
+        let span = async |s: &liaison_store::Store| s.deadlines("opinion").await.unwrap().span_of("assigned");
+        assert_eq!(span(&other).await, Some(Span::WorkingDays(7)));
+        assert_eq!(span(&db).await, Some(Span::WorkingDays(7)));
+        let admin = db.scope_of(c.id("sysadmin")).await.unwrap();
+        db.set_deadline_rule(&admin, &liaison_store::Actor::of(&admin, "-"), "opinion", "assigned", Span::WorkingDays(5))
+            .await
+            .unwrap();
+        assert_eq!(span(&db).await, Some(Span::WorkingDays(5)), "the saving instance forgets at once");
+        assert_eq!(span(&other).await, Some(Span::WorkingDays(7)), "others within the minute");
+        assert_eq!(db.deadlines("suggestion").await.unwrap().rules.len(), 0, "kinds stay apart");
+        other.close().await;
+    }
+);

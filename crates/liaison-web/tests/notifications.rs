@@ -286,3 +286,160 @@ both_backends!(
         assert!(db.claim_sms(now, 25).await.unwrap().is_empty());
     }
 );
+
+/// Files a road item through the station's code, with `phone` when not empty; returns the receipt.
+async fn file(voter: &mut Client<'_>, code: &str, phone: &str) -> String {
+    let mut fields = vec![("category", "roads"), ("description", "村道坑洼，雨天积水")];
+    if !phone.is_empty() {
+        fields.push(("phone", phone));
+    }
+    report(voter, code, &fields, None).await.html().text("#receipt")
+}
+
+async fn merge(clerk: &mut Client<'_>, id: i64, into: i64) {
+    let r = act(
+        clerk,
+        id,
+        &[
+            ("as", "staff"),
+            ("action", "merge"),
+            ("into", &into.to_string()),
+            ("note", "同一问题"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+}
+
+/// The id of the item behind a receipt (shown `ABCD-EFGH`) whose phone ends in `last4`.
+async fn item_of(app: &TestApp, receipt: &str, last4: &str) -> i64 {
+    app.db
+        .track(&receipt.replace('-', ""), last4)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+both_backends!(
+    async fn a_merged_items_citizen_follows_the_survivor_by_sms_once_each(db) {
+        use liaison_domain::opinion::{Action, Actor, Channel, Status};
+        let c = cast(&db).await;
+        let stub = SmsStub::start(0).await;
+        let cfg = config(Some(&stub));
+        let sender = SmsSender::from_config(&cfg).unwrap();
+        let app = TestApp::with_config(db, cfg);
+        let w = world(&app, &c).await;
+        let mut voter = app.client();
+        // the survivor; a duplicate with another phone; one with the survivor's phone; one without a
+        // phone; one merged into a duplicate before that duplicate was merged (a chain)
+        let (p2, p3) = ("13700000002", "13600000003");
+        let s = file(&mut voter, &w.station_code, CITIZEN_PHONE).await;
+        let b = file(&mut voter, &w.station_code, p2).await;
+        let same = file(&mut voter, &w.station_code, CITIZEN_PHONE).await;
+        let none = file(&mut voter, &w.station_code, "").await;
+        let e = file(&mut voter, &w.station_code, p3).await;
+        let id_s = item_of(&app, &s, "5678").await;
+        let id_b = item_of(&app, &b, "0002").await;
+        let (id_same, id_none, id_e) =
+            (item_of(&app, &same, "5678").await, item_of(&app, &none, "").await, item_of(&app, &e, "0003").await);
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        merge(&mut clerk, id_e, id_b).await;
+        for id in [id_b, id_same, id_none] {
+            merge(&mut clerk, id, id_s).await;
+        }
+        // the whole loop on the survivor, with one 不满意 in between: 答复 happens twice
+        let unit = w.unit_id.to_string();
+        act(&mut clerk, id_s, &[("as", "staff"), ("action", "accept")]).await;
+        act(&mut clerk, id_s, &[("as", "staff"), ("action", "assign"), ("unit", &unit), ("note", "请处理")]).await;
+        let mut u = app.client();
+        u.login("unit", PASSWORD).await;
+        act(&mut u, id_s, &[("as", "unit"), ("action", "reply"), ("note", "已修补")]).await;
+        let r = voter.post_form("/t/rate", &[("r", &s), ("d", "5678"), ("rating", "unsatisfied"), ("note", "还有一处")]).await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        act(&mut u, id_s, &[("as", "unit"), ("action", "reply"), ("note", "两处都已修补")]).await;
+        let r = voter.post_form("/t/rate", &[("r", &s), ("d", "5678"), ("rating", "satisfied")]).await;
+        assert_eq!(r.html().text("#track-stage"), "已办结");
+        for _ in 0..3 {
+            send_due_sms(&app.db, &sender).await.unwrap();
+        }
+        let got = stub.received();
+        let to = |phone: &str| -> Vec<String> { got.iter().filter(|m| m.to == phone).map(|m| m.text.clone()).collect() };
+        let link = |r: &str| format!("{SITE}/t?r={}", r.replace('-', ""));
+        // the survivor's citizen: the loop, with the survivor's receipt; the duplicate with the same
+        // phone was told of its merge and nothing more (one phone hears of one step once)
+        let loop_texts = |r: &str, follower: bool| {
+            let replied = if follower {
+                format!("您反映的问题已有答复（回执码{r}），请查看：{}", link(r))
+            } else {
+                format!("您反映的问题已有答复（回执码{r}），请查看并评价：{}", link(r))
+            };
+            vec![
+                format!("您反映的问题已受理（回执码{r}），办理进度：{}", link(r)),
+                format!("您反映的问题（回执码{r}）正在办理，已交承办单位。办理进度：{}", link(r)),
+                replied.clone(),
+                replied,
+                format!("您反映的问题已办结（回执码{r}），感谢您的支持。"),
+            ]
+        };
+        let merged = |r: &str| format!("您反映的问题（回执码{r}）已与相近问题合并办理，办理进度：{}", link(r));
+        let mut want = vec![merged(&same)];
+        want.extend(loop_texts(&s, false));
+        assert_eq!(to(CITIZEN_PHONE), want);
+        // the duplicate and the chained one: their merge, then the survivor's loop with their own receipt
+        let mut want = vec![merged(&b)];
+        want.extend(loop_texts(&b, true));
+        assert_eq!(to(p2), want);
+        let mut want = vec![merged(&e)];
+        want.extend(loop_texts(&e, true));
+        assert_eq!(to(p3), want, "the chain is followed, and the chained one hears of its own merge only");
+        assert_eq!(got.len(), 18, "{got:#?}");
+        let mut keys: Vec<&str> = got.iter().map(|m| m.key.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), 18, "each message once");
+        assert!(got.iter().any(|m| m.key == format!("{id_s}:1:citizen:{p2}:sms")), "keyed by the survivor's step and the phone");
+        // each follower's messages are on its own item
+        let town = app.db.scope_of(c.id("town_clerk")).await.unwrap();
+        assert_eq!(app.db.opinion_sms(&town, id_b).await.unwrap().len(), 6);
+        assert_eq!(app.db.opinion_sms(&town, id_e).await.unwrap().len(), 6);
+        assert_eq!(app.db.opinion_sms(&town, id_same).await.unwrap().len(), 1);
+        assert!(app.db.opinion_sms(&town, id_none).await.unwrap().is_empty());
+        // the chained one's tracking page shows the end of the chain
+        let t = voter.get(&format!("/t?r={e}&d=0003")).await.html();
+        assert_eq!(t.text("#track-answer"), "两处都已修补");
+        // the same step told again (a retried transaction) writes nothing
+        let (o, _) = app.db.opinion(&town, id_s).await.unwrap();
+        let before = Status::new(Channel::StationCode);
+        let after = before.apply(Actor::Staff, &Action::Accept).unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        app.db.notify_in(&mut tx, &o, &before, &Action::Accept, &after, 1).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(send_due_sms(&app.db, &sender).await.unwrap(), 0, "never sent twice");
+        assert_eq!(stub.received().len(), 18);
+    }
+);
+
+both_backends!(
+    async fn followers_hear_when_the_survivors_citizen_left_no_phone(db) {
+        let c = cast(&db).await;
+        let stub = SmsStub::start(0).await;
+        let cfg = config(Some(&stub));
+        let sender = SmsSender::from_config(&cfg).unwrap();
+        let app = TestApp::with_config(db, cfg);
+        let w = world(&app, &c).await;
+        let mut voter = app.client();
+        let s = file(&mut voter, &w.station_code, "").await;
+        let b = file(&mut voter, &w.station_code, CITIZEN_PHONE).await;
+        let (id_s, id_b) = (item_of(&app, &s, "").await, item_of(&app, &b, "5678").await);
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        merge(&mut clerk, id_b, id_s).await;
+        act(&mut clerk, id_s, &[("as", "staff"), ("action", "accept")]).await;
+        assert_eq!(send_due_sms(&app.db, &sender).await.unwrap(), 2);
+        let texts: Vec<String> = stub.received().into_iter().map(|m| m.text).collect();
+        assert!(texts[0].contains("合并办理") && texts[1].contains("已受理"), "{texts:?}");
+        assert!(texts.iter().all(|t| t.contains(&b)), "{texts:?}");
+    }
+);

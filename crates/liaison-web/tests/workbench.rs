@@ -134,11 +134,17 @@ both_backends!(
             assert!(answer.contains(&receipt) && !answer.contains('{'), "{answer}");
         }
         // the stub gateway got exactly what the citizens should hear: the first street light's
-        // accepted, assigned and replied (the merged one follows on the tracking page; the road items left no phone)
+        // accepted, assigned and replied; the merged one's merge and, with its own receipt, the
+        // survivor's reply (the road items left no phone)
         while send_due_sms(&app.db, &sender).await.unwrap() > 0 {}
         let got: Vec<(String, String)> = stub.received().into_iter().map(|m| (m.to, m.text)).collect();
-        assert_eq!(got.len(), 3, "{got:?}");
-        assert!(got.iter().all(|(to, text)| to == "13900000001" && text.contains(&first)), "{got:?}");
+        assert_eq!(got.len(), 5, "{got:?}");
+        let (to_first, to_second): (Vec<_>, Vec<_>) = got.iter().partition(|(to, _)| to == "13900000001");
+        assert_eq!(to_first.len(), 3, "{got:?}");
+        assert!(to_first.iter().all(|(_, text)| text.contains(&first)), "{got:?}");
+        assert_eq!(to_second.len(), 2, "{got:?}");
+        assert!(to_second.iter().all(|(to, text)| to == "13900000002" && text.contains(&second)), "{got:?}");
+        assert!(to_second[0].1.contains("合并办理") && to_second[1].1.contains("已有答复"), "{got:?}");
         assert_eq!(send_due_sms(&app.db, &sender).await.unwrap(), 0, "never twice");
         // the view exports with its filters and every date
         let (status, bytes) = clerk.get_bytes("/opinions/export.xlsx?category=street_lights").await;

@@ -134,6 +134,7 @@ pub fn action_label(a: &str) -> &str {
         "calendar.save" => "保存放假安排",
         "seed.demo" => "载入演示数据",
         "deadline_rule.save" => "修改办理期限",
+        "sms.retry" => "重新发送短信",
         "personal.read" => "查看个人信息",
         "personal.export" => "导出个人信息",
         "opinion.submit" => "群众提交意见",

@@ -72,6 +72,8 @@ pub struct DetailPage {
     can_supervise: bool,
     my_unit: Option<i64>,
     similar: Vec<(Opinion, u32)>,
+    /// Flagged 疑似重复 by the duplicate pass: the item it resembles.
+    dup: Option<liaison_store::duplicate_flags::DuplicateFlag>,
     merged: Vec<(i64, String)>,
     /// Reply templates per action (action, id, title), and the text prefilled from `?tpl=`.
     templates: Vec<(&'static str, i64, String)>,
@@ -214,6 +216,11 @@ async fn page(
         can_supervise: roles.staff && o.stage() == liaison_domain::opinion::Stage::Assigned,
         my_unit: staff.scope.unit_id,
         similar,
+        dup: state
+            .store
+            .duplicate_flags(&staff.scope, &[id])
+            .await?
+            .remove(&id),
         merged: state.store.merged_into(id).await?,
         templates,
         prefill,

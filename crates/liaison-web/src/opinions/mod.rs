@@ -4,6 +4,7 @@
 pub mod bulk;
 pub mod detail;
 pub mod export;
+pub mod pickers;
 pub mod queue;
 pub mod record;
 pub mod supervise;

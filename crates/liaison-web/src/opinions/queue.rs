@@ -1,7 +1,9 @@
 //! `/opinions`: the caller's work queues. A deputy sees their inbox, a unit its assigned items, staff
 //! their region's (a station manager: their station's). Filters (state, category, township, station,
-//! deputy, channel, dates, due state, 重点督办), counts by due state, newest first or soonest deadline
-//! first, keyset pagination; the overdue summary per unit and township; Excel export of any view.
+//! deputy, channel, dates, due state, 重点督办, 疑似重复), counts by due state, newest first or soonest
+//! deadline first, keyset pagination; the overdue summary per unit and township; Excel export of any
+//! view. The region, station and deputy are picked from lists (`pickers`); items the duplicate pass
+//! flagged carry a 疑似重复 tag for staff.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,6 +13,7 @@ use chrono::Utc;
 use liaison_domain::opinion::{Channel, Stage};
 use liaison_domain::{RegionCode, Role, calendar, deadline};
 use liaison_store::opinions::{Opinion, Queue};
+use liaison_store::queue_choices::Choice;
 use liaison_store::worklist::{Counts, Cursor, Due, QueueFilter, Sort};
 use serde::Deserialize;
 
@@ -47,6 +50,9 @@ pub struct QueueQuery {
     pub key: String,
     #[serde(default)]
     pub sort: String,
+    /// `1`: only items flagged 疑似重复 (the region queue).
+    #[serde(default)]
+    pub dup: String,
     pub before: Option<i64>,
     #[serde(default)]
     pub after: String,
@@ -68,6 +74,7 @@ impl QueueQuery {
             ("due", &self.due),
             ("key", &self.key),
             ("sort", &self.sort),
+            ("dup", &self.dup),
         ];
         pairs
             .iter()
@@ -78,10 +85,11 @@ impl QueueQuery {
     }
 }
 
-/// One row as shown: the item and its deadline state (label, class).
+/// One row as shown: the item, its deadline state (label, class), and whether it is flagged 疑似重复.
 pub struct Row {
     pub o: Opinion,
     pub due: Option<(String, &'static str)>,
+    pub dup: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -101,6 +109,9 @@ pub struct QueuePage {
     can_record: bool,
     can_bulk: bool,
     summary: Option<liaison_store::worklist::OverdueSummary>,
+    pickers: super::pickers::Pickers,
+    /// Flagged open items of the region queue (疑似重复), for its chip.
+    dup_count: Option<i64>,
 }
 
 impl QueuePage {
@@ -115,9 +126,29 @@ impl QueuePage {
             &q.to,
             &q.station,
             &q.deputy,
+            &q.dup,
         ]
         .iter()
         .any(|v| !v.is_empty())
+    }
+
+    /// The choices of a picker, with the current value first when the list lacks it (so it survives).
+    fn choices<'a>(&self, list: &'a [Choice], current: &str) -> Vec<(String, &'a str, bool)> {
+        let mut out: Vec<(String, &str, bool)> = list
+            .iter()
+            .map(|(id, l)| (id.to_string(), l.as_str(), id.to_string() == current))
+            .collect();
+        if !current.is_empty() && !out.iter().any(|o| o.2) {
+            out.insert(0, (current.to_owned(), "（当前所选）", true));
+        }
+        out
+    }
+
+    /// When the overdue summary was counted, Beijing time.
+    fn summary_time(&self, s: &liaison_store::worklist::OverdueSummary) -> String {
+        s.at.with_timezone(&calendar::beijing())
+            .format("%H:%M:%S")
+            .to_string()
     }
 
     /// A count as shown: capped counts read "1000+".
@@ -201,6 +232,8 @@ pub fn resolve(staff: &Staff, q: &QueueQuery) -> Result<(&'static str, Queue, Qu
             _ => Due::Any,
         },
         key_only: q.key == "1",
+        // 疑似重复 is a region-queue view
+        dup: tab == "region" && q.dup == "1",
         sort: if q.sort == "due" { Sort::Due } else { Sort::Newest },
     };
     Ok((tab, queue, filter))
@@ -238,6 +271,8 @@ pub async fn list(
         });
     let cal = state.store.work_calendar().await?;
     let now = Utc::now();
+    let ids: Vec<i64> = rows.iter().take(PAGE as usize).map(|o| o.id).collect();
+    let flags = state.store.duplicate_flags(&staff.scope, &ids).await?;
     let items = rows
         .into_iter()
         .take(PAGE as usize)
@@ -248,7 +283,8 @@ pub async fn list(
                 let st = deadline::state(&cal, now, d);
                 (st.label(), st.class())
             });
-            Row { o, due }
+            let dup = flags.contains_key(&o.id);
+            Row { o, due, dup }
         })
         .collect();
     let counts = state.store.worklist_counts(&staff.scope, queue, &filter).await?;
@@ -260,6 +296,9 @@ pub async fn list(
     } else {
         None
     };
+    let region_tab = tab == "region";
+    let dup_count = region_tab.then_some(counts.dup);
+    let pickers = super::pickers::load(&state, &staff, filter.region.as_ref(), region_tab).await?;
     let mut stage_choices = vec![("", "全部"), ("open", "未办结")];
     stage_choices.extend(Stage::ALL.iter().map(|s| (s.as_str(), s.label())));
     Ok(QueuePage {
@@ -277,6 +316,8 @@ pub async fn list(
         can_record: super::record::can_record(&staff),
         can_bulk: liaison_store::opinions::is_opinion_staff(&staff.scope),
         summary,
+        pickers,
+        dup_count,
     })
 }
 

@@ -1,0 +1,220 @@
+//! The work queue's pickers and the 疑似重复 flag on both backends: a county clerk picks a township,
+//! then one of its stations or deputies (never another township's), and the choice filters the queue
+//! and survives in its links; a province clerk is asked to pick a township first. Two similar citizen
+//! submissions: after the duplicate pass the second is flagged with the first (a different topic, and
+//! an item of another township at the same station, are not); the pass is idempotent; the queue shows
+//! the tag, `dup=1` lists the flagged ones, the item page offers the merge at the top, and merging
+//! ends the flag.
+
+mod support;
+
+use liaison_domain::Role;
+use liaison_domain::deputy::{DeputyLevel, Gender};
+use liaison_domain::opinion::Channel;
+use liaison_domain::password::hash_password;
+use liaison_store::Actor;
+use liaison_store::accounts::NewAccount;
+use liaison_store::deputies::DeputyInput;
+use liaison_store::duplicate_flags::DuplicatePass;
+use liaison_store::intake::NewOpinion;
+use liaison_store::qr::QrTarget;
+use liaison_store::stations::StationInput;
+use liaison_testkit::app::{Client, TestApp};
+use liaison_testkit::both_backends;
+use liaison_testkit::fixtures::{Cast, PASSWORD, cast};
+use support::*;
+
+async fn ids_in(c: &mut Client<'_>, path: &str) -> Vec<i64> {
+    let r = c.get(path).await;
+    assert_eq!(r.status.as_u16(), 200, "{path}: {}", r.body);
+    r.html()
+        .attrs("#queue a", "href")
+        .iter()
+        .map(|h| h.trim_start_matches("/opinions/").parse().unwrap())
+        .collect()
+}
+
+/// A station and a deputy in the other township (倒淌河镇): (station id, its QR code, person id).
+async fn other_township(app: &TestApp, c: &Cast) -> (i64, String, i64) {
+    let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+    let a = Actor::of(&county, "-");
+    let st = StationInput {
+        region: Some(rc("632521101")),
+        name: "倒淌河镇人大代表联络站".into(),
+        ..Default::default()
+    };
+    let sid = app.db.create_station(&county, &a, &st).await.unwrap();
+    let d = DeputyInput {
+        name: "才让".into(),
+        gender: Some(Gender::Male),
+        level: Some(DeputyLevel::Township),
+        congress_region: Some(rc("632521101")),
+        term: Some(18),
+        constituency_region: Some(rc("632521101")),
+        ..Default::default()
+    };
+    let (mid, _) = app.db.upsert_deputy(&county, &a, &d).await.unwrap();
+    let person = app.db.deputy(&county, mid).await.unwrap().person_id;
+    (
+        sid,
+        app.db.qr_code_for(QrTarget::Station(sid)).await.unwrap(),
+        person,
+    )
+}
+
+/// (value, label) of a select's options.
+fn options(doc: &liaison_testkit::html::Doc, select: &str) -> Vec<(String, String)> {
+    let values = doc.attrs(&format!("{select} option"), "value");
+    let labels = doc.texts(&format!("{select} option"));
+    values.into_iter().zip(labels).collect()
+}
+
+both_backends!(
+    async fn station_and_deputy_pickers(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        let (far_station, far_code, far_person) = other_township(&app, &c).await;
+        let mut voter = app.client();
+        let r = report(&mut voter, &w.station_code, &[("category", "street_lights"), ("description", "东香卡村村口路灯坏了")], None).await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        let r = report(&mut voter, &w.deputy_code, &[("category", "roads"), ("description", "村道坑洼，雨天积水")], None).await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        let r = report(&mut voter, &far_code, &[("category", "utilities"), ("description", "倒淌河镇街上停水两天")], None).await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        let mut clerk = app.client();
+        clerk.login("county_clerk", PASSWORD).await;
+        // newest first: the other township's, the deputy's (at the deputy's station), the station's
+        let all = ids_in(&mut clerk, "/opinions").await;
+        assert_eq!(all.len(), 3);
+        let (far_item, deputy_item, station_item) = (all[0], all[1], all[2]);
+        // the county's townships to choose from
+        let page = clerk.get("/opinions").await.html();
+        let towns: Vec<String> = options(&page, "#pick-region").into_iter().map(|o| o.0).collect();
+        assert!(towns.contains(&"632521100".to_owned()) && towns.contains(&"632521101".to_owned()), "{towns:?}");
+        // one township: its stations and deputies only
+        let page = clerk.get("/opinions?region=632521100").await.html();
+        assert_eq!(page.attrs("#pick-region option[selected]", "value"), ["632521100"]);
+        let stations = options(&page, "#pick-station");
+        assert!(stations.iter().any(|s| s.1 == "东香卡村代表联络室"), "{stations:?}");
+        assert!(!stations.iter().any(|s| s.0 == far_station.to_string()), "another township's station: {stations:?}");
+        let deputies = options(&page, "#pick-deputy");
+        assert!(deputies.iter().any(|d| d.1 == "拉毛"), "{deputies:?}");
+        assert!(!deputies.iter().any(|d| d.0 == far_person.to_string()), "another township's deputy: {deputies:?}");
+        assert_eq!(page.count("#picker-hint"), 0);
+        // choosing the station filters the queue, and the choice stays in the form and the links
+        let sid = stations.iter().find(|s| s.1 == "东香卡村代表联络室").unwrap().0.clone();
+        let path = format!("/opinions?region=632521100&station={sid}");
+        assert_eq!(ids_in(&mut clerk, &path).await, [deputy_item, station_item]);
+        let page = clerk.get(&path).await.html();
+        assert_eq!(page.attrs("#pick-station option[selected]", "value"), std::slice::from_ref(&sid));
+        assert!(page.attr("#export", "href").unwrap().contains(&format!("station={sid}")));
+        assert_eq!(ids_in(&mut clerk, &format!("/opinions?station={far_station}")).await, [far_item]);
+        // and the deputy
+        let pid = deputies.iter().find(|d| d.1 == "拉毛").unwrap().0.clone();
+        assert_eq!(ids_in(&mut clerk, &format!("/opinions?region=632521100&deputy={pid}")).await, [deputy_item]);
+        assert!(ids_in(&mut clerk, &format!("/opinions?region=632521101&deputy={pid}")).await.is_empty());
+        // a bad id keeps the Chinese message
+        let r = clerk.get("/opinions?station=abc").await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.body.contains("站点无效"));
+        // a province clerk: no thousands of options, a hint to pick a township first
+        let mut root = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+        root.roles = vec![Role::SystemAdmin];
+        root.region = rc("63");
+        let account = NewAccount {
+            username: "province_clerk".into(),
+            display_name: "省人大常委会工作人员".into(),
+            region: rc("63"),
+            roles: vec![Role::CommitteeStaff],
+            unit_id: None,
+            station_id: None,
+            person_id: None,
+            password_hash: hash_password(PASSWORD).unwrap(),
+            must_change_password: false,
+        };
+        app.db.create_account(&root, &Actor::of(&root, "-"), account).await.unwrap();
+        let mut province = app.client();
+        province.login("province_clerk", PASSWORD).await;
+        let page = province.get("/opinions").await.html();
+        assert_eq!(page.count("#pick-station") + page.count("#pick-deputy"), 0);
+        assert_eq!(page.text("#picker-hint"), "先选择乡镇（街道）再选站点/代表");
+        let page = province.get("/opinions?region=632521100").await.html();
+        assert!(options(&page, "#pick-station").iter().any(|s| s.0 == sid));
+        assert_eq!(page.count("#picker-hint"), 0);
+    }
+);
+
+both_backends!(
+    async fn possible_duplicates_are_flagged_after_intake(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        let mut voter = app.client();
+        let lamp = [("category", "street_lights"), ("description", "幸福村村口路灯坏了，晚上很黑")];
+        let first = report(&mut voter, &w.station_code, &lamp, None).await.html().text("#receipt");
+        report(&mut voter, &w.station_code, &[("category", "street_lights"), ("description", "村口的路灯坏了好几天了，晚上出行不安全")], None).await;
+        report(&mut voter, &w.station_code, &[("category", "street_lights"), ("description", "广场的音响太吵，影响休息")], None).await;
+        // the same words at the same station, but from a village of another township: never flagged
+        // against this township's items (its clerk could not see them)
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let picker = options(&clerk.get("/opinions").await.html(), "#pick-station");
+        let sid: i64 = picker.iter().find(|s| s.1 == "东香卡村代表联络室").unwrap().0.parse().unwrap();
+        app.db
+            .submit_opinion(NewOpinion {
+                nonce: "other-township".into(),
+                channel: Channel::StationCode,
+                person_id: None,
+                station_id: Some(sid),
+                region: rc("632521101"),
+                category: "street_lights".into(),
+                description: "村口的路灯坏了好几天了，晚上很黑".into(),
+                citizen_name: String::new(),
+                citizen_phone: String::new(),
+                callback_ok: false,
+                share_contact: false,
+                actor: Actor::system("test"),
+                photos: vec![],
+                limit_buckets: vec![],
+            })
+            .await
+            .unwrap();
+        let all = ids_in(&mut clerk, "/opinions").await;
+        assert_eq!(all.len(), 3, "the township's three");
+        let (noise, second, first_id) = (all[0], all[1], all[2]);
+        assert_eq!(clerk.get("/opinions").await.html().count("#queue .dup"), 0, "nothing flagged before the pass");
+        // the pass: four checked, the second lamp flagged with the first; again: nothing to do
+        let pass = app.db.flag_duplicates().await.unwrap();
+        assert_eq!(pass, DuplicatePass { checked: 4, flagged: 1 });
+        assert_eq!(app.db.flag_duplicates().await.unwrap(), DuplicatePass::default(), "idempotent");
+        let q = clerk.get("/opinions").await.html();
+        let tagged: Vec<String> = q
+            .attrs("#queue a", "href")
+            .into_iter()
+            .zip(q.texts("#queue a"))
+            .filter(|(_, text)| text.contains("疑似重复"))
+            .map(|(href, _)| href)
+            .collect();
+        assert_eq!(tagged, [format!("/opinions/{second}")], "the second lamp only, not {noise}");
+        assert!(q.text("#count-dup").contains('1'), "{}", q.text("#count-dup"));
+        assert_eq!(ids_in(&mut clerk, "/opinions?dup=1").await, [second]);
+        assert!(ids_in(&mut clerk, "/opinions?dup=1&category=roads").await.is_empty());
+        let page = clerk.get("/opinions?dup=1").await.html();
+        assert!(page.attr("#export", "href").unwrap().contains("dup=1"), "the filter survives in the links");
+        // the item page says so at the top and offers the merge into the first
+        let page = clerk.get(&format!("/opinions/{second}")).await.html();
+        assert!(page.text("#duplicate").contains(&first), "{}", page.text("#duplicate"));
+        assert_eq!(page.attrs("#duplicate input[name=into]", "value"), [first_id.to_string()]);
+        assert_eq!(clerk.get(&format!("/opinions/{first_id}")).await.html().count("#duplicate"), 0);
+        // the other township's clerk sees its item unflagged
+        let mut other = app.client();
+        other.login("other_town_clerk", PASSWORD).await;
+        assert_eq!(other.get("/opinions").await.html().count("#queue .dup"), 0);
+        // merged: the flag is over
+        let r = act(&mut clerk, second, &[("as", "staff"), ("action", "merge"), ("into", &first_id.to_string()), ("note", "同一路灯")]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        assert!(ids_in(&mut clerk, "/opinions?dup=1").await.is_empty());
+        assert_eq!(clerk.get("/opinions").await.html().count("#queue .dup"), 0);
+    }
+);
