@@ -90,7 +90,11 @@ impl Store {
             // cannot tell a township from a province, and picks the wrong index for one of them.
             let opts = PgConnectOptions::from_str(url)?
                 .application_name("liaison")
-                .options([("plan_cache_mode", "force_custom_plan")]);
+                .options([
+                    ("plan_cache_mode", "force_custom_plan"),
+                    // short reads for many people: starting parallel workers costs more than it saves
+                    ("max_parallel_workers_per_gather", "0"),
+                ]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

@@ -57,16 +57,22 @@ impl Store {
     ) -> Result<Vec<(Opinion, f32)>> {
         let since = Utc::now() - Duration::days(SIMILAR_DAYS);
         let (lo, hi) = scope.range();
+        // a station manager sees their station's items only, so only those are offered
+        let own_station = if crate::opinions::station_only(scope) {
+            scope.station_id.unwrap_or(-1)
+        } else {
+            0
+        };
         // the stored keywords (segmented once, at intake) are ranked here; only the best are loaded
         let rows: Vec<(i64, String)> = with_pool!(&self.read, p => {
             sqlx::query_as(
                 "SELECT o.id, o.terms FROM opinion o WHERE o.category = $1 \
                  AND (o.region_code = $2 OR ($3 <> 0 AND o.station_id = $3)) AND o.id <> $4 \
                  AND o.stage NOT IN ('declined', 'published', 'merged') AND o.submitted_at >= $5 \
-                 AND o.region_code BETWEEN $6 AND $7 ORDER BY o.id DESC LIMIT $8",
+                 AND o.region_code BETWEEN $6 AND $7 AND ($9 = 0 OR o.station_id = $9) ORDER BY o.id DESC LIMIT $8",
             )
             .bind(&o.category).bind(&o.region_code).bind(o.station_id.unwrap_or(0)).bind(o.id)
-            .bind(since).bind(&lo).bind(&hi).bind(SIMILAR_CANDIDATES).fetch_all(p).await?
+            .bind(since).bind(&lo).bind(&hi).bind(SIMILAR_CANDIDATES).bind(own_station).fetch_all(p).await?
         });
         let mine = similar::keywords(&o.description);
         let mut scored: Vec<(i64, f32)> = rows

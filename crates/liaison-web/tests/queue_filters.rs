@@ -218,3 +218,54 @@ both_backends!(
         assert_eq!(clerk.get("/opinions").await.html().count("#queue .dup"), 0);
     }
 );
+
+both_backends!(
+    async fn a_station_managers_similar_items_are_their_stations(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        // a second station in the same village
+        let other = StationInput {
+            region: Some(rc("632521100201")),
+            name: "东香卡村代表联络点".into(),
+            ..Default::default()
+        };
+        let other = app.db.create_station(&county, &a, &other).await.unwrap();
+        let mine = w.station_id;
+        let submit = |nonce: &str, station: i64| NewOpinion {
+            nonce: nonce.into(),
+            channel: Channel::StationCode,
+            person_id: None,
+            station_id: Some(station),
+            region: rc("632521100201"),
+            category: "street_lights".into(),
+            description: "村口的路灯坏了好几天了，晚上很黑".into(),
+            citizen_name: String::new(),
+            citizen_phone: String::new(),
+            callback_ok: false,
+            share_contact: false,
+            actor: Actor::system("test"),
+            photos: vec![],
+            limit_buckets: vec![],
+        };
+        let first = app.db.submit_opinion(submit("a", mine)).await.unwrap().id;
+        let theirs = app.db.submit_opinion(submit("b", other)).await.unwrap().id;
+        let second = app.db.submit_opinion(submit("c", mine)).await.unwrap().id;
+        let (item, _) = app.db.opinion(&county, second).await.unwrap();
+        let ids = |v: Vec<(liaison_store::opinions::Opinion, f32)>| {
+            let mut ids: Vec<i64> = v.into_iter().map(|(o, _)| o.id).collect();
+            ids.sort();
+            ids
+        };
+        // the county clerk is offered both look-alikes; the station's manager only their station's
+        assert_eq!(ids(app.db.similar_opinions(&county, &item, 5).await.unwrap()), [first, theirs]);
+        let manager = liaison_domain::Scope {
+            roles: vec![Role::StationManager],
+            station_id: Some(mine),
+            ..county.clone()
+        };
+        assert_eq!(ids(app.db.similar_opinions(&manager, &item, 5).await.unwrap()), [first]);
+    }
+);

@@ -34,6 +34,7 @@ pub fn jpeg_with_exif() -> Vec<u8> {
 pub struct World {
     pub deputy_code: String,
     pub station_code: String,
+    pub station_id: i64,
     pub unit_id: i64,
 }
 
@@ -91,6 +92,7 @@ pub async fn world(app: &TestApp, c: &Cast) -> World {
     World {
         deputy_code: app.db.qr_code_for(QrTarget::Deputy(person)).await.unwrap(),
         station_code: app.db.qr_code_for(QrTarget::Station(sid)).await.unwrap(),
+        station_id: sid,
         unit_id,
     }
 }
