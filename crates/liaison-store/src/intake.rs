@@ -56,6 +56,8 @@ pub struct Submitted {
 
 struct Pending {
     new: NewOpinion,
+    /// Its search keywords, segmented by the submitting task so the single writer does not.
+    terms: String,
     reply: oneshot::Sender<Result<Submitted>>,
 }
 
@@ -82,12 +84,16 @@ impl Store {
             tx
         });
         let (reply, answer) = oneshot::channel();
-        match tx.send(Pending { new, reply }).await {
+        let terms = liaison_domain::similar::search_terms(&new.description);
+        match tx.send(Pending { new, terms, reply }).await {
             Ok(()) => answer
                 .await
                 .map_err(|_| StoreError::Corrupt("intake writer stopped".into()))?,
             // the writer's runtime is gone (tests): write directly
-            Err(mpsc::error::SendError(p)) => self.write_batch(std::slice::from_ref(&p.new)).await?.remove(0),
+            Err(mpsc::error::SendError(p)) => self
+                .write_batch(std::slice::from_ref(&p.new), std::slice::from_ref(&p.terms))
+                .await?
+                .remove(0),
         }
     }
 
@@ -101,7 +107,8 @@ impl Store {
                 }
             }
             let news: Vec<NewOpinion> = batch.iter().map(|p| p.new.clone()).collect();
-            match self.write_batch(&news).await {
+            let terms: Vec<String> = batch.iter().map(|p| p.terms.clone()).collect();
+            match self.write_batch(&news, &terms).await {
                 Ok(results) => {
                     for (p, r) in batch.into_iter().zip(results) {
                         let _ = p.reply.send(r);
@@ -110,7 +117,9 @@ impl Store {
                 Err(e) => {
                     tracing::warn!(error = %e, size = news.len(), "intake batch failed; writing one by one");
                     for p in batch {
-                        let r = match self.write_batch(std::slice::from_ref(&p.new)).await {
+                        let one =
+                            self.write_batch(std::slice::from_ref(&p.new), std::slice::from_ref(&p.terms));
+                        let r = match one.await {
                             Ok(mut v) => v.remove(0),
                             Err(e) => Err(e),
                         };
@@ -125,7 +134,7 @@ impl Store {
     /// error (rate limit) fails only its submission. Per batch, not per submission: one query finds
     /// resent forms, one upsert per rate-limit bucket counts them, one audit row per region records
     /// the public submissions (staff and deputy records are audited one by one, under their account).
-    async fn write_batch(&self, batch: &[NewOpinion]) -> Result<Vec<Result<Submitted>>> {
+    async fn write_batch(&self, batch: &[NewOpinion], terms: &[String]) -> Result<Vec<Result<Submitted>>> {
         // the first response is due by the rules (one read per batch; the rules are data)
         let deadlines = self.deadlines("opinion").await?;
         let mut tx = self.begin().await?;
@@ -193,7 +202,8 @@ impl Store {
                     *r -= 1;
                 }
             }
-            let s = self.write_one(&mut tx, new, now, due).await?;
+            let words = terms.get(i).map_or("", String::as_str);
+            let s = self.write_one(&mut tx, new, words, now, due).await?;
             self.notify_arrival_in(&mut tx, s.id, &s.receipt, new, &mut arrivals)
                 .await?;
             if new.actor.account_id.is_some() {
@@ -263,6 +273,7 @@ impl Store {
         &self,
         tx: &mut Tx,
         new: &NewOpinion,
+        terms: &str,
         now: chrono::DateTime<Utc>,
         due: Option<chrono::DateTime<Utc>>,
     ) -> Result<Submitted> {
@@ -276,7 +287,6 @@ impl Store {
         } else {
             None
         };
-        let terms = liaison_domain::similar::search_terms(&new.description);
         // similar_checked = FALSE: the duplicate pass (duplicate_flags) looks at it within the minute
         let mut inserted = None;
         for _ in 0..8 {
@@ -292,7 +302,7 @@ impl Store {
                 .bind(&receipt).bind(&new.nonce).bind(new.channel.as_str()).bind(new.person_id).bind(new.station_id)
                 .bind(new.region.as_str()).bind(&new.category).bind(&new.description).bind(&new.citizen_name)
                 .bind(&new.citizen_phone).bind(&last4).bind(new.callback_ok).bind(new.share_contact).bind(recorded_by)
-                .bind(status.stage.as_str()).bind(status.holder().as_str()).bind(now).bind(due).bind(&terms)
+                .bind(status.stage.as_str()).bind(status.holder().as_str()).bind(now).bind(due).bind(terms)
                 .fetch_optional(&mut *c).await?
             });
             if let Some((id,)) = row {

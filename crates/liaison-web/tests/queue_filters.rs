@@ -34,6 +34,26 @@ async fn ids_in(c: &mut Client<'_>, path: &str) -> Vec<i64> {
         .collect()
 }
 
+/// A citizen's report of a broken street light at a station, in a region.
+fn street_light(nonce: &str, station: i64, region: &str) -> NewOpinion {
+    NewOpinion {
+        nonce: nonce.into(),
+        channel: Channel::StationCode,
+        person_id: None,
+        station_id: Some(station),
+        region: rc(region),
+        category: "street_lights".into(),
+        description: "村口的路灯坏了好几天了，晚上很黑".into(),
+        citizen_name: String::new(),
+        citizen_phone: String::new(),
+        callback_ok: false,
+        share_contact: false,
+        actor: Actor::system("test"),
+        photos: vec![],
+        limit_buckets: vec![],
+    }
+}
+
 /// A station and a deputy in the other township (倒淌河镇): (station id, its QR code, person id).
 async fn other_township(app: &TestApp, c: &Cast) -> (i64, String, i64) {
     let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
@@ -162,22 +182,7 @@ both_backends!(
         let picker = options(&clerk.get("/opinions").await.html(), "#pick-station");
         let sid: i64 = picker.iter().find(|s| s.1 == "东香卡村代表联络室").unwrap().0.parse().unwrap();
         app.db
-            .submit_opinion(NewOpinion {
-                nonce: "other-township".into(),
-                channel: Channel::StationCode,
-                person_id: None,
-                station_id: Some(sid),
-                region: rc("632521101"),
-                category: "street_lights".into(),
-                description: "村口的路灯坏了好几天了，晚上很黑".into(),
-                citizen_name: String::new(),
-                citizen_phone: String::new(),
-                callback_ok: false,
-                share_contact: false,
-                actor: Actor::system("test"),
-                photos: vec![],
-                limit_buckets: vec![],
-            })
+            .submit_opinion(street_light("other-township", sid, "632521101"))
             .await
             .unwrap();
         let all = ids_in(&mut clerk, "/opinions").await;
@@ -234,22 +239,7 @@ both_backends!(
         };
         let other = app.db.create_station(&county, &a, &other).await.unwrap();
         let mine = w.station_id;
-        let submit = |nonce: &str, station: i64| NewOpinion {
-            nonce: nonce.into(),
-            channel: Channel::StationCode,
-            person_id: None,
-            station_id: Some(station),
-            region: rc("632521100201"),
-            category: "street_lights".into(),
-            description: "村口的路灯坏了好几天了，晚上很黑".into(),
-            citizen_name: String::new(),
-            citizen_phone: String::new(),
-            callback_ok: false,
-            share_contact: false,
-            actor: Actor::system("test"),
-            photos: vec![],
-            limit_buckets: vec![],
-        };
+        let submit = |nonce: &str, station: i64| street_light(nonce, station, "632521100201");
         let first = app.db.submit_opinion(submit("a", mine)).await.unwrap().id;
         let theirs = app.db.submit_opinion(submit("b", other)).await.unwrap().id;
         let second = app.db.submit_opinion(submit("c", mine)).await.unwrap().id;
