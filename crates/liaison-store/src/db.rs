@@ -80,6 +80,8 @@ pub struct Store {
     pub(crate) deadline_rules: std::sync::Arc<crate::deadlines::DeadlineRuleCache>,
     /// Overdue summaries per region, kept half a minute (see `worklist`).
     pub(crate) summaries: std::sync::Arc<crate::worklist::SummaryCache>,
+    /// The opinion categories (data from the migrations), kept for a minute.
+    pub(crate) categories: std::sync::Arc<crate::cache::Cached<Vec<crate::routing::Category>>>,
 }
 
 impl Store {
@@ -108,6 +110,7 @@ impl Store {
                 calendar: Default::default(),
                 deadline_rules: Default::default(),
                 summaries: Default::default(),
+                categories: Default::default(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -144,6 +147,7 @@ impl Store {
             calendar: Default::default(),
             deadline_rules: Default::default(),
             summaries: Default::default(),
+            categories: Default::default(),
         })
     }
 

@@ -23,11 +23,17 @@ pub struct Route {
 }
 
 impl Store {
+    /// The active categories in their order (read on every queue and form page: kept for a minute).
     pub async fn categories(&self) -> Result<Vec<Category>> {
+        let generation = match self.categories.fresh() {
+            Ok(kept) => return Ok(kept),
+            Err(generation) => generation,
+        };
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Category>("SELECT code, label FROM category WHERE active = TRUE ORDER BY position, code")
                 .fetch_all(p).await?
         });
+        self.categories.put(generation, &rows);
         Ok(rows)
     }
 

@@ -31,6 +31,12 @@ struct SessionRow {
     must_change_password: bool,
     password_changed_at: DateTime<Utc>,
     disabled: bool,
+    // the account's scope columns, read in the same query
+    username: String,
+    region_code: String,
+    unit_id: Option<i64>,
+    station_id: Option<i64>,
+    person_id: Option<i64>,
 }
 
 pub struct NewSession<'a> {
@@ -81,7 +87,8 @@ impl Store {
         let row = with_pool!(&self.read, p => {
             sqlx::query_as::<_, SessionRow>(
                 "SELECT s.account_id, s.csrf_token, s.last_seen_at, s.expires_at, a.display_name, \
-                 a.must_change_password, a.password_changed_at, a.disabled \
+                 a.must_change_password, a.password_changed_at, a.disabled, \
+                 a.username, a.region_code, a.unit_id, a.station_id, a.person_id \
                  FROM session s JOIN account a ON a.id = s.account_id WHERE s.token_hash = $1",
             )
             .bind(token_digest)
@@ -100,7 +107,14 @@ impl Store {
                     .bind(now).bind(token_digest).execute(p).await?;
             });
         }
-        let scope = self.scope_of(row.account_id).await?;
+        let account = (
+            row.username,
+            row.region_code,
+            row.unit_id,
+            row.station_id,
+            row.person_id,
+        );
+        let scope = self.scope_with_roles(row.account_id, account).await?;
         Ok(Some(Session {
             scope,
             display_name: row.display_name,
