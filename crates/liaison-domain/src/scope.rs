@@ -39,6 +39,17 @@ impl Scope {
         self.region.subtree_range()
     }
 
+    /// The caller's region narrowed by a filter's: the narrower of the two (one contains the other), or
+    /// None when they do not meet (the filter lies outside the caller's region).
+    pub fn narrowed(&self, filter: Option<&RegionCode>) -> Option<RegionCode> {
+        match filter {
+            None => Some(self.region.clone()),
+            Some(r) if self.region.contains(r) => Some(r.clone()),
+            Some(r) if r.contains(&self.region) => Some(self.region.clone()),
+            Some(_) => None,
+        }
+    }
+
     pub fn is_admin(&self) -> bool {
         self.roles.iter().any(|r| r.is_admin())
     }
@@ -58,6 +69,23 @@ mod tests {
             station_id: None,
             person_id: None,
         }
+    }
+
+    #[test]
+    fn a_filter_narrows_the_region_or_finds_nothing() {
+        let s = scope("632521100", &[Role::TownshipStaff]);
+        let code = |c: &str| RegionCode::parse(c).unwrap();
+        assert_eq!(s.narrowed(None), Some(code("632521100")));
+        assert_eq!(
+            s.narrowed(Some(&code("632521100201"))),
+            Some(code("632521100201"))
+        );
+        assert_eq!(
+            s.narrowed(Some(&code("632521"))),
+            Some(code("632521100")),
+            "a wider filter adds nothing"
+        );
+        assert_eq!(s.narrowed(Some(&code("632521101"))), None, "another township");
     }
 
     #[test]

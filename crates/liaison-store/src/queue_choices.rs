@@ -15,15 +15,9 @@ pub const CHOICES_MAX: usize = 300;
 /// One option: (id, label). A station's id; a deputy's person id (what the queue filters on).
 pub type Choice = (i64, String);
 
-/// The caller's region narrowed by `region`; None when the two do not meet.
+/// The caller's region narrowed by `region`, as a code range; None when the two do not meet.
 fn narrowed(scope: &Scope, region: Option<&RegionCode>) -> Option<(String, String)> {
-    let (mut lo, mut hi) = scope.range();
-    if let Some(r) = region {
-        let (flo, fhi) = r.subtree_range();
-        lo = lo.max(flo);
-        hi = hi.min(fhi);
-    }
-    (lo <= hi).then_some((lo, hi))
+    scope.narrowed(region).map(|r| r.subtree_range())
 }
 
 impl Store {

@@ -72,23 +72,12 @@ pub struct StepDates {
     pub rated_at: Option<DateTime<Utc>>,
 }
 
-/// The narrower of the caller's region and a filter's (one contains the other, or they do not meet).
-fn narrowest(scope: &RegionCode, filter: Option<&RegionCode>) -> Option<RegionCode> {
-    match filter {
-        None => Some(scope.clone()),
-        Some(r) if scope.contains(r) => Some(r.clone()),
-        Some(r) if r.contains(scope) => Some(scope.clone()),
-        Some(_) => None,
-    }
-}
-
 /// A region queue over a province or a city (and not narrowed below it).
 fn is_wide(scope: &Scope, queue: Queue, f: &QueueFilter) -> bool {
-    let narrowest = f
-        .region
-        .as_ref()
-        .map_or(scope.region.level(), |r| r.level().max(scope.region.level()));
-    narrowest < liaison_domain::RegionLevel::County && matches!(queue, Queue::Region)
+    matches!(queue, Queue::Region)
+        && scope
+            .narrowed(f.region.as_ref())
+            .is_some_and(|r| r.level() < RegionLevel::County)
 }
 
 /// A bound value of a built statement.
@@ -237,7 +226,7 @@ impl Store {
                 if !is_opinion_staff(scope) {
                     return Err(StoreError::Forbidden);
                 }
-                match narrowest(&scope.region, f.region.as_ref()) {
+                match scope.narrowed(f.region.as_ref()) {
                     // a filter outside the caller's region: nothing, without reading anything
                     None => b.fixed("1 = 0".into()),
                     // 重点督办 and 疑似重复 read their few flagged items by the region range
@@ -452,7 +441,10 @@ impl Store {
         if !is_opinion_staff(scope) {
             return Err(StoreError::Forbidden);
         }
-        let Some(r) = narrowest(&scope.region, region).filter(|r| r.level() >= RegionLevel::County) else {
+        let Some(r) = scope
+            .narrowed(region)
+            .filter(|r| r.level() >= RegionLevel::County)
+        else {
             return Ok(None);
         };
         if let Some(kept) = self.summaries.get(r.as_str()) {
