@@ -3,24 +3,15 @@
 
 pub mod audit;
 pub mod calendar;
-pub mod channel;
 pub mod deadline;
-pub mod deputy;
-pub mod duplicate;
 pub mod error;
-pub mod household;
 pub mod mask;
-pub mod notify;
 pub mod opinion;
 pub mod password;
-pub mod qr;
-pub mod receipt;
 pub mod region;
+pub mod registry;
 pub mod role;
 pub mod scope;
-pub mod similar;
-pub mod station;
-pub mod template;
 pub mod token;
 
 pub use error::DomainError;

@@ -35,7 +35,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_proxy: false,
             public_url: String::new(),
-            intake_per_ip: liaison_store::intake::PER_IP,
+            intake_per_ip: liaison_store::opinion::intake::PER_IP,
             sms_url: String::new(),
         }
     }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use liaison_domain::password::hash_password;
 use liaison_domain::token::{random_password, random_token, token_digest};
 use liaison_domain::{RegionCode, RegionLevel, Role};
-use liaison_store::accounts::NewAccount;
+use liaison_store::account::NewAccount;
 use liaison_store::{Actor, Store};
 use liaison_web::{AppState, WebConfig};
 
@@ -62,7 +62,7 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
     }
     let state = AppState::new(
         store.clone(),
-        liaison_store::blobs::Blobs::new(&config.data_dir),
+        liaison_store::blob::Blobs::new(&config.data_dir),
         WebConfig {
             secure_cookies: config.secure_cookies,
             trust_proxy: config.trust_proxy,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use liaison_store::Store;
-use liaison_store::qr::QrTarget;
+use liaison_store::registry::qr::QrTarget;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// One HTTP/1.1 exchange on a fresh connection; (status, headers, body).

@@ -73,15 +73,15 @@ pub struct Store {
     /// Writes. On SQLite one connection with `synchronous=FULL`; on PostgreSQL the same pool as `read`.
     pub(crate) write: Pool,
     /// The group-commit queue for opinion submissions (see `intake`).
-    pub(crate) intake: std::sync::Arc<crate::intake::IntakeQueue>,
+    pub(crate) intake: std::sync::Arc<crate::opinion::intake::IntakeQueue>,
     /// The working-day calendar, kept for a minute (see `calendar`).
     pub(crate) calendar: std::sync::Arc<crate::calendar::CalendarCache>,
     /// The deadline rules, kept for a minute (see `deadlines`).
-    pub(crate) deadline_rules: std::sync::Arc<crate::deadlines::DeadlineRuleCache>,
+    pub(crate) deadline_rules: std::sync::Arc<crate::deadline::DeadlineRuleCache>,
     /// Overdue summaries per region, kept half a minute (see `worklist`).
-    pub(crate) summaries: std::sync::Arc<crate::worklist::SummaryCache>,
+    pub(crate) summaries: std::sync::Arc<crate::opinion::queue::SummaryCache>,
     /// The opinion categories (data from the migrations), kept for a minute.
-    pub(crate) categories: std::sync::Arc<crate::cache::Cached<Vec<crate::routing::Category>>>,
+    pub(crate) categories: std::sync::Arc<crate::cache::Cached<Vec<crate::registry::routing::Category>>>,
 }
 
 impl Store {
@@ -106,7 +106,7 @@ impl Store {
             return Ok(Store {
                 read: p.clone(),
                 write: p,
-                intake: crate::intake::new_queue(),
+                intake: crate::opinion::intake::new_queue(),
                 calendar: Default::default(),
                 deadline_rules: Default::default(),
                 summaries: Default::default(),
@@ -143,7 +143,7 @@ impl Store {
         Ok(Store {
             read: Pool::Sqlite(reader),
             write: Pool::Sqlite(writer),
-            intake: crate::intake::new_queue(),
+            intake: crate::opinion::intake::new_queue(),
             calendar: Default::default(),
             deadline_rules: Default::default(),
             summaries: Default::default(),

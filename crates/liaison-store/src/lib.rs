@@ -6,43 +6,22 @@
 
 #[macro_use]
 mod db;
-pub mod account_bindings;
-pub mod accounts;
-mod alerts;
+#[macro_use]
+pub mod registry;
+pub mod account;
 pub mod audit;
-pub mod blobs;
+pub mod blob;
 mod cache;
 pub mod calendar;
-pub mod committee;
-pub mod deadlines;
-#[macro_use]
-pub mod deputies;
-pub mod duplicate_flags;
+pub mod deadline;
 mod error;
-pub mod households;
-pub mod intake;
-pub mod jobs;
-mod merged_followers;
+pub mod job;
 mod migrate;
-pub mod notifications;
-pub mod opinion_actions;
-pub mod opinion_notes;
-pub mod opinion_tools;
-pub mod opinions;
-pub mod qr;
-pub mod queue_choices;
-pub mod regions;
-pub mod residence;
-pub mod routing;
-pub mod scale;
-pub mod sessions;
-pub mod settings;
-pub mod sms_outbox;
-pub mod station_files;
-pub mod stations;
+pub mod notification;
+pub mod opinion;
+pub mod region;
+pub mod setting;
 pub mod supervision;
-pub mod units;
-pub mod worklist;
 
 pub use db::{Backend, Store, Tx};
 pub use error::StoreError;

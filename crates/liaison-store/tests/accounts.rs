@@ -2,7 +2,7 @@
 
 use liaison_domain::password::hash_password;
 use liaison_domain::{RegionCode, Role};
-use liaison_store::accounts::{AccountChange, NewAccount};
+use liaison_store::account::{AccountChange, NewAccount};
 use liaison_store::{Actor, StoreError};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{self, cast};
@@ -90,7 +90,7 @@ both_backends!(
         let c = cast(&db).await;
         let admin = db.scope_of(c.id("sysadmin")).await.unwrap();
         let rec = db.login_record("town_clerk").await.unwrap().unwrap();
-        db.login(&rec, liaison_store::sessions::NewSession { token_digest: "d1", csrf_token: "c", ip: "-", user_agent: "t" }).await.unwrap();
+        db.login(&rec, liaison_store::account::session::NewSession { token_digest: "d1", csrf_token: "c", ip: "-", user_agent: "t" }).await.unwrap();
         assert!(db.session("d1", chrono::Duration::minutes(30)).await.unwrap().is_some());
         let ch = AccountChange { display_name: "调任".into(), region: RegionCode::parse(fixtures::OTHER_TOWNSHIP).unwrap(), roles: vec![Role::TownshipStaff], unit_id: None, station_id: None, person_id: None };
         db.update_account(&admin, &Actor::of(&admin, "-"), rec.id, ch).await.unwrap();

@@ -2,12 +2,12 @@
 
 use chrono::NaiveDate;
 use liaison_domain::RegionCode;
-use liaison_domain::deputy::{DeputyLevel, Gender};
-use liaison_domain::station::StationKind;
-use liaison_store::deputies::{DeputyFilter, DeputyInput};
-use liaison_store::qr::QrTarget;
-use liaison_store::stations::{StationFilter, StationInput};
-use liaison_store::units::UnitInput;
+use liaison_domain::registry::deputy::{DeputyLevel, Gender};
+use liaison_domain::registry::station::StationKind;
+use liaison_store::registry::deputy::{DeputyFilter, DeputyInput};
+use liaison_store::registry::qr::QrTarget;
+use liaison_store::registry::station::{StationFilter, StationInput};
+use liaison_store::registry::unit::UnitInput;
 use liaison_store::{Actor, StoreError};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::cast;

@@ -31,7 +31,7 @@ impl TestApp {
     /// An app with its own web settings (a public URL, an SMS gateway).
     pub fn with_config(db: TestDb, config: WebConfig) -> TestApp {
         let files = tempfile::tempdir().expect("tempdir");
-        let blobs = liaison_store::blobs::Blobs::new(files.path());
+        let blobs = liaison_store::blob::Blobs::new(files.path());
         let state = AppState::new(db.store.clone(), blobs, config);
         TestApp {
             router: liaison_web::router(state),

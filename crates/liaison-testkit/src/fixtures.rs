@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use liaison_domain::password::hash_password;
 use liaison_domain::{RegionCode, Role};
-use liaison_store::accounts::NewAccount;
+use liaison_store::account::NewAccount;
 use liaison_store::{Actor, Store};
 
 /// Every fixture account has this password (test data only).

@@ -14,7 +14,7 @@ use chrono::Duration;
 use liaison_domain::token::{random_token, same_secret, token_digest};
 use liaison_domain::{Permission, Scope};
 use liaison_store::Actor;
-use liaison_store::sessions::Session;
+use liaison_store::account::session::Session;
 
 use crate::{AppState, WebError};
 

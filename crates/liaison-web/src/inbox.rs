@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use liaison_store::notifications::InboxItem;
+use liaison_store::notification::InboxItem;
 use serde::Deserialize;
 
 use crate::ctx::Staff;

@@ -22,7 +22,7 @@ impl NavItem {
 
 /// An unread count as shown: counts stop at the store's cap and read "99+" there.
 pub fn unread_text(n: i64) -> String {
-    let cap = liaison_store::notifications::UNREAD_CAP;
+    let cap = liaison_store::notification::UNREAD_CAP;
     if n >= cap {
         format!("{}+", cap - 1)
     } else {

@@ -12,7 +12,7 @@ mod inbox;
 pub mod jobs;
 mod jpeg;
 mod layout;
-mod opinions;
+mod opinion;
 mod pages;
 mod photo;
 mod public;
@@ -57,14 +57,14 @@ pub struct WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub blobs: liaison_store::blobs::Blobs,
+    pub blobs: liaison_store::blob::Blobs,
     pub config: Arc<WebConfig>,
     pub jobs: jobs::Jobs,
     policy: Arc<RwLock<Option<(Instant, PasswordPolicy)>>>,
 }
 
 impl AppState {
-    pub fn new(store: Store, blobs: liaison_store::blobs::Blobs, config: WebConfig) -> AppState {
+    pub fn new(store: Store, blobs: liaison_store::blob::Blobs, config: WebConfig) -> AppState {
         AppState {
             store,
             blobs,
@@ -199,28 +199,28 @@ pub fn router(state: AppState) -> Router {
         .route("/t/rate", post(public::track::rate))
         .route("/published", get(public::published::list))
         .route("/published/photos/{file}", get(public::published::photo))
-        .route("/opinions", get(opinions::queue::list))
-        .route("/opinions/export.xlsx", get(opinions::queue::export))
+        .route("/opinions", get(opinion::queue::list))
+        .route("/opinions/export.xlsx", get(opinion::queue::export))
         .route(
             "/opinions/new",
-            get(opinions::record::form).post(opinions::record::submit),
+            get(opinion::record::form).post(opinion::record::submit),
         )
         .route(
             "/opinions/bulk",
-            get(opinions::bulk::form).post(opinions::bulk::submit),
+            get(opinion::bulk::form).post(opinion::bulk::submit),
         )
-        .route("/opinions/{id}", get(opinions::detail::detail))
-        .route("/opinions/{id}/act", post(opinions::detail::act))
-        .route("/opinions/{id}/contact", post(opinions::detail::contact))
-        .route("/opinions/{id}/supervise", post(opinions::supervise::issue))
-        .route("/opinions/{id}/key", post(opinions::supervise::key))
-        .route("/opinions/{id}/note", post(opinions::detail::note))
-        .route("/supervision/{id}", get(opinions::supervise::print))
-        .route("/supervision/{id}/ack", post(opinions::supervise::acknowledge))
-        .route("/opinions/photos/{file}", get(opinions::detail::photo))
+        .route("/opinions/{id}", get(opinion::detail::detail))
+        .route("/opinions/{id}/act", post(opinion::detail::act))
+        .route("/opinions/{id}/contact", post(opinion::detail::contact))
+        .route("/opinions/{id}/supervise", post(opinion::supervise::issue))
+        .route("/opinions/{id}/key", post(opinion::supervise::key))
+        .route("/opinions/{id}/note", post(opinion::detail::note))
+        .route("/supervision/{id}", get(opinion::supervise::print))
+        .route("/supervision/{id}/ack", post(opinion::supervise::acknowledge))
+        .route("/opinions/photos/{file}", get(opinion::detail::photo))
         .route(
             "/opinions/photos/{id}/visibility",
-            post(opinions::detail::photo_visibility),
+            post(opinion::detail::photo_visibility),
         )
         .route("/s/{id}", get(public::find::station))
         .route("/find", get(public::find::page))

@@ -64,7 +64,7 @@ both_backends!(
         let c = cast(&db).await;
         let county = db.scope_of(c.id("county_clerk")).await.unwrap();
         let a = liaison_store::Actor::of(&county, "-");
-        let unit = |name: &str, region: &str| liaison_store::units::UnitInput {
+        let unit = |name: &str, region: &str| liaison_store::registry::unit::UnitInput {
             region: liaison_domain::RegionCode::parse(region).unwrap(),
             name: name.into(),
             kind: "department".into(),

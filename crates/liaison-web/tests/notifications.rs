@@ -258,8 +258,8 @@ both_backends!(
 
 both_backends!(
     async fn two_senders_never_claim_the_same_message(db) {
-        use liaison_domain::notify::NoticeKind;
-        use liaison_store::notifications::{Delivery, NewNotification};
+        use liaison_domain::opinion::notify::NoticeKind;
+        use liaison_store::notification::{Delivery, NewNotification};
         let mut tx = db.begin().await.unwrap();
         for i in 0..40 {
             let n = NewNotification {

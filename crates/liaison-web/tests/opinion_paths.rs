@@ -6,7 +6,7 @@
 mod support;
 
 use liaison_store::Actor;
-use liaison_store::units::UnitInput;
+use liaison_store::registry::unit::UnitInput;
 use liaison_testkit::app::{Client, TestApp};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};

@@ -9,16 +9,16 @@
 mod support;
 
 use liaison_domain::Role;
-use liaison_domain::deputy::{DeputyLevel, Gender};
 use liaison_domain::opinion::Channel;
 use liaison_domain::password::hash_password;
+use liaison_domain::registry::deputy::{DeputyLevel, Gender};
 use liaison_store::Actor;
-use liaison_store::accounts::NewAccount;
-use liaison_store::deputies::DeputyInput;
-use liaison_store::duplicate_flags::DuplicatePass;
-use liaison_store::intake::NewOpinion;
-use liaison_store::qr::QrTarget;
-use liaison_store::stations::StationInput;
+use liaison_store::account::NewAccount;
+use liaison_store::opinion::duplicate::DuplicatePass;
+use liaison_store::opinion::intake::NewOpinion;
+use liaison_store::registry::deputy::DeputyInput;
+use liaison_store::registry::qr::QrTarget;
+use liaison_store::registry::station::StationInput;
 use liaison_testkit::app::{Client, TestApp};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{Cast, PASSWORD, cast};
@@ -244,7 +244,7 @@ both_backends!(
         let theirs = app.db.submit_opinion(submit("b", other)).await.unwrap().id;
         let second = app.db.submit_opinion(submit("c", mine)).await.unwrap().id;
         let (item, _) = app.db.opinion(&county, second).await.unwrap();
-        let ids = |v: Vec<(liaison_store::opinions::Opinion, f32)>| {
+        let ids = |v: Vec<(liaison_store::opinion::Opinion, f32)>| {
             let mut ids: Vec<i64> = v.into_iter().map(|(o, _)| o.id).collect();
             ids.sort();
             ids

@@ -3,11 +3,11 @@
 
 use chrono::NaiveDate;
 use liaison_domain::RegionCode;
-use liaison_domain::deputy::{DeputyLevel, Gender};
-use liaison_domain::station::StationKind;
+use liaison_domain::registry::deputy::{DeputyLevel, Gender};
+use liaison_domain::registry::station::StationKind;
 use liaison_store::Actor;
-use liaison_store::deputies::DeputyInput;
-use liaison_store::stations::StationInput;
+use liaison_store::registry::deputy::DeputyInput;
+use liaison_store::registry::station::StationInput;
 use liaison_testkit::app::TestApp;
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
@@ -122,7 +122,7 @@ both_backends!(
         let page = clerk.get(&format!("/deputies/{mid}")).await;
         assert!(page.body.contains("已隐藏") && !page.body.contains(DEPUTY_PHONE));
         // scan the deputy: name, level, the stations where to find her, no phone
-        let code = app.db.qr_code_for(liaison_store::qr::QrTarget::Deputy(app.db.deputy(&app.db.scope_of(c.id("county_clerk")).await.unwrap(), mid).await.unwrap().person_id)).await.unwrap();
+        let code = app.db.qr_code_for(liaison_store::registry::qr::QrTarget::Deputy(app.db.deputy(&app.db.scope_of(c.id("county_clerk")).await.unwrap(), mid).await.unwrap().person_id)).await.unwrap();
         let card = voter.get(&format!("/q/{}", code.to_lowercase())).await;
         assert_eq!(card.status.as_u16(), 200, "codes read case-insensitively");
         assert_eq!(card.html().text("#deputy-name"), "拉毛");
@@ -342,7 +342,7 @@ both_backends!(
         let app = TestApp::with_db(db);
         let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
         let a = Actor::of(&county, "-");
-        let unit = |name: &str, region: &str, kind: &str| liaison_store::units::UnitInput { region: rc(region), name: name.into(), kind: kind.into(), phone: String::new() };
+        let unit = |name: &str, region: &str, kind: &str| liaison_store::registry::unit::UnitInput { region: rc(region), name: name.into(), kind: kind.into(), phone: String::new() };
         let (bureau, _) = app.db.upsert_unit(&county, &a, &unit("共和县交通运输局", "632521", "department")).await.unwrap();
         let (town_gov, _) = app.db.upsert_unit(&county, &a, &unit("恰卜恰镇人民政府", "632521100", "township_government")).await.unwrap();
         let mut clerk = app.client();

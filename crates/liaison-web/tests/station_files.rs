@@ -2,9 +2,9 @@
 //! the station's page, removable (kept in history), scoped and audited.
 
 use liaison_domain::RegionCode;
-use liaison_domain::station::StationKind;
+use liaison_domain::registry::station::StationKind;
 use liaison_store::Actor;
-use liaison_store::stations::StationInput;
+use liaison_store::registry::station::StationInput;
 use liaison_testkit::app::TestApp;
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};

@@ -4,7 +4,7 @@
 use liaison_domain::password::hash_password;
 use liaison_domain::token::random_password;
 use liaison_domain::{RegionCode, Role};
-use liaison_store::accounts::NewAccount;
+use liaison_store::account::NewAccount;
 use liaison_store::{Actor, Store};
 
 use crate::config::Config;
@@ -149,7 +149,7 @@ async fn bind_demo_accounts(store: &Store, admin: i64) -> AnyResult {
             Some((_, label)) => format!("{}（人大代表）", label.split('（').next().unwrap_or(label)),
             None => a.display_name.clone(),
         };
-        let change = liaison_store::accounts::AccountChange {
+        let change = liaison_store::account::AccountChange {
             display_name,
             region: RegionCode::parse(&a.region_code)?,
             roles: a.roles.clone(),

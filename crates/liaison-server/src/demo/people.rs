@@ -131,18 +131,18 @@ pub fn phone(rng: &mut Rng) -> String {
 /// A deputy record for a generated person (shared by the county and province generators).
 pub fn deputy_input(
     rng: &mut Rng,
-    level: liaison_domain::deputy::DeputyLevel,
+    level: liaison_domain::registry::deputy::DeputyLevel,
     congress: &str,
     region: &str,
     term: i32,
     constituency: String,
     group: String,
-) -> Result<liaison_store::deputies::DeputyInput, liaison_domain::DomainError> {
+) -> Result<liaison_store::registry::deputy::DeputyInput, liaison_domain::DomainError> {
     use liaison_domain::RegionCode;
-    use liaison_domain::deputy::Gender;
+    use liaison_domain::registry::deputy::Gender;
     let p = person(rng);
     let (occupation, employer) = *rng.pick(OCCUPATIONS);
-    Ok(liaison_store::deputies::DeputyInput {
+    Ok(liaison_store::registry::deputy::DeputyInput {
         name: p.name,
         gender: Some(if p.female { Gender::Female } else { Gender::Male }),
         ethnicity: p.ethnicity.into(),

@@ -3,11 +3,11 @@
 //! their own deputies. ≈150,000 mandates and ≈20,000 stations, deterministic from the seed.
 //! Written one township per transaction through the same natural-key upserts an import uses.
 
-use liaison_domain::deputy::DeputyLevel;
-use liaison_domain::station::StationKind;
+use liaison_domain::registry::deputy::DeputyLevel;
+use liaison_domain::registry::station::StationKind;
 use liaison_domain::{RegionCode, Role};
-use liaison_store::accounts::NewAccount;
-use liaison_store::stations::{StationInput, Upsert};
+use liaison_store::account::NewAccount;
+use liaison_store::registry::station::{StationInput, Upsert};
 use liaison_store::{Actor, Store};
 
 use super::people;

@@ -1,11 +1,11 @@
 //! The demo county's registry: handling units, ~100 stations, ~950 deputy mandates with residence.
 
-use liaison_domain::deputy::DeputyLevel;
-use liaison_domain::station::StationKind;
+use liaison_domain::registry::deputy::DeputyLevel;
+use liaison_domain::registry::station::StationKind;
 use liaison_domain::{RegionCode, Scope};
-use liaison_store::deputies::DeputyInput;
-use liaison_store::stations::StationInput;
-use liaison_store::units::UnitInput;
+use liaison_store::registry::deputy::DeputyInput;
+use liaison_store::registry::station::StationInput;
+use liaison_store::registry::unit::UnitInput;
 use liaison_store::{Actor, Store};
 
 use super::people;

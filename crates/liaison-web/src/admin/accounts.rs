@@ -10,7 +10,7 @@ use axum_extra::extract::Form;
 use liaison_domain::password::{hash_password, validate_display_name, validate_username};
 use liaison_domain::token::random_password;
 use liaison_domain::{Permission, RegionCode, Role};
-use liaison_store::accounts::{Account, AccountChange, NewAccount};
+use liaison_store::account::{Account, AccountChange, NewAccount};
 use serde::Deserialize;
 
 use crate::ctx::Staff;

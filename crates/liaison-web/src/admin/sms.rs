@@ -8,9 +8,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use liaison_domain::Permission;
-use liaison_domain::notify::NoticeKind;
+use liaison_domain::opinion::notify::NoticeKind;
 use liaison_domain::opinion::show_receipt;
-use liaison_store::sms_outbox::{COUNT_CAP, OutboxSms, SmsView};
+use liaison_store::notification::sms::{COUNT_CAP, OutboxSms, SmsView};
 use serde::Deserialize;
 
 use crate::ctx::Staff;

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use liaison_domain::password::verify_password;
 use liaison_domain::token::{random_token, token_digest};
-use liaison_store::sessions::NewSession;
+use liaison_store::account::session::NewSession;
 use serde::Deserialize;
 
 use super::safe_next;

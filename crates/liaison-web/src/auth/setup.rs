@@ -11,7 +11,7 @@ use liaison_domain::password::{hash_password, validate_display_name, validate_us
 use liaison_domain::token::{same_secret, token_digest};
 use liaison_domain::{RegionCode, RegionLevel, Role};
 use liaison_store::Actor;
-use liaison_store::accounts::NewAccount;
+use liaison_store::account::NewAccount;
 use serde::Deserialize;
 
 use crate::layout::Page;

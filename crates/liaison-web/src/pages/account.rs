@@ -1,7 +1,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use liaison_store::accounts::Account;
+use liaison_store::account::Account;
 use serde::Deserialize;
 
 use crate::ctx::Staff;

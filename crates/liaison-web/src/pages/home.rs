@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use liaison_domain::Permission;
-use liaison_store::regions::Region;
+use liaison_store::region::Region;
 use serde::Deserialize;
 
 use crate::ctx::Staff;

@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::RegionCode;
-use liaison_store::regions::Region;
+use liaison_store::region::Region;
 use serde::Deserialize;
 
 use crate::ctx::Staff;

@@ -7,11 +7,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::RegionCode;
-use liaison_store::deputies::Deputy;
-use liaison_store::qr::QrTarget;
-use liaison_store::regions::Region;
-use liaison_store::station_files::{FileKind, StationFile};
-use liaison_store::stations::Station;
+use liaison_store::region::Region;
+use liaison_store::registry::deputy::Deputy;
+use liaison_store::registry::qr::QrTarget;
+use liaison_store::registry::station::Station;
+use liaison_store::registry::station_file::{FileKind, StationFile};
 
 use super::intake::IntakeForm;
 use crate::layout::Page;
@@ -72,7 +72,7 @@ pub async fn scan(
     ctx: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let code = liaison_domain::qr::parse_code(&code).ok_or(WebError::NotFound)?;
+    let code = liaison_domain::registry::qr::parse_code(&code).ok_or(WebError::NotFound)?;
     scan_page(&state, &ctx, &code, None).await
 }
 

@@ -5,9 +5,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use liaison_domain::{RegionCode, RegionLevel};
-use liaison_store::deputies::Deputy;
-use liaison_store::regions::Region;
-use liaison_store::stations::Station;
+use liaison_store::region::Region;
+use liaison_store::registry::deputy::Deputy;
+use liaison_store::registry::station::Station;
 use serde::Deserialize;
 
 use crate::layout::Page;

@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::RegionCode;
 use liaison_domain::opinion::{Channel, show_receipt};
-use liaison_store::intake::{NewOpinion, PER_CODE, PER_IP};
-use liaison_store::qr::QrTarget;
+use liaison_store::opinion::intake::{NewOpinion, PER_CODE, PER_IP};
+use liaison_store::registry::qr::QrTarget;
 use liaison_store::{Actor, StoreError};
 
 use crate::layout::Page;
@@ -239,7 +239,7 @@ pub async fn submit(
     Path(code): Path<String>,
     mp: Multipart,
 ) -> Result<Response, WebError> {
-    let code = liaison_domain::qr::parse_code(&code).ok_or(WebError::NotFound)?;
+    let code = liaison_domain::registry::qr::parse_code(&code).ok_or(WebError::NotFound)?;
     let (channel, person, station, region, to) = target_of(&state, &code).await?;
     let form = crate::upload::read(mp, 8 * 1024, MAX_PHOTOS).await?;
     // a filled honeypot is a robot: thank it and keep nothing

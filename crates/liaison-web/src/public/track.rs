@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::opinion::{Rating, Stage, parse_receipt, show_receipt};
-use liaison_store::opinions::{Event, Opinion};
+use liaison_store::opinion::{Event, Opinion};
 use serde::Deserialize;
 
 use crate::layout::{Page, local_time};

@@ -7,11 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use liaison_domain::deputy::{DeputyLevel, Gender, parse_ethnicity, parse_party};
+use liaison_domain::registry::deputy::{DeputyLevel, Gender, parse_ethnicity, parse_party};
 use liaison_domain::{Permission, RegionCode};
 use liaison_store::Cursor;
-use liaison_store::deputies::{Deputy, DeputyFilter, DeputyInput};
-use liaison_store::stations::Station;
+use liaison_store::registry::deputy::{Deputy, DeputyFilter, DeputyInput};
+use liaison_store::registry::station::Station;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -287,8 +287,8 @@ pub async fn create(
 #[template(path = "registry/deputy_detail.html")]
 pub struct DetailPage {
     page: Page,
-    households: Vec<liaison_store::households::Household>,
-    committee: Vec<liaison_store::committee::CommitteeLink>,
+    households: Vec<liaison_store::registry::household::Household>,
+    committee: Vec<liaison_store::registry::committee::CommitteeLink>,
     members: Vec<Deputy>,
     link_gaps: Vec<String>,
     household_kinds: Vec<(&'static str, &'static str)>,
@@ -326,7 +326,7 @@ pub(super) async fn detail_with(
     done: Option<&str>,
     household_errors: Vec<String>,
 ) -> Result<DetailPage, WebError> {
-    use liaison_domain::household::{HouseholdKind, LinkFact, LinkRule, link_gaps};
+    use liaison_domain::registry::household::{HouseholdKind, LinkFact, LinkRule, link_gaps};
     let d = state.store.deputy(&staff.scope, id).await?;
     let households = state.store.households(&staff.scope, d.person_id).await?;
     let facts: Vec<LinkFact> = households

@@ -13,8 +13,8 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use liaison_domain::{Permission, RegionCode};
-use liaison_store::stations::Upsert;
-use liaison_store::units::{UNIT_KINDS, UnitInput};
+use liaison_store::registry::station::Upsert;
+use liaison_store::registry::unit::{UNIT_KINDS, UnitInput};
 use serde::Deserialize;
 
 use super::deputies::DeputyForm;

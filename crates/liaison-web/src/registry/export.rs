@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use liaison_domain::deputy::{DeputyLevel, Gender};
-use liaison_domain::station::StationKind;
+use liaison_domain::registry::deputy::{DeputyLevel, Gender};
+use liaison_domain::registry::station::StationKind;
 use liaison_domain::{Permission, RegionCode};
-use liaison_store::deputies::DeputyFilter;
-use liaison_store::stations::StationFilter;
+use liaison_store::registry::deputy::DeputyFilter;
+use liaison_store::registry::station::StationFilter;
 use serde::Deserialize;
 
 use super::excel_io::{columns, write, xlsx_response};
@@ -175,7 +175,7 @@ pub async fn export(
             {
                 rows.push(vec![
                     u.name.clone(),
-                    liaison_store::units::unit_kind_label(&u.kind).to_owned(),
+                    liaison_store::registry::unit::unit_kind_label(&u.kind).to_owned(),
                     short(&u.region_code),
                     u.phone.clone(),
                 ]);

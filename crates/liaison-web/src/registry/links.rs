@@ -34,7 +34,7 @@ pub async fn add_household(
     Path(id): Path<i64>,
     Form(f): Form<HouseholdForm>,
 ) -> Result<Response, WebError> {
-    use liaison_domain::household::HouseholdKind;
+    use liaison_domain::registry::household::HouseholdKind;
     staff.require(Permission::ManageRegistry)?;
     let d = state.store.deputy(&staff.scope, id).await?;
     let mut errors = Vec::new();
@@ -60,7 +60,7 @@ pub async fn add_household(
         errors.push("地址不能超过 120 个字".to_owned());
     }
     if let (Some(kind), Some(region), true) = (kind, region, errors.is_empty()) {
-        let input = liaison_store::households::HouseholdInput {
+        let input = liaison_store::registry::household::HouseholdInput {
             kind,
             name: name.to_owned(),
             phone: f.phone.trim().to_owned(),

@@ -5,11 +5,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use liaison_domain::deputy::DeputyLevel;
+use liaison_domain::registry::deputy::DeputyLevel;
 use liaison_domain::{Permission, mask};
-use liaison_store::deputies::{Deputy, DeputyFilter};
-use liaison_store::qr::QrTarget;
-use liaison_store::stations::Station;
+use liaison_store::registry::deputy::{Deputy, DeputyFilter};
+use liaison_store::registry::qr::QrTarget;
+use liaison_store::registry::station::Station;
 use serde::Deserialize;
 
 use crate::ctx::Staff;

@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use liaison_domain::Permission;
-use liaison_store::qr::QrTarget;
+use liaison_store::registry::qr::QrTarget;
 
 use crate::ctx::Staff;
 use crate::{AppState, WebError};

@@ -6,8 +6,8 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::{Permission, RegionCode};
-use liaison_store::regions::Region;
-use liaison_store::units::HandlingUnit;
+use liaison_store::region::Region;
+use liaison_store::registry::unit::HandlingUnit;
 use serde::Deserialize;
 
 use crate::ctx::Staff;

@@ -5,7 +5,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::Permission;
-use liaison_store::station_files::{FileKind, NewStationFile};
+use liaison_store::registry::station_file::{FileKind, NewStationFile};
 
 use crate::ctx::Staff;
 use crate::{AppState, WebError};

@@ -7,19 +7,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use liaison_domain::station::StationKind;
+use liaison_domain::registry::station::StationKind;
 use liaison_domain::{Permission, RegionCode};
 use liaison_store::Cursor;
-use liaison_store::deputies::Deputy;
-use liaison_store::qr::QrTarget;
-use liaison_store::stations::{Station, StationFilter, StationInput};
+use liaison_store::registry::deputy::Deputy;
+use liaison_store::registry::qr::QrTarget;
+use liaison_store::registry::station::{Station, StationFilter, StationInput};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
 use crate::layout::Page;
 use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
-use liaison_store::station_files::{FileKind, StationFile};
+use liaison_store::registry::station_file::{FileKind, StationFile};
 
 const PAGE_SIZE: i64 = 50;
 

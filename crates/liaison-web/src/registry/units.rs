@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::{Permission, RegionCode};
-use liaison_store::units::{HandlingUnit, UNIT_KINDS, UnitInput};
+use liaison_store::registry::unit::{HandlingUnit, UNIT_KINDS, UnitInput};
 use serde::Deserialize;
 
 use crate::ctx::Staff;

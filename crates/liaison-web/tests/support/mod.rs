@@ -3,14 +3,14 @@
 #![allow(dead_code)]
 
 use liaison_domain::RegionCode;
-use liaison_domain::deputy::{DeputyLevel, Gender};
-use liaison_domain::station::StationKind;
+use liaison_domain::registry::deputy::{DeputyLevel, Gender};
+use liaison_domain::registry::station::StationKind;
 use liaison_store::Actor;
-use liaison_store::accounts::AccountChange;
-use liaison_store::deputies::DeputyInput;
-use liaison_store::qr::QrTarget;
-use liaison_store::stations::StationInput;
-use liaison_store::units::UnitInput;
+use liaison_store::account::AccountChange;
+use liaison_store::registry::deputy::DeputyInput;
+use liaison_store::registry::qr::QrTarget;
+use liaison_store::registry::station::StationInput;
+use liaison_store::registry::unit::UnitInput;
 use liaison_testkit::app::{Client, TestApp};
 use liaison_testkit::fixtures::Cast;
 

@@ -1,0 +1,150 @@
+//! Login sessions: a random token in an `HttpOnly` cookie, its SHA-256 in the database. Idle and absolute
+//! expiry; logout deletes the row; every session of an account can be ended at once.
+
+use chrono::{DateTime, Duration, Utc};
+use liaison_domain::Scope;
+
+use crate::account::LoginRecord;
+use crate::{Actor, Result, Store, Tx};
+
+/// A session lasts at most this long, however active.
+pub const ABSOLUTE_HOURS: i64 = 12;
+/// `last_seen_at` is written at most this often, so reads do not turn into writes.
+const TOUCH_SECONDS: i64 = 60;
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub scope: Scope,
+    pub display_name: String,
+    pub csrf_token: String,
+    pub must_change_password: bool,
+    pub password_changed_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    account_id: i64,
+    csrf_token: String,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    display_name: String,
+    must_change_password: bool,
+    password_changed_at: DateTime<Utc>,
+    disabled: bool,
+    // the account's scope columns, read in the same query
+    username: String,
+    region_code: String,
+    unit_id: Option<i64>,
+    station_id: Option<i64>,
+    person_id: Option<i64>,
+}
+
+pub struct NewSession<'a> {
+    pub token_digest: &'a str,
+    pub csrf_token: &'a str,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+impl Store {
+    /// A successful login: resets the failure count, opens the session and audits, in one transaction.
+    pub async fn login(&self, rec: &LoginRecord, s: NewSession<'_>) -> Result<()> {
+        let now = Utc::now();
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE account SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2")
+                .bind(now).bind(rec.id).execute(&mut *c).await?;
+            sqlx::query(
+                "INSERT INTO session (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(s.token_digest).bind(rec.id).bind(s.csrf_token).bind(now).bind(now)
+            .bind(now + Duration::hours(ABSOLUTE_HOURS)).bind(s.ip)
+            .bind(s.user_agent.chars().take(200).collect::<String>())
+            .execute(&mut *c)
+            .await?;
+        });
+        let actor = Actor {
+            account_id: Some(rec.id),
+            username: rec.username.clone(),
+            ip: s.ip.to_owned(),
+        };
+        let region = liaison_domain::RegionCode::parse(&rec.region_code).ok();
+        self.audit(
+            &mut tx,
+            &actor,
+            "login.success",
+            &format!("account:{}", rec.id),
+            region.as_ref(),
+            "{}",
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The live session behind a token digest, or `None` (unknown, expired, idle too long, account disabled).
+    pub async fn session(&self, token_digest: &str, idle: Duration) -> Result<Option<Session>> {
+        let row = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, SessionRow>(
+                "SELECT s.account_id, s.csrf_token, s.last_seen_at, s.expires_at, a.display_name, \
+                 a.must_change_password, a.password_changed_at, a.disabled, \
+                 a.username, a.region_code, a.unit_id, a.station_id, a.person_id \
+                 FROM session s JOIN account a ON a.id = s.account_id WHERE s.token_hash = $1",
+            )
+            .bind(token_digest)
+            .fetch_optional(p)
+            .await?
+        });
+        let Some(row) = row else { return Ok(None) };
+        let now = Utc::now();
+        if row.disabled || row.expires_at <= now || row.last_seen_at + idle <= now {
+            self.logout(token_digest).await?;
+            return Ok(None);
+        }
+        if now - row.last_seen_at > Duration::seconds(TOUCH_SECONDS) {
+            with_pool!(&self.write, p => {
+                sqlx::query("UPDATE session SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(now).bind(token_digest).execute(p).await?;
+            });
+        }
+        let account = (
+            row.username,
+            row.region_code,
+            row.unit_id,
+            row.station_id,
+            row.person_id,
+        );
+        let scope = self.scope_with_roles(row.account_id, account).await?;
+        Ok(Some(Session {
+            scope,
+            display_name: row.display_name,
+            csrf_token: row.csrf_token,
+            must_change_password: row.must_change_password,
+            password_changed_at: row.password_changed_at,
+        }))
+    }
+
+    /// Deletes one session (logout, or found expired).
+    pub async fn logout(&self, token_digest: &str) -> Result<()> {
+        with_pool!(&self.write, p => {
+            sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_digest).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    pub(crate) async fn delete_sessions_of(&self, tx: &mut Tx, account_id: i64) -> Result<()> {
+        with_tx!(tx, c => {
+            sqlx::query("DELETE FROM session WHERE account_id = $1").bind(account_id).execute(&mut *c).await?;
+        });
+        Ok(())
+    }
+
+    /// Number of live sessions of an account (for the security page).
+    pub async fn session_count(&self, account_id: i64) -> Result<i64> {
+        let r: (i64,) = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT COUNT(*) FROM session WHERE account_id = $1 AND expires_at > $2")
+                .bind(account_id).bind(Utc::now()).fetch_one(p).await?
+        });
+        Ok(r.0)
+    }
+}

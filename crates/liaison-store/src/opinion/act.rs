@@ -1,0 +1,306 @@
+//! Acting on an opinion: every action replays the item's history through the domain machine inside
+//! the write transaction, records the event, and refreshes the cached columns (guarded by the event
+//! count, so two people acting at once cannot both win).
+
+use chrono::Utc;
+use liaison_domain::opinion::{self, Action, Channel, Stage, Status};
+use liaison_domain::{RegionCode, Role, Scope};
+
+use crate::opinion::{ActInput, Opinion};
+use crate::{Actor, Result, Store, StoreError, Tx};
+
+impl Store {
+    /// The history replayed by the domain machine: the status the item is in.
+    async fn status_in(&self, tx: &mut Tx, id: i64, channel: Channel) -> Result<Status> {
+        let rows: Vec<(String, String)> = with_tx!(tx, c => {
+            sqlx::query_as("SELECT actor, data FROM opinion_event WHERE opinion_id = $1 AND seq > 0 ORDER BY seq")
+                .bind(id).fetch_all(&mut *c).await?
+        });
+        let mut events = Vec::with_capacity(rows.len());
+        for (actor, data) in rows {
+            let who: opinion::Actor = serde_json::from_value(serde_json::Value::String(actor.clone()))
+                .map_err(|_| StoreError::Corrupt(format!("event actor {actor}")))?;
+            let action: Action =
+                serde_json::from_str(&data).map_err(|_| StoreError::Corrupt(format!("event {data}")))?;
+            events.push((who, action));
+        }
+        Status::replay(channel, &events)
+            .map_err(|e| StoreError::Corrupt(format!("history of opinion {id}: {e}")))
+    }
+
+    /// Takes an action on an item as `who` (which the caller must be on the item).
+    pub async fn act_on_opinion(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: i64,
+        who: opinion::Actor,
+        action: Action,
+        input: &ActInput,
+    ) -> Result<Status> {
+        let (o, roles) = self.opinion(scope, id).await?;
+        let allowed = match who {
+            opinion::Actor::Staff => roles.staff,
+            opinion::Actor::Deputy => roles.deputy,
+            opinion::Actor::Unit => roles.unit && o.lead_unit_id == scope.unit_id,
+            opinion::Actor::Citizen => false,
+        };
+        if !allowed {
+            return Err(StoreError::Refused(format!(
+                "您不能对该事项执行“{}”",
+                action.label()
+            )));
+        }
+        // once passed up to the county, the county's staff handle it
+        if who == opinion::Actor::Staff && o.escalated && !scope.has(Role::CommitteeStaff) {
+            return Err(StoreError::Refused("该事项已上报县级，由县人大常委会办理".into()));
+        }
+        if let Action::Assign { unit } = action {
+            for u in std::iter::once(unit).chain(input.co_units.iter().copied()) {
+                self.check_unit_in_scope(scope, u).await?;
+            }
+        }
+        if let Action::Return = action {
+            let d = self.deadlines("opinion").await?;
+            let window = d.due("return", o.stage_at.unwrap_or(o.updated_at));
+            if window.is_some_and(|w| Utc::now() > w) {
+                let span = d.span_of("return").map(|s| s.label()).unwrap_or_default();
+                return Err(StoreError::Refused(format!(
+                    "交办已超过{span}，不能再退回；请办理答复，或联系交办人员"
+                )));
+            }
+        }
+        if let Action::Merge { into } = action {
+            let (survivor, _) = self
+                .opinion(scope, into)
+                .await
+                .map_err(|_| StoreError::Refused("要并入的事项不存在或不在您的辖区内".into()))?;
+            if survivor.id == o.id
+                || survivor.merged_into.is_some()
+                || matches!(survivor.stage(), Stage::Declined | Stage::Merged)
+            {
+                return Err(StoreError::Refused(
+                    "只能并入另一件有效的事项（不能是本事项、已合并或不予受理的事项）".into(),
+                ));
+            }
+        }
+        if let Action::Decline = action {
+            let code = input.reason.as_deref().unwrap_or("");
+            let ok: Option<(String,)> = with_pool!(&self.read, p => {
+                sqlx::query_as("SELECT code FROM decline_reason WHERE code = $1 AND active = TRUE").bind(code).fetch_optional(p).await?
+            });
+            if ok.is_none() {
+                return Err(StoreError::Refused("请选择不予受理的理由".into()));
+            }
+        }
+        let region = RegionCode::parse(&o.region_code).ok();
+        let mut tx = self.begin().await?;
+        self.apply_in(&mut tx, &o, who, actor.account_id, action, input)
+            .await?;
+        let status = self.status_in(&mut tx, id, o.channel()).await?;
+        let detail =
+            serde_json::json!({ "action": action.name(), "as": who, "stage": status.stage.as_str() })
+                .to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            &format!("opinion.{}", action.name()),
+            &format!("opinion:{id}"),
+            region.as_ref(),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    /// The citizen rates on the tracking page (holding the receipt, and the phone's last 4 digits if a
+    /// phone was given — the caller checked them).
+    pub async fn rate_by_citizen(
+        &self,
+        id: i64,
+        rating: opinion::Rating,
+        note: &str,
+        ip: &str,
+    ) -> Result<Status> {
+        let o = self.opinion_row(id).await?;
+        let input = ActInput {
+            note: note.to_owned(),
+            ..ActInput::default()
+        };
+        let mut tx = self.begin().await?;
+        let status = self
+            .apply_in(
+                &mut tx,
+                &o,
+                opinion::Actor::Citizen,
+                None,
+                Action::Rate { rating },
+                &input,
+            )
+            .await?;
+        let region = RegionCode::parse(&o.region_code).ok();
+        let actor = Actor {
+            account_id: None,
+            username: "public".into(),
+            ip: ip.to_owned(),
+        };
+        let detail = serde_json::json!({ "rating": rating.as_str() }).to_string();
+        self.audit(
+            &mut tx,
+            &actor,
+            "opinion.rate",
+            &format!("opinion:{id}"),
+            region.as_ref(),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    async fn check_unit_in_scope(&self, scope: &Scope, unit: i64) -> Result<()> {
+        let row: Option<(String,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT region_code FROM handling_unit WHERE id = $1 AND active = TRUE").bind(unit).fetch_optional(p).await?
+        });
+        let code = row
+            .ok_or_else(|| StoreError::Refused("所选承办单位不存在".into()))?
+            .0;
+        match RegionCode::parse(&code) {
+            Ok(c) if scope.covers(&c) => Ok(()),
+            _ => Err(StoreError::Refused(
+                "所选承办单位不在您的辖区内；县级事项请“上报县级”，由县人大常委会交办".into(),
+            )),
+        }
+    }
+
+    /// Replays, applies, records the event and refreshes the cached columns (guarded by the event
+    /// count, so two people acting at once cannot both win).
+    async fn apply_in(
+        &self,
+        tx: &mut Tx,
+        o: &Opinion,
+        who: opinion::Actor,
+        account: Option<i64>,
+        action: Action,
+        input: &ActInput,
+    ) -> Result<Status> {
+        let before = self.status_in(tx, o.id, o.channel()).await?;
+        let next = before
+            .apply(who, &action)
+            .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let note = input.note.trim();
+        let needs_words = matches!(
+            action,
+            Action::DeputyAnswer | Action::AnswerOnSpot | Action::Reply | Action::Return | Action::HandOver
+        );
+        if needs_words && note.is_empty() {
+            return Err(StoreError::Refused(format!("请填写{}的内容", action.label())));
+        }
+        let now = Utc::now();
+        let seq = o.event_count;
+        let mut data = serde_json::to_value(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if let Some(r) = &input.reason {
+            data["reason"] = serde_json::Value::String(r.clone());
+        }
+        if !input.co_units.is_empty() {
+            data["co_units"] = serde_json::json!(input.co_units);
+        }
+        let who_str = serde_json::to_value(who)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        with_tx!(tx, c => {
+            sqlx::query(
+                "INSERT INTO opinion_event (opinion_id, seq, action, data, actor, account_id, from_stage, to_stage, note, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(o.id).bind(seq).bind(action.name()).bind(data.to_string()).bind(&who_str).bind(account)
+            .bind(before.stage.as_str()).bind(next.stage.as_str()).bind(note).bind(now)
+            .execute(&mut *c).await.map_err(StoreError::unique("opinion_changed"))?;
+        });
+        // what the citizen reads on the tracking page
+        let answer = match action {
+            Action::DeputyAnswer | Action::AnswerOnSpot | Action::Reply => Some(note.to_owned()),
+            Action::Feedback if !note.is_empty() => Some(note.to_owned()),
+            Action::Decline => {
+                let code = input.reason.clone().unwrap_or_default();
+                let label: Option<(String,)> = with_tx!(tx, c => {
+                    sqlx::query_as("SELECT label FROM decline_reason WHERE code = $1").bind(&code).fetch_optional(&mut *c).await?
+                });
+                let label = label.map(|l| l.0).unwrap_or_default();
+                Some(if note.is_empty() {
+                    label
+                } else {
+                    format!("{label}。{note}")
+                })
+            }
+            _ => None,
+        };
+        let public_text = match action {
+            Action::Publish => {
+                let t = input.public_text.as_deref().unwrap_or("").trim();
+                if t.is_empty() {
+                    return Err(StoreError::Refused("请填写公示内容".into()));
+                }
+                // numbers typed into the text never reach the public list
+                Some(liaison_domain::mask::free_text(t))
+            }
+            _ => None,
+        };
+        let n = with_tx!(tx, c => {
+            sqlx::query(
+                "UPDATE opinion SET stage = $1, holder = $2, escalated = $3, lead_unit_id = $4, reopen_count = $5, \
+                 return_count = $6, rating = $7, answer = COALESCE($8, answer), public_text = COALESCE($9, public_text), \
+                 event_count = event_count + 1, updated_at = $10, \
+                 closed_at = CASE WHEN $1 = 'closed' THEN $10 ELSE closed_at END, \
+                 published_at = CASE WHEN $1 = 'published' THEN $10 ELSE published_at END \
+                 WHERE id = $11 AND event_count = $12",
+            )
+            .bind(next.stage.as_str()).bind(next.holder().as_str()).bind(next.escalated).bind(next.unit)
+            .bind(next.reopens as i32).bind(next.returns as i32).bind(next.rating.map(|r| r.as_str()))
+            .bind(answer).bind(public_text).bind(now).bind(o.id).bind(seq)
+            .execute(&mut *c).await?.rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::Refused(
+                "该事项刚刚被其他人处理过，请刷新后再试".into(),
+            ));
+        }
+        self.notify_in(tx, o, &before, &action, &next, seq).await?;
+        // a new stage (or a new holder, when passed up to the county) starts a new deadline
+        if next.stage != before.stage || matches!(action, Action::Escalate) {
+            let rules = self.deadlines("opinion").await?;
+            self.start_stage_in(tx, o.id, next.stage.as_str(), now, &rules)
+                .await?;
+        }
+        if let Action::Merge { into } = action {
+            with_tx!(tx, c => {
+                sqlx::query("UPDATE opinion SET merged_into = $1 WHERE id = $2").bind(into).bind(o.id).execute(&mut *c).await?;
+            });
+        }
+        match action {
+            Action::Assign { unit } => {
+                with_tx!(tx, c => {
+                    sqlx::query("DELETE FROM opinion_unit WHERE opinion_id = $1").bind(o.id).execute(&mut *c).await?;
+                });
+                let mut units = vec![(unit, true)];
+                units.extend(input.co_units.iter().filter(|u| **u != unit).map(|u| (*u, false)));
+                units.dedup();
+                for (u, lead) in units {
+                    with_tx!(tx, c => {
+                        sqlx::query("INSERT INTO opinion_unit (opinion_id, unit_id, lead) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                            .bind(o.id).bind(u).bind(lead).execute(&mut *c).await?;
+                    });
+                }
+            }
+            Action::Return => {
+                with_tx!(tx, c => {
+                    sqlx::query("DELETE FROM opinion_unit WHERE opinion_id = $1").bind(o.id).execute(&mut *c).await?;
+                });
+            }
+            _ => {}
+        }
+        Ok(next)
+    }
+}

@@ -1,0 +1,548 @@
+//! Deputies: a `person` holds one or more `mandate`s (level x congress x term). Scope follows the
+//! mandate's constituency region. Phone numbers are personal information: read only through
+//! [`Store::deputy_contact`], which audits every read.
+
+use chrono::{NaiveDate, Utc};
+use liaison_domain::registry::deputy::{DeputyLevel, Gender};
+use liaison_domain::{Permission, RegionCode, Scope};
+use serde::Serialize;
+
+use crate::Cursor;
+use crate::registry::station::{Upsert, narrowed};
+use crate::{Actor, Result, Store, StoreError, Tx};
+
+/// The columns of [`Deputy`] (a literal, so queries stay `&'static str`); each query adds its FROM.
+macro_rules! deputy_select {
+    () => {
+        "SELECT m.id AS mandate_id, p.id AS person_id, p.name, p.gender, p.ethnicity, p.birth_year, p.party, \
+         p.occupation, p.employer, m.level, m.congress_region, m.term, m.constituency, m.constituency_region, \
+         r.name AS constituency_region_name, m.deputy_group, m.expert_group, m.status, m.left_on, m.left_reason"
+    };
+}
+
+/// One mandate with its person, as lists and detail pages show it (no phone).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Deputy {
+    pub mandate_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub gender: String,
+    pub ethnicity: String,
+    pub birth_year: Option<i32>,
+    pub party: String,
+    pub occupation: String,
+    pub employer: String,
+    pub level: String,
+    pub congress_region: String,
+    pub term: i32,
+    pub constituency: String,
+    pub constituency_region: String,
+    pub constituency_region_name: String,
+    pub deputy_group: String,
+    pub expert_group: String,
+    pub status: String,
+    pub left_on: Option<NaiveDate>,
+    pub left_reason: String,
+}
+
+impl Deputy {
+    pub fn level_label(&self) -> &'static str {
+        DeputyLevel::parse(&self.level)
+            .map(|l| l.label())
+            .unwrap_or("人大代表")
+    }
+
+    pub fn gender_label(&self) -> &'static str {
+        Gender::parse(&self.gender).map(|g| g.label()).unwrap_or("")
+    }
+
+    pub fn in_office(&self) -> bool {
+        self.status == "in_office"
+    }
+}
+
+/// A deputy as entered by hand or read from a spreadsheet row, checked by [`DeputyInput::validate`].
+#[derive(Debug, Clone, Default)]
+pub struct DeputyInput {
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub ethnicity: String,
+    pub birth_year: Option<i32>,
+    pub party: String,
+    pub occupation: String,
+    pub employer: String,
+    pub phone: String,
+    pub level: Option<DeputyLevel>,
+    pub congress_region: Option<RegionCode>,
+    pub term: Option<i32>,
+    pub constituency: String,
+    pub constituency_region: Option<RegionCode>,
+    pub deputy_group: String,
+    pub expert_group: String,
+}
+
+impl DeputyInput {
+    pub fn validate(&self) -> Vec<(&'static str, String)> {
+        let mut e = Vec::new();
+        let n = self.name.chars().count();
+        if n == 0 || n > 30 {
+            e.push(("name", "姓名不能为空，且不超过 30 个字".to_owned()));
+        }
+        if self.gender.is_none() {
+            e.push(("gender", "性别应为“男”或“女”".to_owned()));
+        }
+        if let Some(y) = self.birth_year
+            && !(1900..=2010).contains(&y)
+        {
+            e.push(("birth_year", "出生年份应在 1900～2010 之间".to_owned()));
+        }
+        if self.level.is_none() {
+            e.push(("level", "代表层级无效（全国、省、市、县、乡镇）".to_owned()));
+        }
+        if self.congress_region.is_none() {
+            e.push((
+                "congress_region",
+                "请填写选举产生该代表的人大所在行政区".to_owned(),
+            ));
+        }
+        match self.term {
+            Some(t) if (1..=30).contains(&t) => {}
+            _ => e.push(("term", "届次应为 1～30 的整数".to_owned())),
+        }
+        match (&self.congress_region, &self.constituency_region) {
+            (_, None) => e.push(("constituency_region", "请填写选区所在行政区".to_owned())),
+            (Some(c), Some(r)) if !c.contains(r) => e.push((
+                "constituency_region",
+                "选区所在行政区应在选举产生该代表的人大辖区内".to_owned(),
+            )),
+            _ => {}
+        }
+        let phone_digits = self.phone.chars().filter(|c| c.is_ascii_digit()).count();
+        if !self.phone.is_empty() && !(7..=12).contains(&phone_digits) {
+            e.push(("phone", "联系电话应为 7～12 位数字".to_owned()));
+        }
+        for (field, v, max, label) in [
+            ("occupation", &self.occupation, 60, "职业"),
+            ("employer", &self.employer, 60, "工作单位"),
+            ("constituency", &self.constituency, 60, "选区"),
+            ("deputy_group", &self.deputy_group, 60, "代表小组"),
+            ("expert_group", &self.expert_group, 60, "专业代表小组"),
+        ] {
+            if v.chars().count() > max {
+                e.push((field, format!("{label}不能超过 {max} 个字")));
+            }
+        }
+        e
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DeputyFilter {
+    pub region: Option<RegionCode>,
+    pub level: Option<DeputyLevel>,
+    pub term: Option<i32>,
+    /// `Some(true)`: in office only; `Some(false)`: left only.
+    pub in_office: Option<bool>,
+    pub q: Option<String>,
+}
+
+impl Store {
+    /// Registers a deputy: finds the person by name, gender and birth year among the persons already
+    /// holding a mandate in the same county (or creates one), then creates or updates the
+    /// mandate (natural key: person, level, congress, term). Returns (mandate id, created).
+    pub async fn upsert_deputy(&self, scope: &Scope, actor: &Actor, d: &DeputyInput) -> Result<(i64, bool)> {
+        let mut tx = self.begin().await?;
+        let (id, outcome) = self.upsert_deputy_in(&mut tx, scope, actor, d).await?;
+        tx.commit().await?;
+        Ok((id, outcome == Upsert::Created))
+    }
+
+    /// [`Store::upsert_deputy`] inside the caller's transaction (imports: all rows or none).
+    pub async fn upsert_deputy_in(
+        &self,
+        tx: &mut Tx,
+        scope: &Scope,
+        actor: &Actor,
+        d: &DeputyInput,
+    ) -> Result<(i64, Upsert)> {
+        if !scope.can(Permission::ManageRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let (Some(level), Some(congress), Some(term), Some(region), Some(gender)) = (
+            d.level,
+            d.congress_region.as_ref(),
+            d.term,
+            d.constituency_region.as_ref(),
+            d.gender,
+        ) else {
+            return Err(StoreError::Corrupt("deputy input not validated".into()));
+        };
+        if !scope.covers(region) {
+            return Err(StoreError::OutOfScope);
+        }
+        let now = Utc::now();
+        // the same person is recognised by name, gender and birth year among those already holding a
+        // mandate in the same county: wide enough for a county deputy who is also a township deputy,
+        // narrow enough that two namesakes in different counties stay two people
+        let county = region.lineage().get(2).cloned().unwrap_or_else(|| region.clone());
+        let (county_lo, county_hi) = county.subtree_range();
+        let person: Option<(i64,)> = with_tx!(tx, c => {
+            sqlx::query_as(
+                "SELECT p.id FROM person p WHERE p.name = $1 AND p.gender = $2 \
+                 AND (p.birth_year = $3 OR ($3 IS NULL AND p.birth_year IS NULL)) \
+                 AND EXISTS (SELECT 1 FROM mandate m WHERE m.person_id = p.id AND m.constituency_region BETWEEN $4 AND $5) \
+                 ORDER BY p.id LIMIT 1",
+            )
+            .bind(&d.name).bind(gender.as_str()).bind(d.birth_year)
+            .bind(&county_lo).bind(&county_hi)
+            .fetch_optional(&mut *c).await?
+        });
+        let mut updated = 0;
+        let person_id = match person {
+            Some((id,)) => {
+                updated += with_tx!(tx, c => {
+                    sqlx::query(
+                        "UPDATE person SET ethnicity = $1, party = $2, occupation = $3, employer = $4, \
+                         phone = CASE WHEN $5 = '' THEN phone ELSE $5 END, updated_at = $6 \
+                         WHERE id = $7 AND (ethnicity <> $1 OR party <> $2 OR occupation <> $3 OR employer <> $4 \
+                         OR ($5 <> '' AND phone <> $5))",
+                    )
+                    .bind(&d.ethnicity).bind(&d.party).bind(&d.occupation).bind(&d.employer).bind(&d.phone)
+                    .bind(now).bind(id).execute(&mut *c).await?.rows_affected()
+                });
+                id
+            }
+            None => {
+                let (id,): (i64,) = with_tx!(tx, c => {
+                    sqlx::query_as(
+                        "INSERT INTO person (name, gender, ethnicity, birth_year, party, occupation, employer, phone, \
+                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                    )
+                    .bind(&d.name).bind(gender.as_str()).bind(&d.ethnicity).bind(d.birth_year).bind(&d.party)
+                    .bind(&d.occupation).bind(&d.employer).bind(&d.phone).bind(now)
+                    .fetch_one(&mut *c).await?
+                });
+                id
+            }
+        };
+        let existing: Option<(i64,)> = with_tx!(tx, c => {
+            sqlx::query_as("SELECT id FROM mandate WHERE person_id = $1 AND level = $2 AND congress_region = $3 AND term = $4")
+                .bind(person_id).bind(level.as_str()).bind(congress.as_str()).bind(term)
+                .fetch_optional(&mut *c).await?
+        });
+        let (mandate_id, created) = match existing {
+            Some((id,)) => {
+                updated += with_tx!(tx, c => {
+                    sqlx::query(
+                        "UPDATE mandate SET constituency = $1, constituency_region = $2, deputy_group = $3, \
+                         expert_group = $4, updated_at = $5 WHERE id = $6 AND (constituency <> $1 \
+                         OR constituency_region <> $2 OR deputy_group <> $3 OR expert_group <> $4)",
+                    )
+                    .bind(&d.constituency).bind(region.as_str()).bind(&d.deputy_group).bind(&d.expert_group)
+                    .bind(now).bind(id).execute(&mut *c).await?.rows_affected()
+                });
+                (id, false)
+            }
+            None => {
+                let (id,): (i64,) = with_tx!(tx, c => {
+                    sqlx::query_as(
+                        "INSERT INTO mandate (person_id, level, congress_region, term, constituency, constituency_region, \
+                         deputy_group, expert_group, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                    )
+                    .bind(person_id).bind(level.as_str()).bind(congress.as_str()).bind(term).bind(&d.constituency)
+                    .bind(region.as_str()).bind(&d.deputy_group).bind(&d.expert_group).bind(now)
+                    .fetch_one(&mut *c).await?
+                });
+                (id, true)
+            }
+        };
+        if created {
+            let detail =
+                serde_json::json!({ "name": d.name, "level": level.as_str(), "term": term }).to_string();
+            self.audit(
+                tx,
+                actor,
+                "deputy.create",
+                &format!("mandate:{mandate_id}"),
+                Some(region),
+                &detail,
+            )
+            .await?;
+        }
+        let outcome = if created {
+            Upsert::Created
+        } else if updated > 0 {
+            let detail = serde_json::json!({ "name": d.name, "via": "upsert" }).to_string();
+            self.audit(
+                tx,
+                actor,
+                "deputy.update",
+                &format!("mandate:{mandate_id}"),
+                Some(region),
+                &detail,
+            )
+            .await?;
+            Upsert::Updated
+        } else {
+            Upsert::Unchanged
+        };
+        Ok((mandate_id, outcome))
+    }
+
+    /// Deputies (mandates) of the caller's subtree with filters, in (constituency region, id) order after
+    /// `after`. That order is the `mandate_scope` index's, so a page stops after `limit` rows even at
+    /// province scale instead of sorting the whole subtree.
+    pub async fn deputies(
+        &self,
+        scope: &Scope,
+        f: &DeputyFilter,
+        after: Option<&Cursor>,
+        limit: i64,
+    ) -> Result<Vec<Deputy>> {
+        if !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = narrowed(scope, f.region.as_ref())?;
+        // a name prefix: LIKE for the meaning, a range so an index on the name can serve it
+        let prefix = f.q.as_ref().map(|q| q.replace(['%', '_', '\\'], ""));
+        let pattern = prefix.as_ref().map(|q| format!("{q}%"));
+        let upper = prefix.as_ref().map(|q| format!("{q}\u{10FFFF}"));
+        let status = f.in_office.map(|b| if b { "in_office" } else { "left" });
+        let (after_region, after_id) = Cursor::split(after);
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Deputy>(
+                concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                 WHERE m.constituency_region BETWEEN $1 AND $2 AND (m.constituency_region, m.id) > ($3, $4) \
+                   AND ($5 IS NULL OR m.level = $5) AND ($6 IS NULL OR m.term = $6) \
+                   AND ($7 IS NULL OR m.status = $7) \
+                   AND ($8 IS NULL OR (p.name LIKE $8 AND p.name >= $9 AND p.name < $10)) \
+                 ORDER BY m.constituency_region, m.id LIMIT $11"),
+            )
+            .bind(&lo).bind(&hi).bind(after_region).bind(after_id).bind(f.level.map(|l| l.as_str())).bind(f.term)
+            .bind(status).bind(&pattern).bind(&prefix).bind(&upper).bind(limit)
+            .fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+
+    /// One mandate of the caller's subtree.
+    pub async fn deputy(&self, scope: &Scope, mandate_id: i64) -> Result<Deputy> {
+        if !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let d = self
+            .deputy_unscoped(mandate_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let code = RegionCode::parse(&d.constituency_region)
+            .map_err(|_| StoreError::Corrupt(d.constituency_region.clone()))?;
+        if !scope.covers(&code) {
+            return Err(StoreError::OutOfScope);
+        }
+        Ok(d)
+    }
+
+    /// For public pages (the card behind a QR code): callers show nothing private.
+    pub async fn deputy_unscoped(&self, mandate_id: i64) -> Result<Option<Deputy>> {
+        let d = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Deputy>(
+                concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                 WHERE m.id = $1"),
+            )
+            .bind(mandate_id).fetch_optional(p).await?
+        });
+        Ok(d)
+    }
+
+    /// The deputy's phone number, for a role that needs it; the read is audited in the same transaction.
+    pub async fn deputy_contact(&self, scope: &Scope, actor: &Actor, mandate_id: i64) -> Result<String> {
+        if !scope.can(Permission::ReadContacts) {
+            return Err(StoreError::Forbidden);
+        }
+        let d = self.deputy(scope, mandate_id).await?;
+        let mut tx = self.begin().await?;
+        let (phone,): (String,) = with_tx!(&mut tx, c => {
+            sqlx::query_as("SELECT phone FROM person WHERE id = $1").bind(d.person_id).fetch_one(&mut *c).await?
+        });
+        let region = RegionCode::parse(&d.constituency_region).ok();
+        self.audit(
+            &mut tx,
+            actor,
+            "personal.read",
+            &format!("person:{}", d.person_id),
+            region.as_ref(),
+            r#"{"field":"phone"}"#,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(phone)
+    }
+
+    /// Ends a mandate (left office): kept in history, its QR codes retired.
+    pub async fn leave_office(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        mandate_id: i64,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<()> {
+        if !scope.can(Permission::ManageRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let d = self.deputy(scope, mandate_id).await?;
+        let now = Utc::now();
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE mandate SET status = 'left', left_on = $1, left_reason = $2, updated_at = $3 WHERE id = $4")
+                .bind(on).bind(reason).bind(now).bind(mandate_id).execute(&mut *c).await?;
+        });
+        // the person's code is retired once no mandate remains in office
+        let (open,): (i64,) = with_tx!(&mut tx, c => {
+            sqlx::query_as("SELECT COUNT(*) FROM mandate WHERE person_id = $1 AND status = 'in_office'")
+                .bind(d.person_id).fetch_one(&mut *c).await?
+        });
+        if open == 0 {
+            with_tx!(&mut tx, c => {
+                sqlx::query("UPDATE qr_code SET revoked_at = $1, revoked_reason = 'left_office' \
+                             WHERE target_kind = 'deputy' AND target_id = $2 AND revoked_at IS NULL")
+                    .bind(now).bind(d.person_id).execute(&mut *c).await?;
+            });
+        }
+        let region = RegionCode::parse(&d.constituency_region).ok();
+        let detail = serde_json::json!({ "on": on, "reason": reason }).to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            "deputy.leave",
+            &format!("mandate:{mandate_id}"),
+            region.as_ref(),
+            &detail,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Every mandate of a person, for the public card (callers show public fields only).
+    pub async fn mandates_of_person(&self, person_id: i64) -> Result<Vec<Deputy>> {
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Deputy>(
+                concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                 WHERE m.person_id = $1 \
+                 ORDER BY CASE m.level WHEN 'national' THEN 1 WHEN 'provincial' THEN 2 WHEN 'city' THEN 3 \
+                 WHEN 'county' THEN 4 ELSE 5 END"),
+            )
+            .bind(person_id).fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+
+    /// Deputies in office whose constituency lies in `region`'s subtree or in one of its ancestors'
+    /// constituencies that cover it (码上找代表): everyone a voter of `region` can turn to.
+    pub async fn deputies_for_voters(&self, region: &RegionCode, limit: i64) -> Result<Vec<Deputy>> {
+        // a voter of a village is represented by deputies elected there, in its township, and in the
+        // county/city/province constituencies containing it: the lineage codes, plus the subtree itself
+        let lineage: Vec<String> = region.lineage().into_iter().map(String::from).collect();
+        let at = |i: usize| lineage.get(i).or(lineage.last()).cloned().unwrap_or_default();
+        let (lo, hi) = region.subtree_range();
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Deputy>(
+                concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
+                 WHERE m.status = 'in_office' AND (m.constituency_region BETWEEN $1 AND $2 \
+                    OR m.constituency_region IN ($3, $4, $5, $6, $7)) \
+                 ORDER BY CASE m.level WHEN 'national' THEN 1 WHEN 'provincial' THEN 2 WHEN 'city' THEN 3 \
+                 WHEN 'county' THEN 4 ELSE 5 END, p.name LIMIT $8"),
+            )
+            .bind(&lo).bind(&hi).bind(at(0)).bind(at(1)).bind(at(2)).bind(at(3)).bind(at(4)).bind(limit)
+            .fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+
+    /// Phone numbers of many deputies at once (an export by a role that may see contacts), audited as
+    /// one `personal.export` entry naming how many were read.
+    pub async fn deputy_phones(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        mandate_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>> {
+        if !scope.can(Permission::ReadContacts) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = scope.range();
+        let mut out = std::collections::HashMap::new();
+        for chunk in mandate_ids.chunks(500) {
+            let rows: Vec<(i64, String)> = with_pool!(&self.read, p => {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "SELECT m.id, p.phone FROM mandate m JOIN person p ON p.id = m.person_id WHERE m.constituency_region BETWEEN ",
+                );
+                qb.push_bind(lo.clone()).push(" AND ").push_bind(hi.clone()).push(" AND m.id IN (");
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build_query_as().fetch_all(p).await?
+            });
+            out.extend(rows);
+        }
+        let detail = serde_json::json!({ "field": "phone", "count": out.len() }).to_string();
+        self.audit_alone(actor, "personal.export", "deputies", Some(&scope.region), &detail)
+            .await?;
+        Ok(out)
+    }
+
+    /// A person's phone, only to be shown masked (the printed card when no station phone exists).
+    /// Not audited: the caller never shows the number itself.
+    pub async fn deputy_phone_masked_source(&self, person_id: i64) -> Result<String> {
+        let r: Option<(String,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT phone FROM person WHERE id = $1").bind(person_id).fetch_optional(p).await?
+        });
+        Ok(r.map(|r| r.0).unwrap_or_default())
+    }
+
+    /// Sets a deputy's photo (a blob already stored); audited.
+    pub async fn set_person_photo(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        mandate_id: i64,
+        blob: &str,
+    ) -> Result<()> {
+        if !scope.can(Permission::ManageRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let d = self.deputy(scope, mandate_id).await?;
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE person SET photo = $1, updated_at = $2 WHERE id = $3")
+                .bind(blob).bind(Utc::now()).bind(d.person_id).execute(&mut *c).await?;
+        });
+        let region = RegionCode::parse(&d.constituency_region).ok();
+        let detail = serde_json::json!({ "blob": blob }).to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            "deputy.photo",
+            &format!("person:{}", d.person_id),
+            region.as_ref(),
+            &detail,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The photo of a person who holds a mandate in office (public: shown on cards), if any.
+    pub async fn public_photo(&self, person_id: i64) -> Result<Option<String>> {
+        let r: Option<(String,)> = with_pool!(&self.read, p => {
+            sqlx::query_as(
+                "SELECT p.photo FROM person p WHERE p.id = $1 AND p.photo <> '' \
+                 AND EXISTS (SELECT 1 FROM mandate m WHERE m.person_id = p.id AND m.status = 'in_office')",
+            )
+            .bind(person_id).fetch_optional(p).await?
+        });
+        Ok(r.map(|r| r.0))
+    }
+}

@@ -1,0 +1,472 @@
+//! Stations (家站室点): create, edit, close (kept in history), list with filters, resident deputies.
+
+use chrono::{NaiveDate, Utc};
+use liaison_domain::registry::station::StationKind;
+use liaison_domain::{Permission, RegionCode, Scope};
+use serde::Serialize;
+
+use crate::{Actor, Cursor, Result, Store, StoreError, Tx};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Station {
+    pub id: i64,
+    pub region_code: String,
+    pub region_name: String,
+    pub kind: String,
+    pub industry: String,
+    pub name: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub phone: String,
+    pub manager_name: String,
+    pub manager_phone: String,
+    pub liaison_name: String,
+    pub liaison_phone: String,
+    pub open_hours: String,
+    pub reception_rule: String,
+    pub facilities: String,
+    pub rules: String,
+    pub funding: String,
+    pub closed_on: Option<NaiveDate>,
+    pub closed_reason: String,
+    pub resident_count: i64,
+}
+
+impl Station {
+    pub fn kind_label(&self) -> &'static str {
+        StationKind::parse(&self.kind)
+            .map(|k| k.label())
+            .unwrap_or("站点")
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.closed_on.is_none()
+    }
+}
+
+/// The editable fields of a station, already trimmed and checked by [`StationInput::validate`].
+#[derive(Debug, Clone, Default)]
+pub struct StationInput {
+    pub region: Option<RegionCode>,
+    pub kind: Option<StationKind>,
+    pub industry: String,
+    pub name: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub phone: String,
+    pub manager_name: String,
+    pub manager_phone: String,
+    pub liaison_name: String,
+    pub liaison_phone: String,
+    pub open_hours: String,
+    pub reception_rule: String,
+    pub facilities: String,
+    pub rules: String,
+    pub funding: String,
+}
+
+fn too_long(v: &str, max: usize) -> bool {
+    v.chars().count() > max
+}
+
+impl StationInput {
+    /// Every problem, in Chinese, with the field it concerns.
+    pub fn validate(&self) -> Vec<(&'static str, String)> {
+        let mut e = Vec::new();
+        if self.region.is_none() {
+            e.push(("region", "请选择所在行政区".to_owned()));
+        }
+        if self.kind.is_none() {
+            e.push(("kind", "请选择站点类型".to_owned()));
+        }
+        let n = self.name.chars().count();
+        if n == 0 || n > 60 {
+            e.push(("name", "站点名称不能为空，且不超过 60 个字".to_owned()));
+        }
+        for (field, v, max, label) in [
+            ("address", &self.address, 120, "地址"),
+            ("industry", &self.industry, 30, "行业"),
+            ("phone", &self.phone, 30, "站点电话"),
+            ("manager_name", &self.manager_name, 30, "负责人姓名"),
+            ("manager_phone", &self.manager_phone, 30, "负责人电话"),
+            ("liaison_name", &self.liaison_name, 30, "联络员姓名"),
+            ("liaison_phone", &self.liaison_phone, 30, "联络员电话"),
+            ("open_hours", &self.open_hours, 100, "开放时间"),
+            ("reception_rule", &self.reception_rule, 100, "接待日"),
+            ("facilities", &self.facilities, 2000, "设施"),
+            ("rules", &self.rules, 5000, "制度"),
+            ("funding", &self.funding, 500, "经费"),
+        ] {
+            if too_long(v, max) {
+                e.push((field, format!("{label}不能超过 {max} 个字")));
+            }
+        }
+        match (self.latitude, self.longitude) {
+            (Some(la), Some(lo)) if !((3.0..=54.0).contains(&la) && (73.0..=136.0).contains(&lo)) => {
+                e.push(("latitude", "经纬度不在中国境内，请检查".to_owned()));
+            }
+            (Some(_), None) | (None, Some(_)) => e.push(("latitude", "经度和纬度须同时填写".to_owned())),
+            _ => {}
+        }
+        e
+    }
+}
+
+/// The stored columns of [`Station`] (a literal, so queries stay `&'static str`).
+macro_rules! station_columns {
+    () => {
+        "s.id, s.region_code, r.name AS region_name, s.kind, s.industry, s.name, s.address, \
+         s.latitude, s.longitude, s.phone, s.manager_name, s.manager_phone, s.liaison_name, s.liaison_phone, \
+         s.open_hours, s.reception_rule, s.facilities, s.rules, s.funding, s.closed_on, s.closed_reason"
+    };
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Filters of the station list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct StationFilter {
+    /// Narrow to this region's subtree (must lie within the caller's scope).
+    pub region: Option<RegionCode>,
+    pub kind: Option<StationKind>,
+    /// `Some(true)`: open only; `Some(false)`: closed only.
+    pub open: Option<bool>,
+    pub q: Option<String>,
+}
+
+/// A filter region, narrowed to the caller's scope: `OutOfScope` if it lies outside.
+pub(crate) fn narrowed(scope: &Scope, region: Option<&RegionCode>) -> Result<(String, String)> {
+    match region {
+        Some(r) if scope.covers(r) => Ok(r.subtree_range()),
+        Some(_) => Err(StoreError::OutOfScope),
+        None => Ok(scope.range()),
+    }
+}
+
+impl Store {
+    async fn insert_or_update_station(&self, tx: &mut Tx, id: Option<i64>, s: &StationInput) -> Result<i64> {
+        let now = Utc::now();
+        let region = s
+            .region
+            .as_ref()
+            .map(|r| r.as_str().to_owned())
+            .unwrap_or_default();
+        let kind = s.kind.map(|k| k.as_str()).unwrap_or("station");
+        let id = match id {
+            Some(id) => {
+                with_tx!(tx, c => {
+                    sqlx::query(
+                        "UPDATE station SET region_code = $1, kind = $2, industry = $3, name = $4, address = $5, \
+                         latitude = $6, longitude = $7, phone = $8, manager_name = $9, manager_phone = $10, \
+                         liaison_name = $11, liaison_phone = $12, open_hours = $13, reception_rule = $14, \
+                         facilities = $15, rules = $16, funding = $17, updated_at = $18 WHERE id = $19",
+                    )
+                    .bind(&region).bind(kind).bind(&s.industry).bind(&s.name).bind(&s.address)
+                    .bind(s.latitude).bind(s.longitude).bind(&s.phone).bind(&s.manager_name).bind(&s.manager_phone)
+                    .bind(&s.liaison_name).bind(&s.liaison_phone).bind(&s.open_hours).bind(&s.reception_rule)
+                    .bind(&s.facilities).bind(&s.rules).bind(&s.funding).bind(now).bind(id)
+                    .execute(&mut *c).await.map_err(StoreError::unique("name"))?;
+                });
+                id
+            }
+            None => {
+                let (id,): (i64,) = with_tx!(tx, c => {
+                    sqlx::query_as(
+                        "INSERT INTO station (region_code, kind, industry, name, address, latitude, longitude, phone, \
+                         manager_name, manager_phone, liaison_name, liaison_phone, open_hours, reception_rule, \
+                         facilities, rules, funding, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
+                         RETURNING id",
+                    )
+                    .bind(&region).bind(kind).bind(&s.industry).bind(&s.name).bind(&s.address)
+                    .bind(s.latitude).bind(s.longitude).bind(&s.phone).bind(&s.manager_name).bind(&s.manager_phone)
+                    .bind(&s.liaison_name).bind(&s.liaison_phone).bind(&s.open_hours).bind(&s.reception_rule)
+                    .bind(&s.facilities).bind(&s.rules).bind(&s.funding).bind(now)
+                    .fetch_one(&mut *c).await.map_err(StoreError::unique("name"))?
+                });
+                id
+            }
+        };
+        Ok(id)
+    }
+
+    fn check_station_write(scope: &Scope, s: &StationInput) -> Result<RegionCode> {
+        if !scope.can(Permission::ManageRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let region = s.region.clone().ok_or(StoreError::NotFound)?;
+        if !scope.covers(&region) {
+            return Err(StoreError::OutOfScope);
+        }
+        Ok(region)
+    }
+
+    pub async fn create_station(&self, scope: &Scope, actor: &Actor, s: &StationInput) -> Result<i64> {
+        let region = Self::check_station_write(scope, s)?;
+        let mut tx = self.begin().await?;
+        let id = self.insert_or_update_station(&mut tx, None, s).await?;
+        let detail = serde_json::json!({ "name": s.name }).to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            "station.create",
+            &format!("station:{id}"),
+            Some(&region),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn update_station(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: i64,
+        s: &StationInput,
+    ) -> Result<()> {
+        let region = Self::check_station_write(scope, s)?;
+        self.station(scope, id).await?;
+        let mut tx = self.begin().await?;
+        self.insert_or_update_station(&mut tx, Some(id), s).await?;
+        let detail = serde_json::json!({ "name": s.name }).to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            "station.update",
+            &format!("station:{id}"),
+            Some(&region),
+            &detail,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Creates or updates by the natural key (region, name) inside `tx`. Returns (id, outcome); a row that
+    /// would not change is left alone (and not audited), so a re-import changes nothing.
+    pub async fn upsert_station_in(
+        &self,
+        tx: &mut Tx,
+        scope: &Scope,
+        actor: &Actor,
+        s: &StationInput,
+    ) -> Result<(i64, Upsert)> {
+        let region = Self::check_station_write(scope, s)?;
+        let existing: Option<(i64,)> = with_tx!(tx, c => {
+            sqlx::query_as("SELECT id FROM station WHERE region_code = $1 AND name = $2")
+                .bind(region.as_str()).bind(&s.name).fetch_optional(&mut *c).await?
+        });
+        let Some((id,)) = existing else {
+            let id = self.insert_or_update_station(tx, None, s).await?;
+            let detail = serde_json::json!({ "name": s.name, "via": "import" }).to_string();
+            self.audit(
+                tx,
+                actor,
+                "station.create",
+                &format!("station:{id}"),
+                Some(&region),
+                &detail,
+            )
+            .await?;
+            return Ok((id, Upsert::Created));
+        };
+        let kind = s.kind.map(|k| k.as_str()).unwrap_or("station");
+        let changed = with_tx!(tx, c => {
+            sqlx::query(
+                "UPDATE station SET kind = $1, industry = $2, address = $3, latitude = $4, longitude = $5, phone = $6, \
+                 manager_name = $7, manager_phone = $8, liaison_name = $9, liaison_phone = $10, open_hours = $11, \
+                 reception_rule = $12, facilities = $13, rules = $14, funding = $15, updated_at = $16 \
+                 WHERE id = $17 AND (kind IS DISTINCT FROM $1 OR industry IS DISTINCT FROM $2 OR address IS DISTINCT FROM $3 \
+                 OR latitude IS DISTINCT FROM $4 OR longitude IS DISTINCT FROM $5 OR phone IS DISTINCT FROM $6 \
+                 OR manager_name IS DISTINCT FROM $7 OR manager_phone IS DISTINCT FROM $8 OR liaison_name IS DISTINCT FROM $9 \
+                 OR liaison_phone IS DISTINCT FROM $10 OR open_hours IS DISTINCT FROM $11 OR reception_rule IS DISTINCT FROM $12 \
+                 OR facilities IS DISTINCT FROM $13 OR rules IS DISTINCT FROM $14 OR funding IS DISTINCT FROM $15)",
+            )
+            .bind(kind).bind(&s.industry).bind(&s.address).bind(s.latitude).bind(s.longitude).bind(&s.phone)
+            .bind(&s.manager_name).bind(&s.manager_phone).bind(&s.liaison_name).bind(&s.liaison_phone)
+            .bind(&s.open_hours).bind(&s.reception_rule).bind(&s.facilities).bind(&s.rules).bind(&s.funding)
+            .bind(Utc::now()).bind(id)
+            .execute(&mut *c).await?.rows_affected()
+        });
+        if changed == 0 {
+            return Ok((id, Upsert::Unchanged));
+        }
+        let detail = serde_json::json!({ "name": s.name, "via": "import" }).to_string();
+        self.audit(
+            tx,
+            actor,
+            "station.update",
+            &format!("station:{id}"),
+            Some(&region),
+            &detail,
+        )
+        .await?;
+        Ok((id, Upsert::Updated))
+    }
+
+    /// [`Store::upsert_station_in`] in a transaction of its own.
+    pub async fn upsert_station(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        s: &StationInput,
+    ) -> Result<(i64, bool)> {
+        let mut tx = self.begin().await?;
+        let (id, outcome) = self.upsert_station_in(&mut tx, scope, actor, s).await?;
+        tx.commit().await?;
+        Ok((id, outcome == Upsert::Created))
+    }
+
+    /// The open station of the caller's subtree with this exact name, if exactly one (for imports).
+    pub async fn station_by_name_in(&self, tx: &mut Tx, scope: &Scope, name: &str) -> Result<Vec<i64>> {
+        let (lo, hi) = scope.range();
+        let rows: Vec<(i64,)> = with_tx!(tx, c => {
+            sqlx::query_as("SELECT id FROM station WHERE name = $1 AND region_code BETWEEN $2 AND $3 AND closed_on IS NULL")
+                .bind(name).bind(&lo).bind(&hi).fetch_all(&mut *c).await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Closes a station (it stays in history and in reports of past years).
+    pub async fn close_station(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: i64,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<()> {
+        if !scope.can(Permission::ManageRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let st = self.station(scope, id).await?;
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE station SET closed_on = $1, closed_reason = $2, updated_at = $3 WHERE id = $4")
+                .bind(on).bind(reason).bind(Utc::now()).bind(id).execute(&mut *c).await?;
+            sqlx::query("UPDATE qr_code SET revoked_at = $1, revoked_reason = 'station_closed' \
+                         WHERE target_kind = 'station' AND target_id = $2 AND revoked_at IS NULL")
+                .bind(Utc::now()).bind(id).execute(&mut *c).await?;
+        });
+        let region = RegionCode::parse(&st.region_code).ok();
+        let detail = serde_json::json!({ "on": on, "reason": reason }).to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            "station.close",
+            &format!("station:{id}"),
+            region.as_ref(),
+            &detail,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// One station of the caller's subtree.
+    pub async fn station(&self, scope: &Scope, id: i64) -> Result<Station> {
+        if !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let s = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Station>(
+                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count FROM station s JOIN region r ON r.code = s.region_code WHERE s.id = $1"),
+            )
+            .bind(id).fetch_optional(p).await?
+        })
+        .ok_or(StoreError::NotFound)?;
+        let code =
+            RegionCode::parse(&s.region_code).map_err(|_| StoreError::Corrupt(s.region_code.clone()))?;
+        if !scope.covers(&code) {
+            return Err(StoreError::OutOfScope);
+        }
+        Ok(s)
+    }
+
+    /// A station for the public card behind its QR code: no scope (it is public), callers mask contacts.
+    pub async fn station_public(&self, id: i64) -> Result<Option<Station>> {
+        let s = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Station>(
+                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count FROM station s JOIN region r ON r.code = s.region_code WHERE s.id = $1"),
+            )
+            .bind(id).fetch_optional(p).await?
+        });
+        Ok(s)
+    }
+
+    /// Stations of the caller's subtree with filters, in (region, id) order after `after`: the
+    /// `station_region` index's order, so a page never sorts the whole subtree.
+    pub async fn stations(
+        &self,
+        scope: &Scope,
+        f: &StationFilter,
+        after: Option<&Cursor>,
+        limit: i64,
+    ) -> Result<Vec<Station>> {
+        if !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = narrowed(scope, f.region.as_ref())?;
+        let pattern =
+            f.q.as_ref()
+                .map(|q| format!("%{}%", q.replace(['%', '_', '\\'], "")));
+        let kind = f.kind.map(|k| k.as_str());
+        let (after_region, after_id) = Cursor::split(after);
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Station>(
+                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count \
+                 FROM station s JOIN region r ON r.code = s.region_code \
+                 WHERE s.region_code BETWEEN $1 AND $2 AND (s.region_code, s.id) > ($3, $4) \
+                   AND ($5 IS NULL OR s.kind = $5) \
+                   AND ($6 IS NULL OR ($6 = (s.closed_on IS NULL))) \
+                   AND ($7 IS NULL OR s.name LIKE $7) \
+                 ORDER BY s.region_code, s.id LIMIT $8"),
+            )
+            .bind(&lo).bind(&hi).bind(after_region).bind(after_id).bind(kind).bind(f.open).bind(&pattern).bind(limit)
+            .fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+
+    /// Open stations a person is resident at (public).
+    pub async fn stations_of_person(&self, person_id: i64) -> Result<Vec<Station>> {
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Station>(
+                concat!("SELECT DISTINCT ", station_columns!(), ", CAST(0 AS BIGINT) AS resident_count FROM station s JOIN region r ON r.code = s.region_code \
+                 JOIN station_deputy sd ON sd.station_id = s.id JOIN mandate m ON m.id = sd.mandate_id \
+                 WHERE m.person_id = $1 AND m.status = 'in_office' AND s.closed_on IS NULL ORDER BY s.id"),
+            )
+            .bind(person_id).fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+
+    /// Open stations in `region`'s subtree, nearest to `near` first: `near`'s own stations, then those at
+    /// township level or above (homes first), then the rest (public: 码上找代表, retired codes).
+    pub async fn open_stations_in(
+        &self,
+        region: &RegionCode,
+        near: &RegionCode,
+        limit: i64,
+    ) -> Result<Vec<Station>> {
+        let (lo, hi) = region.subtree_range();
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, Station>(
+                concat!("SELECT ", station_columns!(), ", (SELECT COUNT(*) FROM station_deputy d WHERE d.station_id = s.id) AS resident_count FROM station s JOIN region r ON r.code = s.region_code \
+                 WHERE s.region_code BETWEEN $1 AND $2 AND s.closed_on IS NULL \
+                 ORDER BY CASE WHEN s.region_code = $3 THEN 0 WHEN substr(s.region_code, 10) = '000' THEN 1 ELSE 2 END, \
+                 CASE s.kind WHEN 'home' THEN 1 WHEN 'station' THEN 2 WHEN 'room' THEN 3 ELSE 4 END, s.id LIMIT $4"),
+            )
+            .bind(&lo).bind(&hi).bind(near.as_str()).bind(limit).fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+}

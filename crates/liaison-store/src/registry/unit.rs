@@ -1,0 +1,146 @@
+//! Handling units (承办单位): the government bodies that answer assigned items.
+
+use chrono::Utc;
+use liaison_domain::{Permission, RegionCode, Scope};
+use serde::Serialize;
+
+use crate::registry::station::Upsert;
+use crate::{Actor, Result, Store, StoreError, Tx};
+
+pub const UNIT_KINDS: [(&str, &str); 5] = [
+    ("department", "政府部门"),
+    ("township_government", "乡镇人民政府（街道办事处）"),
+    ("court", "人民法院"),
+    ("procuratorate", "人民检察院"),
+    ("other", "其他单位"),
+];
+
+pub fn unit_kind_label(kind: &str) -> &str {
+    UNIT_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, l)| *l)
+        .unwrap_or(kind)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct HandlingUnit {
+    pub id: i64,
+    pub region_code: String,
+    pub region_name: String,
+    pub name: String,
+    pub kind: String,
+    pub phone: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnitInput {
+    pub region: RegionCode,
+    pub name: String,
+    pub kind: String,
+    pub phone: String,
+}
+
+impl UnitInput {
+    pub fn validate(&self) -> Vec<String> {
+        let mut e = Vec::new();
+        let n = self.name.trim().chars().count();
+        if n == 0 || n > 60 {
+            e.push("单位名称不能为空，且不超过 60 个字".to_owned());
+        }
+        if !UNIT_KINDS.iter().any(|(k, _)| *k == self.kind) {
+            e.push("单位类别无效".to_owned());
+        }
+        if self.phone.chars().count() > 30 {
+            e.push("联系电话过长".to_owned());
+        }
+        e
+    }
+}
+
+impl Store {
+    /// Creates the unit, or updates the one with the same region and name (the natural key), so a
+    /// re-import of the same sheet changes nothing. Returns (id, created).
+    pub async fn upsert_unit(&self, scope: &Scope, actor: &Actor, u: &UnitInput) -> Result<(i64, bool)> {
+        let mut tx = self.begin().await?;
+        let (id, outcome) = self.upsert_unit_in(&mut tx, scope, actor, u).await?;
+        tx.commit().await?;
+        Ok((id, outcome == Upsert::Created))
+    }
+
+    /// [`Store::upsert_unit`] inside the caller's transaction.
+    pub async fn upsert_unit_in(
+        &self,
+        tx: &mut Tx,
+        scope: &Scope,
+        actor: &Actor,
+        u: &UnitInput,
+    ) -> Result<(i64, Upsert)> {
+        if !scope.can(Permission::ManageRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        if !scope.covers(&u.region) {
+            return Err(StoreError::OutOfScope);
+        }
+        let now = Utc::now();
+        let existing: Option<(i64, String, String)> = with_tx!(tx, c => {
+            sqlx::query_as("SELECT id, kind, phone FROM handling_unit WHERE region_code = $1 AND name = $2")
+                .bind(u.region.as_str()).bind(u.name.trim()).fetch_optional(&mut *c).await?
+        });
+        let (id, created) = match existing {
+            Some((id, kind, phone)) if kind == u.kind && phone == u.phone.trim() => {
+                return Ok((id, Upsert::Unchanged));
+            }
+            Some((id, _, _)) => {
+                with_tx!(tx, c => {
+                    sqlx::query("UPDATE handling_unit SET kind = $1, phone = $2, updated_at = $3 WHERE id = $4")
+                        .bind(&u.kind).bind(u.phone.trim()).bind(now).bind(id).execute(&mut *c).await?;
+                });
+                (id, false)
+            }
+            None => {
+                let (id,): (i64,) = with_tx!(tx, c => {
+                    sqlx::query_as(
+                        "INSERT INTO handling_unit (region_code, name, kind, phone, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(u.region.as_str()).bind(u.name.trim()).bind(&u.kind).bind(u.phone.trim()).bind(now).bind(now)
+                    .fetch_one(&mut *c).await?
+                });
+                (id, true)
+            }
+        };
+        let action = if created { "unit.create" } else { "unit.update" };
+        let detail = serde_json::json!({ "name": u.name.trim(), "kind": u.kind }).to_string();
+        self.audit(tx, actor, action, &format!("unit:{id}"), Some(&u.region), &detail)
+            .await?;
+        Ok((id, if created { Upsert::Created } else { Upsert::Updated }))
+    }
+
+    /// Units of the caller's subtree, by name.
+    pub async fn units(
+        &self,
+        scope: &Scope,
+        q: Option<&str>,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<HandlingUnit>> {
+        if !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = scope.range();
+        let pattern = q.map(|q| format!("%{}%", q.replace(['%', '_', '\\'], "")));
+        let rows = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, HandlingUnit>(
+                "SELECT u.id, u.region_code, r.name AS region_name, u.name, u.kind, u.phone, u.active \
+                 FROM handling_unit u JOIN region r ON r.code = u.region_code \
+                 WHERE u.region_code BETWEEN $1 AND $2 AND u.id > $3 AND ($4 IS NULL OR u.name LIKE $4) \
+                 ORDER BY u.id LIMIT $5",
+            )
+            .bind(&lo).bind(&hi).bind(after.unwrap_or(0)).bind(&pattern).bind(limit)
+            .fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+}

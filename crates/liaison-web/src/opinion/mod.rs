@@ -1,0 +1,59 @@
+//! Staff, deputy and unit pages for opinions: queues, the item page with its actions, and records
+//! made on a citizen's behalf (walk-ins, calls, visits; a deputy's own collection).
+
+pub mod bulk;
+pub mod detail;
+pub mod export;
+pub mod pickers;
+pub mod queue;
+pub mod record;
+pub mod supervise;
+
+use liaison_store::opinion::Opinion;
+
+/// Fills a reply template's placeholders for one item: {回执码} {类别} {地区} {单位} {日期}.
+pub fn fill_template(body: &str, o: &Opinion) -> String {
+    let receipt = liaison_domain::opinion::show_receipt(&o.receipt);
+    let today = chrono::Utc::now()
+        .with_timezone(&liaison_domain::calendar::beijing())
+        .format("%Y年%-m月%-d日")
+        .to_string();
+    liaison_domain::opinion::template::render(
+        body,
+        &[
+            ("回执码", receipt.as_str()),
+            ("类别", o.category_label.as_str()),
+            ("地区", o.region_name.as_str()),
+            ("单位", o.lead_unit_name.as_deref().unwrap_or("承办单位")),
+            ("日期", today.as_str()),
+        ],
+    )
+}
+
+/// A `YYYY-MM-DD` form field as that day's `h:m:s` in Beijing time; None when empty. `messages` are
+/// the Chinese texts for a malformed and for an impossible date.
+pub fn beijing_day(
+    s: &str,
+    field: &str,
+    h: u32,
+    m: u32,
+    sec: u32,
+    messages: (&str, &str),
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, crate::WebError> {
+    use chrono::TimeZone;
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| crate::WebError::invalid(field, messages.0))?;
+    let t = d
+        .and_hms_opt(h, m, sec)
+        .and_then(|t| {
+            liaison_domain::calendar::beijing()
+                .from_local_datetime(&t)
+                .single()
+        })
+        .ok_or_else(|| crate::WebError::invalid(field, messages.1))?;
+    Ok(Some(t.with_timezone(&chrono::Utc)))
+}

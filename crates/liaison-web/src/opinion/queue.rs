@@ -1,0 +1,355 @@
+//! `/opinions`: the caller's work queues. A deputy sees their inbox, a unit its assigned items, staff
+//! their region's (a station manager: their station's). Filters (state, category, township, station,
+//! deputy, channel, dates, due state, 重点督办, 疑似重复), counts by due state, newest first or soonest
+//! deadline first, keyset pagination; the overdue summary per unit and township; Excel export of any
+//! view. The region, station and deputy are picked from lists (`pickers`); items the duplicate pass
+//! flagged carry a 疑似重复 tag for staff.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::Utc;
+use liaison_domain::opinion::{Channel, Stage};
+use liaison_domain::{RegionCode, Role, calendar, deadline};
+use liaison_store::opinion::queue::choices::Choice;
+use liaison_store::opinion::queue::{Counts, Cursor, Due, QueueFilter, Sort};
+use liaison_store::opinion::{Opinion, Queue};
+use serde::Deserialize;
+
+use crate::ctx::Staff;
+use crate::layout::Page;
+use crate::{AppState, WebError};
+
+const PAGE: i64 = 30;
+const EXPORT_MAX: i64 = 20_000;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct QueueQuery {
+    #[serde(default)]
+    pub tab: String,
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub station: String,
+    #[serde(default)]
+    pub deputy: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub due: String,
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub sort: String,
+    /// `1`: only items flagged 疑似重复 (the region queue).
+    #[serde(default)]
+    pub dup: String,
+    pub before: Option<i64>,
+    #[serde(default)]
+    pub after: String,
+}
+
+impl QueueQuery {
+    /// The query string of this view without the page position.
+    fn base(&self, tab: &str) -> String {
+        let pairs = [
+            ("tab", tab),
+            ("stage", &self.stage),
+            ("category", &self.category),
+            ("region", &self.region),
+            ("station", &self.station),
+            ("deputy", &self.deputy),
+            ("channel", &self.channel),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("due", &self.due),
+            ("key", &self.key),
+            ("sort", &self.sort),
+            ("dup", &self.dup),
+        ];
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", crate::error::urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// One row as shown: the item, its deadline state (label, class), and whether it is flagged 疑似重复.
+pub struct Row {
+    pub o: Opinion,
+    pub due: Option<(String, &'static str)>,
+    pub dup: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "opinion/queue.html")]
+pub struct QueuePage {
+    page: Page,
+    tabs: Vec<(&'static str, &'static str, bool)>,
+    tab: String,
+    q: QueueQuery,
+    base: String,
+    stages: Vec<(&'static str, &'static str)>,
+    categories: Vec<(String, String)>,
+    channels: Vec<(&'static str, &'static str)>,
+    counts: Counts,
+    items: Vec<Row>,
+    next: Option<String>,
+    can_record: bool,
+    can_bulk: bool,
+    summary: Option<liaison_store::opinion::queue::OverdueSummary>,
+    pickers: super::pickers::Pickers,
+    /// Flagged open items of the region queue (疑似重复), for its chip.
+    dup_count: Option<i64>,
+}
+
+impl QueuePage {
+    /// Any filter beyond the tab and the due-state chips is set (the filter box opens).
+    fn filtered(&self) -> bool {
+        let q = &self.q;
+        [
+            &q.category,
+            &q.region,
+            &q.channel,
+            &q.from,
+            &q.to,
+            &q.station,
+            &q.deputy,
+            &q.dup,
+        ]
+        .iter()
+        .any(|v| !v.is_empty())
+    }
+
+    /// The choices of a picker, with the current value first when the list lacks it (so it survives).
+    fn choices<'a>(&self, list: &'a [Choice], current: &str) -> Vec<(String, &'a str, bool)> {
+        let mut out: Vec<(String, &str, bool)> = list
+            .iter()
+            .map(|(id, l)| (id.to_string(), l.as_str(), id.to_string() == current))
+            .collect();
+        if !current.is_empty() && !out.iter().any(|o| o.2) {
+            out.insert(0, (current.to_owned(), "（当前所选）", true));
+        }
+        out
+    }
+
+    /// When the overdue summary was counted, Beijing time.
+    fn summary_time(&self, s: &liaison_store::opinion::queue::OverdueSummary) -> String {
+        s.at.with_timezone(&calendar::beijing())
+            .format("%H:%M:%S")
+            .to_string()
+    }
+
+    /// A count as shown: capped counts read "1000+".
+    fn shown(&self, n: &i64) -> String {
+        let n = *n;
+        if n >= liaison_store::opinion::queue::COUNT_CAP {
+            format!("{n}+")
+        } else {
+            n.to_string()
+        }
+    }
+}
+
+/// The tabs this caller has: (key, label).
+fn tabs_of(staff: &Staff) -> Vec<(&'static str, &'static str)> {
+    let s = &staff.scope;
+    let mut t = Vec::new();
+    if s.has(Role::Deputy) && s.person_id.is_some() {
+        t.push(("deputy", "我的代表信箱"));
+    }
+    if s.has(Role::HandlingUnit) && s.unit_id.is_some() {
+        t.push(("unit", "本单位承办"));
+    }
+    if liaison_store::opinion::is_opinion_staff(s) {
+        t.push(("region", "本辖区"));
+    }
+    t
+}
+
+fn day(s: &str, field: &str) -> Result<Option<chrono::DateTime<Utc>>, WebError> {
+    super::beijing_day(s, field, 0, 0, 0, ("日期格式应为 2026-11-01", "日期无效"))
+}
+
+fn id_param(s: &str, field: &str, message: &str) -> Result<Option<i64>, WebError> {
+    match s.trim() {
+        "" => Ok(None),
+        v => v.parse().map(Some).map_err(|_| WebError::invalid(field, message)),
+    }
+}
+
+/// The queue and filter a query asks for (checked against the caller's tabs).
+pub fn resolve(staff: &Staff, q: &QueueQuery) -> Result<(&'static str, Queue, QueueFilter), WebError> {
+    let tabs = tabs_of(staff);
+    let tab = tabs
+        .iter()
+        .find(|(k, _)| *k == q.tab)
+        .or(tabs.first())
+        .map(|(k, _)| *k)
+        .ok_or(WebError::Forbidden)?;
+    let queue = match tab {
+        "deputy" => Queue::Deputy(staff.scope.person_id.ok_or(WebError::Forbidden)?),
+        "unit" => Queue::Unit(staff.scope.unit_id.ok_or(WebError::Forbidden)?),
+        _ => Queue::Region,
+    };
+    let stages: Vec<Stage> = match q.stage.as_str() {
+        "" => vec![],
+        "open" => Stage::ALL.into_iter().filter(|s| s.is_open()).collect(),
+        s => vec![Stage::parse(s).ok_or_else(|| WebError::invalid("stage", "状态无效"))?],
+    };
+    let region = match q.region.trim() {
+        "" => None,
+        r => Some(RegionCode::parse(r).map_err(|_| WebError::invalid("region", "行政区代码无效"))?),
+    };
+    let from = day(&q.from, "from")?;
+    let to = day(&q.to, "to")?.map(|t| t + chrono::Duration::days(1));
+    let filter = QueueFilter {
+        stages,
+        category: (!q.category.trim().is_empty()).then(|| q.category.trim().to_owned()),
+        region,
+        station: id_param(&q.station, "station", "站点无效")?,
+        person: id_param(&q.deputy, "deputy", "代表无效")?,
+        channel: match q.channel.as_str() {
+            "" => None,
+            c => Some(Channel::parse(c).ok_or_else(|| WebError::invalid("channel", "渠道无效"))?),
+        },
+        from,
+        to,
+        due: match q.due.as_str() {
+            "overdue" => Due::Overdue,
+            "soon" => Due::Soon,
+            _ => Due::Any,
+        },
+        key_only: q.key == "1",
+        // 疑似重复 is a region-queue view
+        dup: tab == "region" && q.dup == "1",
+        sort: if q.sort == "due" { Sort::Due } else { Sort::Newest },
+    };
+    Ok((tab, queue, filter))
+}
+
+fn cursor_of(q: &QueueQuery) -> Option<Cursor> {
+    if let Some((at, id)) = q.after.split_once('_') {
+        let at = chrono::DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+        return Some(Cursor::AfterDue(at, id.parse().ok()?));
+    }
+    q.before.map(Cursor::Before)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<QueueQuery>,
+) -> Result<QueuePage, WebError> {
+    let (tab, queue, filter) = resolve(&staff, &q)?;
+    let rows = state
+        .store
+        .worklist(&staff.scope, queue, &filter, cursor_of(&q), PAGE + 1)
+        .await?;
+    let base = q.base(tab);
+    let next = (rows.len() as i64 > PAGE)
+        .then(|| rows.get(PAGE as usize - 1))
+        .flatten()
+        .map(|o| match (filter.sort, o.due_at) {
+            (Sort::Due, Some(d)) => format!(
+                "/opinions?{base}&after={}_{}",
+                crate::error::urlencode(&d.to_rfc3339()),
+                o.id
+            ),
+            _ => format!("/opinions?{base}&before={}", o.id),
+        });
+    let cal = state.store.work_calendar().await?;
+    let now = Utc::now();
+    let ids: Vec<i64> = rows.iter().take(PAGE as usize).map(|o| o.id).collect();
+    let flags = state.store.duplicate_flags(&staff.scope, &ids).await?;
+    let items = rows
+        .into_iter()
+        .take(PAGE as usize)
+        .map(|mut o| {
+            // a list is no place for numbers typed into the text
+            o.description = liaison_domain::mask::free_text(&o.description);
+            let due = o.due_at.map(|d| {
+                let st = deadline::state(&cal, now, d);
+                (st.label(), st.class())
+            });
+            let dup = flags.contains_key(&o.id);
+            Row { o, due, dup }
+        })
+        .collect();
+    let counts = state.store.worklist_counts(&staff.scope, queue, &filter).await?;
+    let summary = if tab == "region" && filter.due == Due::Overdue {
+        state
+            .store
+            .overdue_summary(&staff.scope, filter.region.as_ref())
+            .await?
+    } else {
+        None
+    };
+    let region_tab = tab == "region";
+    let dup_count = region_tab.then_some(counts.dup);
+    let pickers = super::pickers::load(&state, &staff, filter.region.as_ref(), region_tab).await?;
+    let mut stage_choices = vec![("", "全部"), ("open", "未办结")];
+    stage_choices.extend(Stage::ALL.iter().map(|s| (s.as_str(), s.label())));
+    Ok(QueuePage {
+        page: Page::new(&staff.ctx, "群众意见", "/opinions"),
+        tabs: tabs_of(&staff).iter().map(|(k, l)| (*k, *l, *k == tab)).collect(),
+        tab: tab.to_owned(),
+        base,
+        q,
+        stages: stage_choices,
+        categories: crate::public::intake::categories(&state).await?,
+        channels: Channel::ALL.iter().map(|c| (c.as_str(), c.label())).collect(),
+        counts,
+        items,
+        next,
+        can_record: super::record::can_record(&staff),
+        can_bulk: liaison_store::opinion::is_opinion_staff(&staff.scope),
+        summary,
+        pickers,
+        dup_count,
+    })
+}
+
+/// `GET /opinions/export.xlsx` with the view's filters: every row (up to 20,000) with all dates.
+pub async fn export(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, WebError> {
+    let (_, queue, filter) = resolve(&staff, &q)?;
+    let mut rows: Vec<Opinion> = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = state
+            .store
+            .worklist(&staff.scope, queue, &filter, cursor, 1000)
+            .await?;
+        let done = page.len() < 1000;
+        cursor = page.last().map(|o| match (filter.sort, o.due_at) {
+            (Sort::Due, Some(d)) => Cursor::AfterDue(d, o.id),
+            _ => Cursor::Before(o.id),
+        });
+        rows.extend(page);
+        if done || rows.len() as i64 >= EXPORT_MAX {
+            break;
+        }
+    }
+    rows.truncate(EXPORT_MAX as usize);
+    let bytes = super::export::workbook(&state, &rows).await?;
+    let name = format!(
+        "群众意见{}.xlsx",
+        Utc::now().with_timezone(&calendar::beijing()).format("%Y%m%d")
+    );
+    Ok(crate::registry::excel_io::xlsx_response(bytes, &name))
+}

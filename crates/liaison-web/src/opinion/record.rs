@@ -1,0 +1,202 @@
+//! Records made for a citizen: staff at a reception (民情工作日志), on a call or a home visit, and a
+//! deputy's own collection on a visit. Marked by channel; the recording account is kept and audited.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use liaison_domain::RegionCode;
+use liaison_domain::opinion::{Channel, show_receipt};
+use liaison_domain::{Permission, Role};
+use liaison_store::opinion::intake::NewOpinion;
+use liaison_store::opinion::{is_opinion_staff, station_only};
+use liaison_store::registry::station::StationFilter;
+
+use crate::ctx::Staff;
+use crate::layout::Page;
+use crate::public::intake::{
+    IntakeValues, MAX_PHOTOS, categories, clean_phone, deputy_reach, nonce_of, read_values, store_photos,
+};
+use crate::{AppState, WebError};
+
+pub fn can_record(staff: &Staff) -> bool {
+    is_staff(staff) || is_deputy(staff)
+}
+
+fn is_staff(staff: &Staff) -> bool {
+    is_opinion_staff(&staff.scope)
+}
+
+fn is_deputy(staff: &Staff) -> bool {
+    staff.scope.has(Role::Deputy) && staff.scope.person_id.is_some()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "opinion/record.html")]
+pub struct RecordPage {
+    page: Page,
+    channels: Vec<(&'static str, &'static str)>,
+    channel: String,
+    stations: Vec<(i64, String)>,
+    station: String,
+    categories: Vec<(String, String)>,
+    values: IntakeValues,
+    errors: Vec<String>,
+}
+
+async fn record_page(
+    state: &AppState,
+    staff: &Staff,
+    channel: &str,
+    station: &str,
+    values: IntakeValues,
+    errors: Vec<String>,
+) -> Result<RecordPage, WebError> {
+    let mut channels = Vec::new();
+    if is_staff(staff) {
+        channels
+            .extend([Channel::WalkIn, Channel::Phone, Channel::HomeVisit].map(|c| (c.as_str(), c.label())));
+    }
+    if is_deputy(staff) {
+        channels.push((Channel::DeputyVisit.as_str(), "我走访收集的"));
+    }
+    let stations = if is_staff(staff) && staff.scope.can(Permission::ViewRegistry) {
+        let filter = StationFilter {
+            open: Some(true),
+            ..StationFilter::default()
+        };
+        state
+            .store
+            .stations(&staff.scope, &filter, None, 300)
+            .await?
+            .into_iter()
+            .filter(|s| !station_only(&staff.scope) || Some(s.id) == staff.scope.station_id)
+            .map(|s| (s.id, s.name))
+            .collect()
+    } else {
+        vec![]
+    };
+    let categories = categories(state).await?;
+    Ok(RecordPage {
+        page: Page::new(&staff.ctx, "登记群众意见", "/opinions"),
+        channel: if channel.is_empty() {
+            channels.first().map(|c| c.0.to_owned()).unwrap_or_default()
+        } else {
+            channel.to_owned()
+        },
+        channels,
+        stations,
+        station: station.to_owned(),
+        categories,
+        values,
+        errors,
+    })
+}
+
+pub async fn form(State(state): State<AppState>, staff: Staff) -> Result<RecordPage, WebError> {
+    if !can_record(&staff) {
+        return Err(WebError::Forbidden);
+    }
+    let values = IntakeValues {
+        nonce: liaison_domain::token::random_token(),
+        ..IntakeValues::default()
+    };
+    let station = staff.scope.station_id.map(|s| s.to_string()).unwrap_or_default();
+    record_page(&state, &staff, "", &station, values, vec![]).await
+}
+
+/// `POST /opinions/new` (multipart).
+pub async fn submit(
+    State(state): State<AppState>,
+    staff: Staff,
+    mp: Multipart,
+) -> Result<Response, WebError> {
+    if !can_record(&staff) {
+        return Err(WebError::Forbidden);
+    }
+    let form = crate::upload::read(mp, 8 * 1024, MAX_PHOTOS).await?;
+    let categories = categories(&state).await?;
+    let (values, mut errors) = read_values(&form, &categories);
+    let channel_text = form.text("channel").to_owned();
+    let station_text = form.text("station").trim().to_owned();
+    let channel = Channel::parse(&channel_text).filter(|c| {
+        (c.recorded_by_staff() && is_staff(&staff)) || (*c == Channel::DeputyVisit && is_deputy(&staff))
+    });
+    if channel.is_none() {
+        errors.push("请选择来源（来访、来电、走访）".into());
+    }
+    // where it belongs: the chosen station, else the deputy's constituency, else the account's region
+    let mut station = None;
+    let mut region = staff.scope.region.clone();
+    let mut person = None;
+    if channel == Some(Channel::DeputyVisit) {
+        person = staff.scope.person_id;
+        if let Some(p) = person
+            && let Some(reach) = deputy_reach(&state, p).await?
+        {
+            region = reach.region;
+            station = reach.station;
+        }
+    } else if !station_text.is_empty() {
+        match station_text.parse::<i64>() {
+            Ok(id) if station_only(&staff.scope) && Some(id) != staff.scope.station_id => {
+                errors.push("只能登记到您负责的站点".into())
+            }
+            Ok(id) => match state.store.station(&staff.scope, id).await {
+                Ok(s) if s.is_open() => {
+                    region =
+                        RegionCode::parse(&s.region_code).map_err(|e| WebError::Internal(e.to_string()))?;
+                    station = Some(id);
+                }
+                _ => errors.push("所选站点不在您的辖区内".into()),
+            },
+            Err(_) => errors.push("所选站点无效".into()),
+        }
+    } else if station_only(&staff.scope) {
+        station = staff.scope.station_id;
+    }
+    let photos = if errors.is_empty() {
+        match store_photos(&state, &form).await {
+            Ok(p) => p,
+            Err(e) => {
+                errors.extend(e);
+                vec![]
+            }
+        }
+    } else {
+        vec![]
+    };
+    let Some(channel) = channel.filter(|_| errors.is_empty()) else {
+        let nonce = nonce_of(&values);
+        let page = record_page(
+            &state,
+            &staff,
+            &channel_text,
+            &station_text,
+            IntakeValues { nonce, ..values },
+            errors,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let new = NewOpinion {
+        nonce: nonce_of(&values),
+        channel,
+        person_id: person,
+        station_id: station,
+        region,
+        category: values.category.clone(),
+        description: values.description.clone(),
+        citizen_name: values.name.clone(),
+        citizen_phone: clean_phone(&values.phone).unwrap_or_default(),
+        callback_ok: values.callback,
+        share_contact: values.share,
+        actor: staff.actor(),
+        photos,
+        limit_buckets: vec![],
+    };
+    let s = state.store.submit_opinion(new).await?;
+    tracing::info!(receipt = %show_receipt(&s.receipt), "opinion recorded by staff");
+    Ok(Redirect::to(&format!("/opinions/{}?done=recorded", s.id)).into_response())
+}
