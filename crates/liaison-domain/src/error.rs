@@ -20,4 +20,10 @@ pub enum DomainError {
     InvalidDisplayName,
     #[error("密码处理失败")]
     PasswordHash,
+    /// A value typed into one field is not acceptable; the message says what to do.
+    #[error("{message}")]
+    Field {
+        field: &'static str,
+        message: &'static str,
+    },
 }

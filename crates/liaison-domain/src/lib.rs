@@ -6,13 +6,17 @@ pub mod calendar;
 pub mod deadline;
 pub mod error;
 pub mod mask;
+pub mod notification;
 pub mod opinion;
 pub mod password;
+pub mod personal;
 pub mod region;
 pub mod registry;
 pub mod role;
 pub mod scope;
+pub mod subject;
 pub mod token;
+pub mod workflow;
 
 pub use error::DomainError;
 pub use region::{RegionCode, RegionLevel};

@@ -49,6 +49,16 @@ pub enum Permission {
     ManageCalendar,
     /// See the SMS outbox of one's region (numbers masked) and send a failed message again.
     ManageSms,
+    /// Handle the opinions of one's region: register, assign, supervise, follow up, publish.
+    HandleRegionOpinions,
+    /// Handle the opinions of one's own station (a station manager).
+    HandleStationOpinions,
+    /// Act on opinions a township passed up to the county (上报县级).
+    HandleEscalatedOpinions,
+    /// Answer the opinions that reached oneself as a deputy (the account's person).
+    AnswerAsDeputy,
+    /// Answer the opinions assigned to one's handling unit.
+    AnswerAsUnit,
 }
 
 impl Role {
@@ -115,15 +125,25 @@ impl Role {
             Role::Auditor => matches!(p, ReadAudit),
             Role::CommitteeStaff => matches!(
                 p,
-                ViewWorkbench | ViewRegistry | ManageRegistry | ReadContacts | ManageCalendar
+                ViewWorkbench
+                    | ViewRegistry
+                    | ManageRegistry
+                    | ReadContacts
+                    | ManageCalendar
+                    | HandleRegionOpinions
+                    | HandleEscalatedOpinions
             ),
-            Role::TownshipStaff => {
-                matches!(p, ViewWorkbench | ViewRegistry | ManageRegistry | ReadContacts)
-            }
-            Role::StationManager => matches!(p, ViewWorkbench | ViewRegistry | ReadContacts),
-            Role::Deputy | Role::HandlingUnit | Role::ChairMeeting => {
-                matches!(p, ViewWorkbench | ViewRegistry)
-            }
+            Role::TownshipStaff => matches!(
+                p,
+                ViewWorkbench | ViewRegistry | ManageRegistry | ReadContacts | HandleRegionOpinions
+            ),
+            Role::StationManager => matches!(
+                p,
+                ViewWorkbench | ViewRegistry | ReadContacts | HandleStationOpinions
+            ),
+            Role::Deputy => matches!(p, ViewWorkbench | ViewRegistry | AnswerAsDeputy),
+            Role::HandlingUnit => matches!(p, ViewWorkbench | ViewRegistry | AnswerAsUnit),
+            Role::ChairMeeting => matches!(p, ViewWorkbench | ViewRegistry),
         }
     }
 }

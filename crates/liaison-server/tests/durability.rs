@@ -158,7 +158,7 @@ async fn acknowledged_submissions_survive_sigkill() {
                 assert!(o.description.contains("路面破损"));
                 let n: usize = nonce[13..19].parse().unwrap();
                 if n.is_multiple_of(4) {
-                    let photos = store.opinion_photos(o.id).await.unwrap();
+                    let photos = store.opinion_photos(&o).await.unwrap();
                     assert_eq!(photos.len(), 1, "{receipt}");
                     let f = &photos[0].blob;
                     assert!(

@@ -22,9 +22,12 @@ pub mod opinion;
 pub mod region;
 pub mod setting;
 pub mod supervision;
+mod visible;
+mod workflow;
 
 pub use db::{Backend, Store, Tx};
 pub use error::StoreError;
+pub use visible::Visible;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -115,11 +115,7 @@ impl From<StoreError> for WebError {
                 message,
             },
             StoreError::RateLimited => WebError::RateLimited,
-            StoreError::Domain(d) => WebError::Invalid {
-                code: "invalid_input",
-                message: d.to_string(),
-                fields: vec![],
-            },
+            StoreError::Domain(d) => d.into(),
             other => WebError::Internal(other.to_string()),
         }
     }
@@ -127,10 +123,13 @@ impl From<StoreError> for WebError {
 
 impl From<liaison_domain::DomainError> for WebError {
     fn from(e: liaison_domain::DomainError) -> WebError {
-        WebError::Invalid {
-            code: "invalid_input",
-            message: e.to_string(),
-            fields: vec![],
+        match e {
+            liaison_domain::DomainError::Field { field, message } => WebError::invalid(field, message),
+            e => WebError::Invalid {
+                code: "invalid_input",
+                message: e.to_string(),
+                fields: vec![],
+            },
         }
     }
 }

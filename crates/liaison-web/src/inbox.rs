@@ -59,7 +59,7 @@ pub async fn open(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let to = match state.store.mark_read(&staff.scope, id).await? {
-        Some(opinion) => format!("/opinions/{opinion}"),
+        Some(subject) => subject.path(),
         None => "/inbox".to_owned(),
     };
     Ok(Redirect::to(&to).into_response())

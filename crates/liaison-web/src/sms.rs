@@ -21,7 +21,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use liaison_domain::opinion::notify;
+use liaison_domain::notification as notify;
 use liaison_store::notification::ClaimedSms;
 use liaison_store::{Store, StoreError};
 

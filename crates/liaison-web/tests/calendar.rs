@@ -307,7 +307,7 @@ both_backends!(
         let r = admin.post_form("/admin/deadlines", &[("stage", "assigned"), ("span", "5wd")]).await;
         assert_eq!(r.status.as_u16(), 303, "{}", r.body);
         assert_eq!(admin.get("/admin/deadlines").await.html().text("#rule-assigned td:nth-child(2)"), "5个工作日");
-        let d = app.db.deadlines("opinion").await.unwrap();
+        let d = app.db.deadlines(liaison_domain::subject::SubjectKind::Opinion).await.unwrap();
         assert_eq!(d.span_of("assigned"), Some(liaison_domain::calendar::Span::WorkingDays(5)));
         // a bad value is named, what was typed stays, nothing changes
         let r = admin.post_form("/admin/deadlines", &[("stage", "assigned"), ("span", "七天")]).await;
@@ -315,7 +315,7 @@ both_backends!(
         let doc = r.html();
         assert!(doc.text("#rule-assigned").contains("不是有效的期限"));
         assert_eq!(doc.attrs("#rule-assigned input[name=span]", "value"), ["七天"]);
-        assert_eq!(app.db.deadlines("opinion").await.unwrap().span_of("assigned"), Some(liaison_domain::calendar::Span::WorkingDays(5)));
+        assert_eq!(app.db.deadlines(liaison_domain::subject::SubjectKind::Opinion).await.unwrap().span_of("assigned"), Some(liaison_domain::calendar::Span::WorkingDays(5)));
         // township staff may not
         let mut clerk = app.client();
         clerk.login("town_clerk", PASSWORD).await;
@@ -330,16 +330,16 @@ both_backends!(
         let c = cast(&db).await;
         // another instance on the same database keeps what it read
         let other = liaison_store::Store::connect(&db.url).await.unwrap();
-        let span = async |s: &liaison_store::Store| s.deadlines("opinion").await.unwrap().span_of("assigned");
+        let span = async |s: &liaison_store::Store| s.deadlines(liaison_domain::subject::SubjectKind::Opinion).await.unwrap().span_of("assigned");
         assert_eq!(span(&other).await, Some(Span::WorkingDays(7)));
         assert_eq!(span(&db).await, Some(Span::WorkingDays(7)));
         let admin = db.scope_of(c.id("sysadmin")).await.unwrap();
-        db.set_deadline_rule(&admin, &liaison_store::Actor::of(&admin, "-"), "opinion", "assigned", Span::WorkingDays(5))
+        db.set_deadline_rule(&admin, &liaison_store::Actor::of(&admin, "-"), liaison_domain::subject::SubjectKind::Opinion, "assigned", Span::WorkingDays(5))
             .await
             .unwrap();
         assert_eq!(span(&db).await, Some(Span::WorkingDays(5)), "the saving instance forgets at once");
         assert_eq!(span(&other).await, Some(Span::WorkingDays(7)), "others within the minute");
-        assert_eq!(db.deadlines("suggestion").await.unwrap().rules.len(), 0, "kinds stay apart");
+        assert_eq!(db.deadlines(liaison_domain::subject::SubjectKind::Opinion).await.unwrap().rules.len(), 7, "the opinion rules only");
         other.close().await;
     }
 );

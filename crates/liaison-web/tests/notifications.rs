@@ -258,12 +258,12 @@ both_backends!(
 
 both_backends!(
     async fn two_senders_never_claim_the_same_message(db) {
-        use liaison_domain::opinion::notify::NoticeKind;
+        use liaison_domain::notification::NoticeKind;
         use liaison_store::notification::{Delivery, NewNotification};
         let mut tx = db.begin().await.unwrap();
         for i in 0..40 {
             let n = NewNotification {
-                opinion_id: None,
+                subject: None,
                 kind: NoticeKind::Overdue,
                 to: Delivery::Sms { phone: CITIZEN_PHONE.into(), link: String::new() },
                 body: format!("第{i}条"),
@@ -323,7 +323,7 @@ async fn item_of(app: &TestApp, receipt: &str, last4: &str) -> i64 {
 
 both_backends!(
     async fn a_merged_items_citizen_follows_the_survivor_by_sms_once_each(db) {
-        use liaison_domain::opinion::{Action, Actor, Channel, Status};
+        use liaison_domain::opinion::{Action, Capacity, Channel, Status};
         let c = cast(&db).await;
         let stub = SmsStub::start(0).await;
         let cfg = config(Some(&stub));
@@ -410,9 +410,9 @@ both_backends!(
         let t = voter.get(&format!("/t?r={e}&d=0003")).await.html();
         assert_eq!(t.text("#track-answer"), "两处都已修补");
         // the same step told again (a retried transaction) writes nothing
-        let (o, _) = app.db.opinion(&town, id_s).await.unwrap();
+        let o = app.db.opinion(&town, id_s).await.unwrap().into_inner();
         let before = Status::new(Channel::StationCode);
-        let after = before.apply(Actor::Staff, &Action::Accept).unwrap();
+        let after = before.apply(Capacity::Staff, &Action::Accept).unwrap();
         let mut tx = app.db.begin().await.unwrap();
         app.db.notify_in(&mut tx, &o, &before, &Action::Accept, &after, 1).await.unwrap();
         tx.commit().await.unwrap();

@@ -44,8 +44,8 @@ fn street_light(nonce: &str, station: i64, region: &str) -> NewOpinion {
         region: rc(region),
         category: "street_lights".into(),
         description: "村口的路灯坏了好几天了，晚上很黑".into(),
-        citizen_name: String::new(),
-        citizen_phone: String::new(),
+        citizen_name: Default::default(),
+        citizen_phone: Default::default(),
         callback_ok: false,
         share_contact: false,
         actor: Actor::system("test"),
@@ -243,7 +243,7 @@ both_backends!(
         let first = app.db.submit_opinion(submit("a", mine)).await.unwrap().id;
         let theirs = app.db.submit_opinion(submit("b", other)).await.unwrap().id;
         let second = app.db.submit_opinion(submit("c", mine)).await.unwrap().id;
-        let (item, _) = app.db.opinion(&county, second).await.unwrap();
+        let item = app.db.opinion(&county, second).await.unwrap();
         let ids = |v: Vec<(liaison_store::opinion::Opinion, f32)>| {
             let mut ids: Vec<i64> = v.into_iter().map(|(o, _)| o.id).collect();
             ids.sort();

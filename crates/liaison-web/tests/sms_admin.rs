@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use liaison_domain::opinion::notify::MAX_ATTEMPTS;
+use liaison_domain::notification::MAX_ATTEMPTS;
 use liaison_testkit::app::{Client, TestApp};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};

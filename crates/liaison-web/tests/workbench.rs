@@ -39,7 +39,7 @@ both_backends!(
         // units must reply at once in this test, so an assigned item is overdue straight away
         let admin = app.db.scope_of(c.id("sysadmin")).await.unwrap();
         app.db
-            .set_deadline_rule(&admin, &Actor::of(&admin, "-"), "opinion", "assigned", Span::Hours(0))
+            .set_deadline_rule(&admin, &Actor::of(&admin, "-"), liaison_domain::subject::SubjectKind::Opinion, "assigned", Span::Hours(0))
             .await
             .unwrap();
         let mut voter = app.client();

@@ -147,6 +147,42 @@ fn due_dates() {
     assert_eq!(c.add_working_days(d("2026-01-01"), u32::MAX), NaiveDate::MAX);
     let _ = due_at(&c, friday, Span::Hours(u32::MAX));
     let _ = due_at(&c, friday, Span::WorkingDays(u32::MAX));
+    let _ = due_at(&c, friday, Span::Months(u32::MAX));
+}
+
+#[test]
+fn months_are_calendar_months_ending_on_a_working_day() {
+    let c = cal();
+    // Three months from 10 June 2026 is Thursday 10 September.
+    assert_eq!(
+        due_at(&c, at("2026-06-10T15:00:00+08:00"), Span::Months(3)),
+        at("2026-09-10T23:59:59+08:00")
+    );
+    // A shorter month ends on its last day: 31 May + 1 month = 30 June.
+    assert_eq!(
+        due_at(&c, at("2026-05-31T10:00:00+08:00"), Span::Months(1)),
+        at("2026-06-30T23:59:59+08:00")
+    );
+    // A weekend moves to Monday: 7 February + 1 month = Saturday 7 March → Monday 9 March ...
+    assert_eq!(
+        due_at(&c, at("2026-02-07T10:00:00+08:00"), Span::Months(1)),
+        at("2026-03-09T23:59:59+08:00")
+    );
+    // ... but a Saturday worked after the Spring Festival (调休) stays: 28 November 2025 + 3 months.
+    assert_eq!(
+        due_at(&c, at("2025-11-28T10:00:00+08:00"), Span::Months(3)),
+        at("2026-02-28T23:59:59+08:00")
+    );
+    // One month from 1 September 2026 lands on National Day: the period ends on 8 October, the
+    // first working day after the holiday.
+    assert_eq!(
+        due_at(&c, at("2026-09-01T09:00:00+08:00"), Span::Months(1)),
+        at("2026-10-08T23:59:59+08:00")
+    );
+    assert_eq!(Span::parse("3mo"), Ok(Span::Months(3)));
+    assert_eq!(Span::parse("6个月"), Ok(Span::Months(6)));
+    assert_eq!(Span::Months(3).to_string(), "3mo");
+    assert_eq!(Span::Months(3).label(), "3个月");
 }
 
 #[test]

@@ -15,148 +15,8 @@
 //! deputy hands one over, an item is escalated to them, a unit replies or returns an assignment, and
 //! the unit when it is assigned or a 不满意 sends the item back to it.
 
-use crate::opinion::{Action, Channel, Holder, Rating, Stage, Status};
-
-/// Who is told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Recipient {
-    /// The person who reported it, by SMS to the phone they gave.
-    Citizen,
-    /// The deputy the item reached (the accounts that speak for that person).
-    Deputy,
-    /// The staff who handle the item (see [`pick_staff`]).
-    Staff,
-    /// The accounts of the lead handling unit.
-    Unit,
-}
-
-impl Recipient {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Recipient::Citizen => "citizen",
-            Recipient::Deputy => "deputy",
-            Recipient::Staff => "staff",
-            Recipient::Unit => "unit",
-        }
-    }
-
-    /// The citizen has no account: SMS. Everyone else reads the inbox.
-    pub fn channel(self) -> NoticeChannel {
-        match self {
-            Recipient::Citizen => NoticeChannel::Sms,
-            _ => NoticeChannel::Inbox,
-        }
-    }
-}
-
-/// How a notice travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NoticeChannel {
-    Inbox,
-    Sms,
-}
-
-impl NoticeChannel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NoticeChannel::Inbox => "inbox",
-            NoticeChannel::Sms => "sms",
-        }
-    }
-}
-
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NoticeKind {
-    /// A new item reached the recipient (submitted, handed over, escalated).
-    Arrived,
-    /// 登记受理.
-    Accepted,
-    /// 交办 to a unit.
-    Assigned,
-    /// An answer: the unit's reply, the deputy's direct answer, an answer on the spot.
-    Replied,
-    /// The unit returned a wrong assignment (退回交办).
-    Returned,
-    /// 不满意: the item is back for handling.
-    Reopened,
-    /// 办结.
-    Closed,
-    /// The deadline of the current stage is near (deadline sweep).
-    DueSoon,
-    /// The deadline has passed (deadline sweep).
-    Overdue,
-    /// 督办 (supervision).
-    Supervised,
-    /// Merged into a similar item (合并办理); the citizen follows the survivor from now on.
-    Merged,
-}
-
-impl NoticeKind {
-    pub const ALL: [NoticeKind; 11] = [
-        NoticeKind::Arrived,
-        NoticeKind::Accepted,
-        NoticeKind::Assigned,
-        NoticeKind::Replied,
-        NoticeKind::Returned,
-        NoticeKind::Reopened,
-        NoticeKind::Closed,
-        NoticeKind::DueSoon,
-        NoticeKind::Overdue,
-        NoticeKind::Supervised,
-        NoticeKind::Merged,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NoticeKind::Arrived => "arrived",
-            NoticeKind::Accepted => "accepted",
-            NoticeKind::Assigned => "assigned",
-            NoticeKind::Replied => "replied",
-            NoticeKind::Returned => "returned",
-            NoticeKind::Reopened => "reopened",
-            NoticeKind::Closed => "closed",
-            NoticeKind::DueSoon => "due_soon",
-            NoticeKind::Overdue => "overdue",
-            NoticeKind::Supervised => "supervised",
-            NoticeKind::Merged => "merged",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<NoticeKind> {
-        NoticeKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// What the inbox says.
-    pub fn label(self) -> &'static str {
-        match self {
-            NoticeKind::Arrived => "新的群众意见",
-            NoticeKind::Accepted => "已受理",
-            NoticeKind::Assigned => "新交办事项",
-            NoticeKind::Replied => "承办单位已答复",
-            NoticeKind::Returned => "承办单位退回交办",
-            NoticeKind::Reopened => "群众不满意，请重新办理",
-            NoticeKind::Closed => "已办结",
-            NoticeKind::DueSoon => "即将到期",
-            NoticeKind::Overdue => "已超期",
-            NoticeKind::Supervised => "督办",
-            NoticeKind::Merged => "已合并办理",
-        }
-    }
-
-    /// The SMS text used when the `sms_template` row for this kind is missing. Placeholders:
-    /// `{receipt}` (ABCD-EFGH), `{stage}` (the tracking page's words), `{link}` (the tracking page).
-    pub fn default_sms(self) -> &'static str {
-        match self {
-            NoticeKind::Accepted => "您反映的问题已受理（回执码{receipt}），办理进度：{link}",
-            NoticeKind::Assigned => "您反映的问题（回执码{receipt}）{stage}，已交承办单位。办理进度：{link}",
-            NoticeKind::Replied => "您反映的问题已有答复（回执码{receipt}），请查看并评价：{link}",
-            NoticeKind::Closed => "您反映的问题已办结（回执码{receipt}），感谢您的支持。",
-            NoticeKind::Merged => "您反映的问题（回执码{receipt}）已与相近问题合并办理，办理进度：{link}",
-            _ => "您反映的问题（回执码{receipt}）{stage}。办理进度：{link}",
-        }
-    }
-}
+use crate::notification::{NoticeKind, Recipient};
+use crate::opinion::{Action, Channel, Holder, Satisfaction, Stage, Status};
 
 /// Who hears that a new item came in: the deputy for an item that reaches a deputy first, else the
 /// staff. (The account that recorded the item is left out by the store: nobody is told what they did.)
@@ -203,7 +63,7 @@ pub fn on_transition(
         Action::Return => out.push((R::Staff, K::Returned)),
         Action::Merge { .. } => citizen(&mut out, K::Merged),
         Action::Rate {
-            rating: Rating::Unsatisfied,
+            satisfaction: Satisfaction::Unsatisfied,
         } => {
             // back to the unit that answered, or to registration when nobody did
             if after.stage == Stage::Assigned && after.unit.is_some() {
@@ -288,12 +148,6 @@ pub fn pick_staff(candidates: &[StaffCandidate], station: Option<i64>, escalated
     out
 }
 
-/// The outbox row's idempotency key: `{occasion}:{recipient}:{account or phone}:{channel}`, where the
-/// occasion of an item's step is `{opinion}:{seq}` (so the key reads `{opinion}:{seq}:citizen:{phone}:sms`).
-pub fn dedupe_key(occasion: &str, who: Recipient, target: &str, channel: NoticeChannel) -> String {
-    format!("{occasion}:{}:{target}:{}", who.as_str(), channel.as_str())
-}
-
 /// Fills an SMS template. Unknown placeholders stay as typed.
 pub fn render(template: &str, receipt: &str, stage: &str, link: &str) -> String {
     template
@@ -302,19 +156,10 @@ pub fn render(template: &str, receipt: &str, stage: &str, link: &str) -> String 
         .replace("{link}", link)
 }
 
-/// Sending attempts before a message is given up ('failed', kept for an administrator).
-pub const MAX_ATTEMPTS: i32 = 8;
-
-/// Seconds to wait after the `attempts`-th failed attempt: 30 s, 60 s, 120 s, … capped at an hour.
-pub fn retry_delay_secs(attempts: i32) -> i64 {
-    let n = attempts.clamp(1, 16) - 1;
-    (30i64 << n).min(3600)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::opinion::Actor as W;
+    use crate::opinion::Capacity as W;
     use Action as A;
     use NoticeKind as K;
     use Recipient as R;
@@ -332,10 +177,10 @@ mod tests {
     }
 
     const SATISFIED: Action = A::Rate {
-        rating: Rating::Satisfied,
+        satisfaction: Satisfaction::Satisfied,
     };
     const UNSATISFIED: Action = A::Rate {
-        rating: Rating::Unsatisfied,
+        satisfaction: Satisfaction::Unsatisfied,
     };
 
     #[test]
@@ -520,11 +365,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_templates_and_backoff() {
-        assert_eq!(
-            dedupe_key("12:3", R::Citizen, "13912345678", NoticeChannel::Sms),
-            "12:3:citizen:13912345678:sms"
-        );
+    fn sms_templates_fill_the_receipt() {
         assert_eq!(
             render(
                 "回执码{receipt}，{stage}：{link}",
@@ -534,13 +375,7 @@ mod tests {
             ),
             "回执码ABCD-EFGH，已受理：https://x/t?r=ABCDEFGH"
         );
-        assert_eq!(retry_delay_secs(1), 30);
-        assert_eq!(retry_delay_secs(2), 60);
-        assert_eq!(retry_delay_secs(7), 1920);
-        assert_eq!(retry_delay_secs(8), 3600);
-        assert_eq!(retry_delay_secs(100), 3600);
         for k in NoticeKind::ALL {
-            assert_eq!(NoticeKind::parse(k.as_str()), Some(k));
             assert!(k.default_sms().contains("{receipt}"));
         }
     }

@@ -1,7 +1,10 @@
-//! Deadlines: rules as data (kind, stage → span such as `24h` or `7wd`), applied with the working-day
-//! calendar when a stage begins, and the sweep that raises due-soon and overdue alerts. The sweep keeps
-//! no state of its own beyond the item's `alerted` mark (reset when the stage changes), so it is
-//! idempotent and a restart simply runs it again.
+//! Deadlines for every kind of item: rules as data (kind, stage → span such as `24h`, `7wd` or `3mo`),
+//! applied with the working-day calendar when a stage begins, and one sweep over every kind that raises
+//! due-soon and overdue alerts. Each kind keeps its clock in its own row (`stage_at`, `due_at`,
+//! `alerted`, guarded by `event_count`: see [`Clock`]), so its queue indexes serve its deadline sort;
+//! a new workflow adds its [`Clock`] and its alert recipient, not a sweep. The sweep keeps no state of
+//! its own beyond the item's `alerted` mark (reset when the stage changes), so it is idempotent and a
+//! restart simply runs it again.
 //!
 //! The rules are read on every action, intake batch and item page, and change rarely, so the `Store`
 //! keeps them for a minute like the calendar (`cache`): a change on this instance forgets them at once,
@@ -10,6 +13,7 @@
 use chrono::{DateTime, Utc};
 use liaison_domain::calendar::{Span, WorkCalendar};
 use liaison_domain::deadline;
+use liaison_domain::subject::{Subject, SubjectKind};
 
 use crate::cache::Cached;
 use crate::{Result, Store, StoreError, Tx};
@@ -54,14 +58,36 @@ pub struct Sweep {
 /// Rows handled per sweep transaction.
 const SWEEP_BATCH: i64 = 500;
 
+/// The SQL over one kind's clock columns: `stage_at` (when the current stage began), `due_at`,
+/// `alerted` (0 none, 1 due soon, 2 overdue sent for this stage) and `event_count` (the guard that
+/// makes a mark lose to a concurrent step).
+struct Clock {
+    /// `$1` alerted level, `$2` due before, `$3` limit → (id, event_count), earliest due first.
+    select_due: &'static str,
+    /// `$1` new level, `$2` id, `$3` event count, `$4` old level.
+    mark: &'static str,
+    /// `$1` stage start, `$2` due (NULL: no deadline), `$3` id.
+    start: &'static str,
+}
+
+fn clock(kind: SubjectKind) -> Clock {
+    match kind {
+        SubjectKind::Opinion => Clock {
+            select_due: "SELECT id, event_count FROM opinion WHERE alerted = $1 AND due_at <= $2 ORDER BY due_at LIMIT $3",
+            mark: "UPDATE opinion SET alerted = $1 WHERE id = $2 AND event_count = $3 AND alerted = $4",
+            start: "UPDATE opinion SET stage_at = $1, due_at = $2, alerted = 0 WHERE id = $3",
+        },
+    }
+}
+
 impl Store {
     /// The rules for `kind` of item, with the calendar (built in + years entered by an administrator).
-    pub async fn deadlines(&self, kind: &str) -> Result<Deadlines> {
+    pub async fn deadlines(&self, kind: SubjectKind) -> Result<Deadlines> {
         let rules = self
             .deadline_rules()
             .await?
             .into_iter()
-            .filter(|(k, _)| k == kind)
+            .filter(|(k, _)| k == kind.as_str())
             .map(|(_, r)| r)
             .collect();
         Ok(Deadlines {
@@ -94,32 +120,41 @@ impl Store {
     pub(crate) async fn start_stage_in(
         &self,
         tx: &mut Tx,
-        id: i64,
+        subject: Subject,
         stage: &str,
         now: DateTime<Utc>,
         d: &Deadlines,
     ) -> Result<()> {
         let due = d.due(stage, now);
+        let sql = clock(subject.kind).start;
         with_tx!(tx, c => {
-            sqlx::query("UPDATE opinion SET stage_at = $1, due_at = $2, alerted = 0 WHERE id = $3")
-                .bind(now).bind(due).bind(id).execute(&mut *c).await?;
+            sqlx::query(sql).bind(now).bind(due).bind(subject.id).execute(&mut *c).await?;
         });
         Ok(())
     }
 
-    /// Marks items whose deadline is near (within 24 hours) or past and queues the alerts for whoever
-    /// holds them. Each item is alerted once per level per stage: the mark is set in the same
-    /// transaction as the notifications, guarded by the item's event count.
+    /// Marks items of every kind whose deadline is near (within 24 hours) or past and queues the
+    /// alerts for whoever holds them. Each item is alerted once per level per stage: the mark is set in
+    /// the same transaction as the notifications, guarded by the item's event count.
     pub async fn sweep_deadlines(&self, now: DateTime<Utc>) -> Result<Sweep> {
         let mut out = Sweep::default();
+        for kind in SubjectKind::ALL {
+            let s = self.sweep_kind(kind, now).await?;
+            out.due_soon += s.due_soon;
+            out.overdue += s.overdue;
+        }
+        Ok(out)
+    }
+
+    async fn sweep_kind(&self, kind: SubjectKind, now: DateTime<Utc>) -> Result<Sweep> {
+        let mut out = Sweep::default();
+        let Clock { select_due, mark, .. } = clock(kind);
         let soon = now + deadline::soon_window();
         // overdue first (level 2), then due soon (level 1) among those not alerted at all
         for (level, from, until) in [(2i32, 1i32, now), (2, 0, now), (1, 0, soon)] {
             loop {
                 let rows: Vec<(i64, i32)> = with_pool!(&self.read, p => {
-                    sqlx::query_as(
-                        "SELECT id, event_count FROM opinion WHERE alerted = $1 AND due_at <= $2 ORDER BY due_at LIMIT $3",
-                    )
+                    sqlx::query_as(select_due)
                     .bind(from).bind(until).bind(SWEEP_BATCH).fetch_all(p).await?
                 });
                 if rows.is_empty() {
@@ -129,11 +164,17 @@ impl Store {
                 let mut done = 0;
                 for (id, seq) in &rows {
                     let n = with_tx!(&mut tx, c => {
-                        sqlx::query("UPDATE opinion SET alerted = $1 WHERE id = $2 AND event_count = $3 AND alerted = $4")
+                        sqlx::query(mark)
                             .bind(level).bind(id).bind(seq).bind(from).execute(&mut *c).await?.rows_affected()
                     });
                     if n == 1 {
-                        self.deadline_alert_in(&mut tx, *id, *seq, level == 2).await?;
+                        let subject = Subject { kind, id: *id };
+                        match kind {
+                            SubjectKind::Opinion => {
+                                self.opinion_deadline_alert_in(&mut tx, subject.id, *seq, level == 2)
+                                    .await?
+                            }
+                        }
                         done += 1;
                     }
                 }
@@ -159,7 +200,7 @@ impl Store {
         &self,
         scope: &liaison_domain::Scope,
         actor: &crate::Actor,
-        kind: &str,
+        kind: SubjectKind,
         stage: &str,
         span: Span,
     ) -> Result<()> {
@@ -169,11 +210,12 @@ impl Store {
         let mut tx = self.begin().await?;
         let n = with_tx!(&mut tx, c => {
             sqlx::query("UPDATE deadline_rule SET span = $1 WHERE kind = $2 AND stage = $3")
-                .bind(span.to_string()).bind(kind).bind(stage).execute(&mut *c).await?.rows_affected()
+                .bind(span.to_string()).bind(kind.as_str()).bind(stage).execute(&mut *c).await?.rows_affected()
         });
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        let kind = kind.as_str();
         let detail =
             serde_json::json!({ "kind": kind, "stage": stage, "span": span.to_string() }).to_string();
         self.audit(

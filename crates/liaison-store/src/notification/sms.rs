@@ -130,7 +130,7 @@ impl From<Row> for OutboxSms {
     }
 }
 
-const FROM: &str = "FROM notification n JOIN opinion o ON o.id = n.opinion_id \
+const FROM: &str = "FROM notification n JOIN opinion o ON n.subject_kind = 'opinion' AND o.id = n.subject_id \
                     WHERE n.channel = 'sms' AND o.region_code BETWEEN $1 AND $2";
 
 fn require(scope: &Scope) -> Result<()> {
@@ -192,7 +192,7 @@ impl Store {
         require(scope)?;
         let row: Option<(String, i32, String)> = with_pool!(&self.read, p => {
             sqlx::query_as(
-                "SELECT n.status, n.attempts, o.region_code FROM notification n JOIN opinion o ON o.id = n.opinion_id \
+                "SELECT n.status, n.attempts, o.region_code FROM notification n JOIN opinion o ON n.subject_kind = 'opinion' AND o.id = n.subject_id \
                  WHERE n.id = $1 AND n.channel = 'sms'",
             )
             .bind(id).fetch_optional(p).await?

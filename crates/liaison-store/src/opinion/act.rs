@@ -1,59 +1,40 @@
-//! Acting on an opinion: every action replays the item's history through the domain machine inside
-//! the write transaction, records the event, and refreshes the cached columns (guarded by the event
-//! count, so two people acting at once cannot both win).
+//! Acting on an opinion: the shared workflow step (`crate::workflow`: replay the history through the
+//! domain machine inside the write transaction, append the event, refresh the cached row guarded by
+//! the event count), the checks that need the database (units in scope, the return window, the merge
+//! target, decline reasons), and what an action writes besides the event.
 
 use chrono::Utc;
-use liaison_domain::opinion::{self, Action, Channel, Stage, Status};
-use liaison_domain::{RegionCode, Role, Scope};
+use liaison_domain::opinion::access;
+use liaison_domain::opinion::{Action, Capacity, Satisfaction, Stage, Status};
+use liaison_domain::subject::{Subject, SubjectKind};
+use liaison_domain::{RegionCode, Scope};
 
 use crate::opinion::{ActInput, Opinion};
+use crate::workflow::{History, NewEvent, guard};
 use crate::{Actor, Result, Store, StoreError, Tx};
 
-impl Store {
-    /// The history replayed by the domain machine: the status the item is in.
-    async fn status_in(&self, tx: &mut Tx, id: i64, channel: Channel) -> Result<Status> {
-        let rows: Vec<(String, String)> = with_tx!(tx, c => {
-            sqlx::query_as("SELECT actor, data FROM opinion_event WHERE opinion_id = $1 AND seq > 0 ORDER BY seq")
-                .bind(id).fetch_all(&mut *c).await?
-        });
-        let mut events = Vec::with_capacity(rows.len());
-        for (actor, data) in rows {
-            let who: opinion::Actor = serde_json::from_value(serde_json::Value::String(actor.clone()))
-                .map_err(|_| StoreError::Corrupt(format!("event actor {actor}")))?;
-            let action: Action =
-                serde_json::from_str(&data).map_err(|_| StoreError::Corrupt(format!("event {data}")))?;
-            events.push((who, action));
-        }
-        Status::replay(channel, &events)
-            .map_err(|e| StoreError::Corrupt(format!("history of opinion {id}: {e}")))
-    }
+/// The opinion loop's event table.
+const HISTORY: History = History {
+    events: "SELECT actor, data FROM opinion_event WHERE opinion_id = $1 AND seq > 0 ORDER BY seq",
+    append: "INSERT INTO opinion_event (opinion_id, seq, action, data, actor, account_id, from_stage, to_stage, note, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+};
 
-    /// Takes an action on an item as `who` (which the caller must be on the item).
+impl Store {
+    /// Takes an action on an item in capacity `who` (the access rules decide whether the caller has it).
     pub async fn act_on_opinion(
         &self,
         scope: &Scope,
         actor: &Actor,
         id: i64,
-        who: opinion::Actor,
+        who: Capacity,
         action: Action,
         input: &ActInput,
     ) -> Result<Status> {
-        let (o, roles) = self.opinion(scope, id).await?;
-        let allowed = match who {
-            opinion::Actor::Staff => roles.staff,
-            opinion::Actor::Deputy => roles.deputy,
-            opinion::Actor::Unit => roles.unit && o.lead_unit_id == scope.unit_id,
-            opinion::Actor::Citizen => false,
-        };
-        if !allowed {
-            return Err(StoreError::Refused(format!(
-                "您不能对该事项执行“{}”",
-                action.label()
-            )));
-        }
-        // once passed up to the county, the county's staff handle it
-        if who == opinion::Actor::Staff && o.escalated && !scope.has(Role::CommitteeStaff) {
-            return Err(StoreError::Refused("该事项已上报县级，由县人大常委会办理".into()));
+        let o = self.opinion(scope, id).await?;
+        let region = o.region()?;
+        if let Some(why) = access::refusal(scope, &o.facts(&region, &[]), o.relation(), who, &action) {
+            return Err(StoreError::Refused(why));
         }
         if let Action::Assign { unit } = action {
             for u in std::iter::once(unit).chain(input.co_units.iter().copied()) {
@@ -61,7 +42,7 @@ impl Store {
             }
         }
         if let Action::Return = action {
-            let d = self.deadlines("opinion").await?;
+            let d = self.deadlines(SubjectKind::Opinion).await?;
             let window = d.due("return", o.stage_at.unwrap_or(o.updated_at));
             if window.is_some_and(|w| Utc::now() > w) {
                 let span = d.span_of("return").map(|s| s.label()).unwrap_or_default();
@@ -71,7 +52,7 @@ impl Store {
             }
         }
         if let Action::Merge { into } = action {
-            let (survivor, _) = self
+            let survivor = self
                 .opinion(scope, into)
                 .await
                 .map_err(|_| StoreError::Refused("要并入的事项不存在或不在您的辖区内".into()))?;
@@ -93,11 +74,11 @@ impl Store {
                 return Err(StoreError::Refused("请选择不予受理的理由".into()));
             }
         }
-        let region = RegionCode::parse(&o.region_code).ok();
+        let region = Some(region);
         let mut tx = self.begin().await?;
         self.apply_in(&mut tx, &o, who, actor.account_id, action, input)
             .await?;
-        let status = self.status_in(&mut tx, id, o.channel()).await?;
+        let status: Status = self.replay_in(&mut tx, &HISTORY, id, o.channel()).await?;
         let detail =
             serde_json::json!({ "action": action.name(), "as": who, "stage": status.stage.as_str() })
                 .to_string();
@@ -119,7 +100,7 @@ impl Store {
     pub async fn rate_by_citizen(
         &self,
         id: i64,
-        rating: opinion::Rating,
+        satisfaction: Satisfaction,
         note: &str,
         ip: &str,
     ) -> Result<Status> {
@@ -133,9 +114,9 @@ impl Store {
             .apply_in(
                 &mut tx,
                 &o,
-                opinion::Actor::Citizen,
+                Capacity::Citizen,
                 None,
-                Action::Rate { rating },
+                Action::Rate { satisfaction },
                 &input,
             )
             .await?;
@@ -145,7 +126,7 @@ impl Store {
             username: "public".into(),
             ip: ip.to_owned(),
         };
-        let detail = serde_json::json!({ "rating": rating.as_str() }).to_string();
+        let detail = serde_json::json!({ "rating": satisfaction.as_str() }).to_string();
         self.audit(
             &mut tx,
             &actor,
@@ -180,21 +161,17 @@ impl Store {
         &self,
         tx: &mut Tx,
         o: &Opinion,
-        who: opinion::Actor,
+        who: Capacity,
         account: Option<i64>,
         action: Action,
         input: &ActInput,
     ) -> Result<Status> {
-        let before = self.status_in(tx, o.id, o.channel()).await?;
+        let before: Status = self.replay_in(tx, &HISTORY, o.id, o.channel()).await?;
         let next = before
             .apply(who, &action)
             .map_err(|e| StoreError::Refused(e.to_string()))?;
         let note = input.note.trim();
-        let needs_words = matches!(
-            action,
-            Action::DeputyAnswer | Action::AnswerOnSpot | Action::Reply | Action::Return | Action::HandOver
-        );
-        if needs_words && note.is_empty() {
+        if action.needs_words() && note.is_empty() {
             return Err(StoreError::Refused(format!("请填写{}的内容", action.label())));
         }
         let now = Utc::now();
@@ -206,19 +183,19 @@ impl Store {
         if !input.co_units.is_empty() {
             data["co_units"] = serde_json::json!(input.co_units);
         }
-        let who_str = serde_json::to_value(who)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        with_tx!(tx, c => {
-            sqlx::query(
-                "INSERT INTO opinion_event (opinion_id, seq, action, data, actor, account_id, from_stage, to_stage, note, at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(o.id).bind(seq).bind(action.name()).bind(data.to_string()).bind(&who_str).bind(account)
-            .bind(before.stage.as_str()).bind(next.stage.as_str()).bind(note).bind(now)
-            .execute(&mut *c).await.map_err(StoreError::unique("opinion_changed"))?;
-        });
+        let event = NewEvent {
+            item: o.id,
+            seq,
+            action: action.name(),
+            data: &data,
+            actor: who.as_str(),
+            account,
+            from_stage: before.stage.as_str(),
+            to_stage: next.stage.as_str(),
+            note,
+            at: now,
+        };
+        self.append_event_in(tx, &HISTORY, &event).await?;
         // what the citizen reads on the tracking page
         let answer = match action {
             Action::DeputyAnswer | Action::AnswerOnSpot | Action::Reply => Some(note.to_owned()),
@@ -238,14 +215,11 @@ impl Store {
             _ => None,
         };
         let public_text = match action {
-            Action::Publish => {
-                let t = input.public_text.as_deref().unwrap_or("").trim();
-                if t.is_empty() {
-                    return Err(StoreError::Refused("请填写公示内容".into()));
-                }
-                // numbers typed into the text never reach the public list
-                Some(liaison_domain::mask::free_text(t))
-            }
+            // numbers typed into the text never reach the public list
+            Action::Publish => Some(
+                liaison_domain::opinion::public_text(input.public_text.as_deref().unwrap_or(""))
+                    .map_err(|e| StoreError::Refused(e.to_string()))?,
+            ),
             _ => None,
         };
         let n = with_tx!(tx, c => {
@@ -258,20 +232,16 @@ impl Store {
                  WHERE id = $11 AND event_count = $12",
             )
             .bind(next.stage.as_str()).bind(next.holder().as_str()).bind(next.escalated).bind(next.unit)
-            .bind(next.reopens as i32).bind(next.returns as i32).bind(next.rating.map(|r| r.as_str()))
+            .bind(next.reopens as i32).bind(next.returns as i32).bind(next.satisfaction.map(|r| r.as_str()))
             .bind(answer).bind(public_text).bind(now).bind(o.id).bind(seq)
             .execute(&mut *c).await?.rows_affected()
         });
-        if n == 0 {
-            return Err(StoreError::Refused(
-                "该事项刚刚被其他人处理过，请刷新后再试".into(),
-            ));
-        }
+        guard(n)?;
         self.notify_in(tx, o, &before, &action, &next, seq).await?;
         // a new stage (or a new holder, when passed up to the county) starts a new deadline
         if next.stage != before.stage || matches!(action, Action::Escalate) {
-            let rules = self.deadlines("opinion").await?;
-            self.start_stage_in(tx, o.id, next.stage.as_str(), now, &rules)
+            let rules = self.deadlines(SubjectKind::Opinion).await?;
+            self.start_stage_in(tx, Subject::opinion(o.id), next.stage.as_str(), now, &rules)
                 .await?;
         }
         if let Action::Merge { into } = action {

@@ -1,8 +1,9 @@
 //! Deadline and supervision alerts to whoever holds an item, queued in the caller's transaction
 //! through the notification outbox (each occasion once: the key names it).
 
+use liaison_domain::notification::{NoticeKind, Recipient};
 use liaison_domain::opinion::Holder;
-use liaison_domain::opinion::notify::{self, NoticeKind, Recipient};
+use liaison_domain::opinion::notify;
 
 use crate::opinion::Opinion;
 use crate::{Result, Store, Tx};
@@ -18,7 +19,7 @@ fn recipient_of(holder: &str) -> Option<Recipient> {
 
 impl Store {
     /// Due-soon or overdue alert for the holder of item `id` at event `seq`.
-    pub(crate) async fn deadline_alert_in(
+    pub(crate) async fn opinion_deadline_alert_in(
         &self,
         tx: &mut Tx,
         id: i64,

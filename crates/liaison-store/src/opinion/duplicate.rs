@@ -18,8 +18,8 @@ use liaison_domain::{RegionCode, Scope};
 
 use crate::opinion::queue::open_sql;
 use crate::opinion::tools::{SIMILAR_CANDIDATES, SIMILAR_DAYS};
-use crate::opinion::{is_opinion_staff, station_only};
 use crate::{Result, Store, StoreError};
+use liaison_domain::opinion::access::{is_staff as is_opinion_staff, station_only};
 
 /// Items checked per pass at most.
 pub const PASS_MAX: i64 = 500;

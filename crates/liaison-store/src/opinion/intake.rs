@@ -11,6 +11,8 @@ use std::sync::{Arc, OnceLock};
 use chrono::Utc;
 use liaison_domain::RegionCode;
 use liaison_domain::opinion::{self, Channel, Stage, Status};
+use liaison_domain::personal::{CitizenName, CitizenPhone};
+use liaison_domain::subject::SubjectKind;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{Actor, Result, Store, StoreError, Tx};
@@ -23,7 +25,8 @@ pub const PER_IP: i64 = 20;
 pub const PER_CODE: i64 = 120;
 const MAX_BATCH: usize = 64;
 
-/// A submission, checked by the web layer (lengths, category, scope of a staff record).
+/// A submission, parsed at the edge (`liaison_domain::opinion::submission`) and placed by the web
+/// layer (the code scanned, or the scope of a staff record).
 #[derive(Debug, Clone)]
 pub struct NewOpinion {
     /// The form's one-time token: the same token twice is the same submission.
@@ -34,8 +37,8 @@ pub struct NewOpinion {
     pub region: RegionCode,
     pub category: String,
     pub description: String,
-    pub citizen_name: String,
-    pub citizen_phone: String,
+    pub citizen_name: CitizenName,
+    pub citizen_phone: CitizenPhone,
     pub callback_ok: bool,
     pub share_contact: bool,
     /// Who submits: the public (no account) or the staff/deputy account recording it.
@@ -136,11 +139,11 @@ impl Store {
     /// the public submissions (staff and deputy records are audited one by one, under their account).
     async fn write_batch(&self, batch: &[NewOpinion], terms: &[String]) -> Result<Vec<Result<Submitted>>> {
         // the first response is due by the rules (one read per batch; the rules are data)
-        let deadlines = self.deadlines("opinion").await?;
+        let deadlines = self.deadlines(SubjectKind::Opinion).await?;
         let mut tx = self.begin().await?;
         let now = Utc::now();
         let due = deadlines.due(Stage::Submitted.as_str(), now);
-        let mut arrivals = crate::notification::ArrivalCache::default();
+        let mut arrivals = crate::opinion::notify::ArrivalCache::default();
         let window = window_start(now.timestamp());
         // resent forms (earlier, or twice in this batch) are the submission already made, not counted
         let nonces: Vec<&str> = batch.iter().map(|n| n.nonce.as_str()).collect();
@@ -279,7 +282,12 @@ impl Store {
     ) -> Result<Submitted> {
         let status = Status::new(new.channel);
         let last4: String = {
-            let d: Vec<char> = new.citizen_phone.chars().filter(char::is_ascii_digit).collect();
+            let d: Vec<char> = new
+                .citizen_phone
+                .expose()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             d[d.len().saturating_sub(4)..].iter().collect()
         };
         let recorded_by = if new.channel.recorded_by_staff() || new.channel == Channel::DeputyVisit {
@@ -300,8 +308,8 @@ impl Store {
                      ON CONFLICT DO NOTHING RETURNING id",
                 )
                 .bind(&receipt).bind(&new.nonce).bind(new.channel.as_str()).bind(new.person_id).bind(new.station_id)
-                .bind(new.region.as_str()).bind(&new.category).bind(&new.description).bind(&new.citizen_name)
-                .bind(&new.citizen_phone).bind(&last4).bind(new.callback_ok).bind(new.share_contact).bind(recorded_by)
+                .bind(new.region.as_str()).bind(&new.category).bind(&new.description).bind(new.citizen_name.expose())
+                .bind(new.citizen_phone.expose()).bind(&last4).bind(new.callback_ok).bind(new.share_contact).bind(recorded_by)
                 .bind(status.stage.as_str()).bind(status.holder().as_str()).bind(now).bind(due).bind(terms)
                 .fetch_optional(&mut *c).await?
             });

@@ -1,23 +1,7 @@
-//! Opinions after intake: who may see and act on one, the actions (each an event, checked by the
-//! domain state machine replayed from the history), staff queues, the citizen's tracking view and the
-//! public list of published outcomes.
-
-pub mod act;
-mod alert;
-pub mod duplicate;
-mod follower;
-pub mod intake;
-pub mod note;
-pub mod queue;
-pub mod scale;
-pub mod tools;
-
-use chrono::{DateTime, Utc};
-use liaison_domain::opinion::{self, Action, Channel, Stage};
-use liaison_domain::{RegionCode, Role, Scope};
-use serde::Serialize;
-
-use crate::{Actor, Result, Store, StoreError};
+//! Opinions (群众意见): the item row and its parts, the scoped read that proves the caller may see one
+//! (`read`), the actions (`act`: each an event, checked by the domain state machine replayed from the
+//! history), intake, queues, notices, supervision, duplicates, the citizen's tracking view and the
+//! public list (`public`). Who may do what is decided by `liaison_domain::opinion::access`.
 
 macro_rules! opinion_select {
     () => {
@@ -33,6 +17,30 @@ macro_rules! opinion_select {
          LEFT JOIN handling_unit u ON u.id = o.lead_unit_id "
     };
 }
+
+pub mod act;
+mod alert;
+pub mod duplicate;
+mod follower;
+pub mod intake;
+pub mod note;
+pub mod notify;
+mod public;
+pub mod queue;
+mod read;
+pub mod scale;
+mod supervise;
+pub mod tools;
+
+use chrono::{DateTime, Utc};
+pub use liaison_domain::opinion::access::Relation;
+use liaison_domain::opinion::access::{self, ItemFacts};
+use liaison_domain::opinion::{Action, Capacity, Channel, Satisfaction, Stage, Status};
+use liaison_domain::personal::{CitizenName, CitizenPhone};
+use liaison_domain::{RegionCode, Scope};
+use serde::Serialize;
+
+use crate::{StoreError, Visible};
 
 /// The item columns every list reads (`o` = opinion), for queries built elsewhere in the store.
 pub(crate) fn opinion_select_sql() -> &'static str {
@@ -51,9 +59,11 @@ pub struct Opinion {
     pub category: String,
     pub category_label: String,
     pub description: String,
-    /// Personal information: callers mask it unless the viewer may see it.
-    pub citizen_name: String,
-    pub citizen_phone: String,
+    /// Personal information: shown masked; the text only through the audited contact read.
+    #[sqlx(try_from = "String")]
+    pub citizen_name: CitizenName,
+    #[sqlx(try_from = "String")]
+    pub citizen_phone: CitizenPhone,
     pub phone_last4: String,
     pub callback_ok: bool,
     pub share_contact: bool,
@@ -94,15 +104,74 @@ impl Opinion {
         Channel::parse(&self.channel).unwrap_or(Channel::StationCode)
     }
 
-    pub fn rating_label(&self) -> &'static str {
-        self.rating
-            .as_deref()
-            .and_then(opinion::Rating::parse)
-            .map_or("", |r| r.label())
+    /// The citizen's verdict at the follow-up (stored as `rating`).
+    pub fn satisfaction(&self) -> Option<Satisfaction> {
+        self.rating.as_deref().and_then(Satisfaction::parse)
+    }
+
+    pub fn satisfaction_label(&self) -> &'static str {
+        self.satisfaction().map_or("", |r| r.label())
     }
 
     pub fn has_contact(&self) -> bool {
         !self.citizen_name.is_empty() || !self.citizen_phone.is_empty()
+    }
+
+    /// The status as the cached columns hold it (they are written from the replayed history).
+    pub fn status(&self) -> Status {
+        Status {
+            stage: self.stage(),
+            deputy_first: self.channel().deputy_first(),
+            unit: self.lead_unit_id,
+            reopens: self.reopen_count.max(0) as u32,
+            returns: self.return_count.max(0) as u32,
+            escalated: self.escalated,
+            satisfaction: self.satisfaction(),
+        }
+    }
+
+    /// The region the item lies in.
+    pub fn region(&self) -> Result<RegionCode, StoreError> {
+        RegionCode::parse(&self.region_code).map_err(|_| StoreError::Corrupt(self.region_code.clone()))
+    }
+
+    /// What access depends on; `units` are the units it is assigned to (lead and co-units).
+    pub fn facts<'a>(&'a self, region: &'a RegionCode, units: &'a [i64]) -> ItemFacts<'a> {
+        ItemFacts {
+            region,
+            station_id: self.station_id,
+            person_id: self.person_id,
+            unit_ids: units,
+            lead_unit_id: self.lead_unit_id,
+            escalated: self.escalated,
+            share_contact: self.share_contact,
+        }
+    }
+
+    /// The text proposed for the public list (staff review it before publishing).
+    pub fn proposed_public_text(&self) -> String {
+        liaison_domain::opinion::proposed_public_text(
+            &self.category_label,
+            &self.region_name,
+            &self.description,
+            &self.answer,
+        )
+    }
+}
+
+impl Visible<Opinion> {
+    /// The capacities in which `scope` may act on the item now (the escalation rule included).
+    pub fn capacities(&self, scope: &Scope) -> Vec<Capacity> {
+        match self.region() {
+            Ok(region) => access::capacities(scope, &self.facts(&region, &[]), self.relation()),
+            Err(_) => vec![],
+        }
+    }
+
+    /// May read the citizen's name and phone (each read audited).
+    pub fn may_read_contact(&self) -> bool {
+        let r = self.relation();
+        r.staff || r.deputy || (r.unit && self.share_contact)
     }
 }
 
@@ -178,310 +247,4 @@ pub enum Queue {
     Unit(i64),
     /// Items of the caller's region (staff).
     Region,
-}
-
-/// What the caller is on an item (several at once are possible, e.g. a township clerk who is also
-/// the deputy it reached).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Roles {
-    pub staff: bool,
-    pub deputy: bool,
-    pub unit: bool,
-}
-
-impl Roles {
-    pub fn any(self) -> bool {
-        self.staff || self.deputy || self.unit
-    }
-
-    /// May see the citizen's name and phone (each read audited): staff and the deputy it reached;
-    /// the unit only when the citizen allowed it.
-    pub fn contact(self, o: &Opinion) -> bool {
-        self.staff || self.deputy || (self.unit && o.share_contact)
-    }
-}
-
-/// Staff who handle opinions: township and committee staff, and station managers.
-pub fn is_opinion_staff(scope: &Scope) -> bool {
-    scope.has(Role::TownshipStaff) || scope.has(Role::CommitteeStaff) || scope.has(Role::StationManager)
-}
-
-/// A station manager without a wider staff role acts for their own station only.
-pub fn station_only(scope: &Scope) -> bool {
-    scope.has(Role::StationManager) && !scope.has(Role::TownshipStaff) && !scope.has(Role::CommitteeStaff)
-}
-
-impl Store {
-    pub(crate) async fn opinion_row(&self, id: i64) -> Result<Opinion> {
-        with_pool!(&self.read, p => {
-            sqlx::query_as::<_, Opinion>(concat!(opinion_select!(), "WHERE o.id = $1")).bind(id).fetch_optional(p).await?
-        })
-        .ok_or(StoreError::NotFound)
-    }
-
-    async fn unit_ids(&self, id: i64) -> Result<Vec<i64>> {
-        let rows: Vec<(i64,)> = with_pool!(&self.read, p => {
-            sqlx::query_as("SELECT unit_id FROM opinion_unit WHERE opinion_id = $1").bind(id).fetch_all(p).await?
-        });
-        Ok(rows.into_iter().map(|r| r.0).collect())
-    }
-
-    /// What `scope` is on the item; `OutOfScope` when nothing.
-    pub async fn opinion_roles(&self, scope: &Scope, o: &Opinion) -> Result<Roles> {
-        let region =
-            RegionCode::parse(&o.region_code).map_err(|_| StoreError::Corrupt(o.region_code.clone()))?;
-        let staff = is_opinion_staff(scope)
-            && scope.covers(&region)
-            && (!station_only(scope) || (scope.station_id.is_some() && scope.station_id == o.station_id));
-        let deputy = scope.has(Role::Deputy) && scope.person_id.is_some() && scope.person_id == o.person_id;
-        let unit = match scope.unit_id {
-            Some(u) if scope.has(Role::HandlingUnit) => self.unit_ids(o.id).await?.contains(&u),
-            _ => false,
-        };
-        let r = Roles { staff, deputy, unit };
-        if r.any() {
-            Ok(r)
-        } else {
-            Err(StoreError::OutOfScope)
-        }
-    }
-
-    /// An item and what the caller is on it.
-    pub async fn opinion(&self, scope: &Scope, id: i64) -> Result<(Opinion, Roles)> {
-        let o = self.opinion_row(id).await?;
-        let roles = self.opinion_roles(scope, &o).await?;
-        Ok((o, roles))
-    }
-
-    /// The citizen's name and phone, for a caller allowed to see them; the read is audited.
-    pub async fn opinion_contact(&self, scope: &Scope, actor: &Actor, id: i64) -> Result<(String, String)> {
-        let (o, roles) = self.opinion(scope, id).await?;
-        if !roles.contact(&o) {
-            return Err(StoreError::Forbidden);
-        }
-        let region = RegionCode::parse(&o.region_code).ok();
-        let mut tx = self.begin().await?;
-        self.audit(
-            &mut tx,
-            actor,
-            "personal.read",
-            &format!("opinion:{id}"),
-            region.as_ref(),
-            "{\"field\":\"citizen_contact\"}",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((o.citizen_name, o.citizen_phone))
-    }
-
-    pub async fn opinion_events(&self, id: i64) -> Result<Vec<Event>> {
-        Ok(with_pool!(&self.read, p => {
-            sqlx::query_as::<_, Event>(
-                "SELECT e.seq, e.action, e.actor, a.display_name AS account_name, e.from_stage, e.to_stage, e.note, e.data, e.at \
-                 FROM opinion_event e LEFT JOIN account a ON a.id = e.account_id WHERE e.opinion_id = $1 ORDER BY e.seq",
-            )
-            .bind(id).fetch_all(p).await?
-        }))
-    }
-
-    pub async fn opinion_photos(&self, id: i64) -> Result<Vec<Photo>> {
-        Ok(with_pool!(&self.read, p => {
-            sqlx::query_as::<_, Photo>("SELECT id, opinion_id, blob, hidden FROM opinion_photo WHERE opinion_id = $1 ORDER BY id")
-                .bind(id).fetch_all(p).await?
-        }))
-    }
-
-    /// Co-units and the lead: (unit id, name, lead).
-    pub async fn opinion_units(&self, id: i64) -> Result<Vec<(i64, String, bool)>> {
-        Ok(with_pool!(&self.read, p => {
-            sqlx::query_as(
-                "SELECT u.id, u.name, ou.lead FROM opinion_unit ou JOIN handling_unit u ON u.id = ou.unit_id \
-                 WHERE ou.opinion_id = $1 ORDER BY ou.lead DESC, u.name",
-            )
-            .bind(id).fetch_all(p).await?
-        }))
-    }
-
-    /// A staff, deputy or unit queue, newest first, keyset by id. `stages` empty = all.
-    pub async fn opinion_queue(
-        &self,
-        scope: &Scope,
-        queue: Queue,
-        stages: &[Stage],
-        before: Option<i64>,
-        limit: i64,
-    ) -> Result<Vec<Opinion>> {
-        let (lo, hi) = scope.range();
-        let stage_list: Vec<&str> = if stages.is_empty() {
-            Stage::ALL.iter().map(|s| s.as_str()).collect()
-        } else {
-            stages.iter().map(|s| s.as_str()).collect()
-        };
-        let before = before.unwrap_or(i64::MAX);
-        let stage_sql = stage_list
-            .iter()
-            .map(|s| format!("'{s}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        // stage names come from the fixed enum above, never from input
-        let rows = match queue {
-            Queue::Deputy(person) => {
-                if scope.person_id != Some(person) {
-                    return Err(StoreError::Forbidden);
-                }
-                let sql = format!(
-                    "{} WHERE o.person_id = $1 AND o.stage IN ({stage_sql}) AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
-                    opinion_select!()
-                );
-                with_pool!(&self.read, p => {
-                    sqlx::query_as::<_, Opinion>(sqlx::AssertSqlSafe(sql)).bind(person).bind(before).bind(limit).fetch_all(p).await?
-                })
-            }
-            Queue::Unit(unit) => {
-                if scope.unit_id != Some(unit) {
-                    return Err(StoreError::Forbidden);
-                }
-                let sql = format!(
-                    "{} WHERE o.id IN (SELECT opinion_id FROM opinion_unit WHERE unit_id = $1) AND o.stage IN ({stage_sql}) \
-                     AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
-                    opinion_select!()
-                );
-                with_pool!(&self.read, p => {
-                    sqlx::query_as::<_, Opinion>(sqlx::AssertSqlSafe(sql)).bind(unit).bind(before).bind(limit).fetch_all(p).await?
-                })
-            }
-            Queue::Region => {
-                if !is_opinion_staff(scope) {
-                    return Err(StoreError::Forbidden);
-                }
-                let station = if station_only(scope) {
-                    scope.station_id.ok_or(StoreError::Forbidden)?
-                } else {
-                    0
-                };
-                let sql = format!(
-                    "{} WHERE o.region_code BETWEEN $1 AND $2 AND ($3 = 0 OR o.station_id = $3) AND o.stage IN ({stage_sql}) \
-                     AND o.id < $4 ORDER BY o.id DESC LIMIT $5",
-                    opinion_select!()
-                );
-                with_pool!(&self.read, p => {
-                    sqlx::query_as::<_, Opinion>(sqlx::AssertSqlSafe(sql)).bind(&lo).bind(&hi).bind(station).bind(before).bind(limit).fetch_all(p).await?
-                })
-            }
-        };
-        Ok(rows)
-    }
-
-    /// The citizen's view by receipt code. `last4` must match when a phone was given. Returns `None`
-    /// for no such item or a wrong last-4 (indistinguishable to the caller).
-    pub async fn track(&self, receipt: &str, last4: &str) -> Result<Option<Opinion>> {
-        let o: Option<Opinion> = with_pool!(&self.read, p => {
-            sqlx::query_as::<_, Opinion>(concat!(opinion_select!(), "WHERE o.receipt = $1")).bind(receipt).fetch_optional(p).await?
-        });
-        let Some(mut o) = o.filter(|o| o.phone_last4.is_empty() || o.phone_last4 == last4.trim()) else {
-            return Ok(None);
-        };
-        // a duplicate merged into another item follows the survivor's progress and answer
-        // (to the end of a chain: the survivor may have been merged itself later)
-        if let Some(survivor) = o.merged_into {
-            let mut s = self.opinion_row(survivor).await?;
-            for _ in 0..crate::opinion::follower::MAX_DEPTH {
-                match s.merged_into {
-                    Some(next) => s = self.opinion_row(next).await?,
-                    None => break,
-                }
-            }
-            o.stage = s.stage;
-            o.answer = s.answer;
-            o.rating = s.rating;
-            o.updated_at = s.updated_at;
-        }
-        Ok(Some(o))
-    }
-
-    /// Published outcomes, newest first, in a region subtree and optionally one station.
-    pub async fn published(
-        &self,
-        region: &RegionCode,
-        station: Option<i64>,
-        before: Option<(DateTime<Utc>, i64)>,
-        limit: i64,
-    ) -> Result<Vec<Opinion>> {
-        let (lo, hi) = region.subtree_range();
-        let far = DateTime::<Utc>::from_timestamp(253_402_214_400, 0).unwrap_or_default(); // 9999-12-31
-        let (at, id) = before.unwrap_or((far, i64::MAX));
-        Ok(with_pool!(&self.read, p => {
-            sqlx::query_as::<_, Opinion>(concat!(
-                opinion_select!(),
-                "WHERE o.published_at IS NOT NULL AND o.region_code BETWEEN $1 AND $2 AND ($3 = 0 OR o.station_id = $3) \
-                 AND (o.published_at < $4 OR (o.published_at = $4 AND o.id < $5)) \
-                 ORDER BY o.published_at DESC, o.id DESC LIMIT $6"
-            ))
-            .bind(&lo).bind(&hi).bind(station.unwrap_or(0)).bind(at).bind(id).bind(limit).fetch_all(p).await?
-        }))
-    }
-
-    /// A published item's photo that is not hidden (public).
-    pub async fn public_opinion_photo(&self, photo: i64) -> Result<Option<String>> {
-        let row: Option<(String,)> = with_pool!(&self.read, p => {
-            sqlx::query_as(
-                "SELECT ph.blob FROM opinion_photo ph JOIN opinion o ON o.id = ph.opinion_id \
-                 WHERE ph.id = $1 AND ph.hidden = FALSE AND o.published_at IS NOT NULL",
-            )
-            .bind(photo).fetch_optional(p).await?
-        });
-        Ok(row.map(|r| r.0))
-    }
-
-    /// A photo of an item the caller may see (staff pages).
-    pub async fn opinion_photo(&self, scope: &Scope, photo: i64) -> Result<String> {
-        let row: Option<(i64, String)> = with_pool!(&self.read, p => {
-            sqlx::query_as("SELECT opinion_id, blob FROM opinion_photo WHERE id = $1").bind(photo).fetch_optional(p).await?
-        });
-        let (opinion, blob) = row.ok_or(StoreError::NotFound)?;
-        self.opinion(scope, opinion).await?;
-        Ok(blob)
-    }
-
-    /// Hides (or shows again) a photo from public view; staff only, audited.
-    pub async fn set_photo_hidden(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        photo: i64,
-        hidden: bool,
-    ) -> Result<i64> {
-        let row: Option<(i64,)> = with_pool!(&self.read, p => {
-            sqlx::query_as("SELECT opinion_id FROM opinion_photo WHERE id = $1").bind(photo).fetch_optional(p).await?
-        });
-        let opinion = row.ok_or(StoreError::NotFound)?.0;
-        let (o, roles) = self.opinion(scope, opinion).await?;
-        if !roles.staff {
-            return Err(StoreError::Forbidden);
-        }
-        let mut tx = self.begin().await?;
-        with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE opinion_photo SET hidden = $1 WHERE id = $2").bind(hidden).bind(photo).execute(&mut *c).await?;
-        });
-        let region = RegionCode::parse(&o.region_code).ok();
-        let detail = serde_json::json!({ "photo": photo, "hidden": hidden }).to_string();
-        self.audit(
-            &mut tx,
-            actor,
-            "opinion.photo_visibility",
-            &format!("opinion:{opinion}"),
-            region.as_ref(),
-            &detail,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(opinion)
-    }
-
-    /// The decline reasons (data): (code, label).
-    pub async fn decline_reasons(&self) -> Result<Vec<(String, String)>> {
-        Ok(with_pool!(&self.read, p => {
-            sqlx::query_as("SELECT code, label FROM decline_reason WHERE active = TRUE ORDER BY position").fetch_all(p).await?
-        }))
-    }
 }

@@ -20,7 +20,8 @@ pub const MAX_NOTE: usize = 2000;
 
 impl Store {
     pub async fn add_opinion_note(&self, scope: &Scope, actor: &Actor, id: i64, body: &str) -> Result<()> {
-        let (o, roles) = self.opinion(scope, id).await?;
+        let o = self.opinion(scope, id).await?;
+        let roles = o.relation();
         if !roles.any() {
             return Err(StoreError::Forbidden);
         }
@@ -49,7 +50,7 @@ impl Store {
 
     /// The notes of an item the caller may see, oldest first.
     pub async fn opinion_notes(&self, scope: &Scope, id: i64) -> Result<Vec<Note>> {
-        let (_, roles) = self.opinion(scope, id).await?;
+        let roles = self.opinion(scope, id).await?.relation();
         if !roles.any() {
             return Err(StoreError::Forbidden);
         }

@@ -58,7 +58,7 @@ impl Store {
         let since = Utc::now() - Duration::days(SIMILAR_DAYS);
         let (lo, hi) = scope.range();
         // a station manager sees their station's items only, so only those are offered
-        let own_station = if crate::opinion::station_only(scope) {
+        let own_station = if liaison_domain::opinion::access::station_only(scope) {
             scope.station_id.unwrap_or(-1)
         } else {
             0
@@ -97,8 +97,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Items merged into `id` (their receipts, for the survivor's page).
-    pub async fn merged_into(&self, id: i64) -> Result<Vec<(i64, String)>> {
+    /// Items merged into this one (their receipts, for the survivor's page).
+    pub async fn merged_into(&self, o: &crate::Visible<Opinion>) -> Result<Vec<(i64, String)>> {
+        let id = o.id;
         let rows: Vec<(i64, String)> = with_pool!(&self.read, p => {
             sqlx::query_as("SELECT id, receipt FROM opinion WHERE merged_into = $1 ORDER BY id")
                 .bind(id).fetch_all(p).await?

@@ -29,7 +29,10 @@ async fn render(
     staff: &Staff,
     error: Option<(String, String)>,
 ) -> Result<DeadlinesPage, WebError> {
-    let d = state.store.deadlines("opinion").await?;
+    let d = state
+        .store
+        .deadlines(liaison_domain::subject::SubjectKind::Opinion)
+        .await?;
     Ok(DeadlinesPage {
         page: Page::new(&staff.ctx, "办理期限", "/admin/deadlines"),
         rows: d
@@ -66,7 +69,7 @@ pub async fn save(
         Ok(s) => s,
         Err(_) => {
             let msg = format!(
-                "“{}” 不是有效的期限：请写成 24h（小时）或 7wd（工作日）",
+                "“{}” 不是有效的期限：请写成 24h（小时）、7wd（工作日）或 3mo（个月）",
                 f.span.trim()
             );
             let mut p = render(&state, &staff, Some((f.stage.clone(), msg))).await?;
@@ -78,7 +81,13 @@ pub async fn save(
     };
     state
         .store
-        .set_deadline_rule(&staff.scope, &staff.actor(), "opinion", &f.stage, span)
+        .set_deadline_rule(
+            &staff.scope,
+            &staff.actor(),
+            liaison_domain::subject::SubjectKind::Opinion,
+            &f.stage,
+            span,
+        )
         .await?;
     Ok(Redirect::to("/admin/deadlines?done=saved").into_response())
 }

@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use liaison_domain::Permission;
-use liaison_domain::opinion::notify::NoticeKind;
+use liaison_domain::notification::NoticeKind;
 use liaison_domain::opinion::show_receipt;
 use liaison_store::notification::sms::{COUNT_CAP, OutboxSms, SmsView};
 use serde::Deserialize;

@@ -7,8 +7,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
-use liaison_domain::opinion::{Action, Actor as Who, Stage};
-use liaison_domain::{Role, mask};
+use liaison_domain::mask;
+use liaison_domain::opinion::{Action, Capacity, access};
 use liaison_store::opinion::{ActInput, Opinion, Queue};
 use serde::Deserialize;
 
@@ -19,20 +19,22 @@ use crate::{AppState, WebError};
 /// Rows shown for selection (and the most one request may change).
 pub const MAX_ROWS: usize = 100;
 
-/// The actions that can be taken in bulk: (name, label, stages the rows are drawn from).
-const ACTIONS: &[(&str, &str, &[Stage])] = &[
-    ("accept", "批量登记受理", &[Stage::Submitted, Stage::Referred]),
-    (
-        "answer_on_spot",
-        "批量答复办结",
-        &[Stage::Submitted, Stage::Referred, Stage::Accepted],
-    ),
-    ("assign", "批量交办", &[Stage::Accepted]),
-    ("publish", "批量公示", &[Stage::Closed]),
+/// The actions that can be taken in bulk: (name, label). Which rows each applies to is the state
+/// machine's table (`Action::rule`) and the access rules, not a list kept here.
+const ACTIONS: &[(&str, &str)] = &[
+    ("accept", "批量登记受理"),
+    ("answer_on_spot", "批量答复办结"),
+    ("assign", "批量交办"),
+    ("publish", "批量公示"),
 ];
 
-fn action_of(name: &str) -> Option<&'static (&'static str, &'static str, &'static [Stage])> {
-    ACTIONS.iter().find(|(n, _, _)| *n == name)
+fn action_of(name: &str) -> Option<&'static (&'static str, &'static str)> {
+    ACTIONS.iter().find(|(n, _)| *n == name)
+}
+
+/// Whether staff may take `action` on the item now: the one check the item page and the store make.
+fn applies(staff: &Staff, o: &Opinion, action: &Action) -> bool {
+    access::staff_may_act(&staff.scope, o.escalated) && o.status().apply(Capacity::Staff, action).is_ok()
 }
 
 #[derive(Deserialize, Default)]
@@ -83,29 +85,36 @@ async fn page(
     action: &str,
     before: Option<i64>,
 ) -> Result<BulkPage, WebError> {
-    if !liaison_store::opinion::is_opinion_staff(&staff.scope) {
+    if !access::is_staff(&staff.scope) {
         return Err(WebError::Forbidden);
     }
-    let &(name, label, stages) = action_of(action).unwrap_or(&ACTIONS[0]);
+    let &(name, label) = action_of(action).unwrap_or(&ACTIONS[0]);
+    let probe = Action::by_name(name).ok_or(WebError::NotFound)?;
     let fetched = state
         .store
-        .opinion_queue(&staff.scope, Queue::Region, stages, before, MAX_ROWS as i64 + 1)
+        .opinion_queue(
+            &staff.scope,
+            Queue::Region,
+            probe.stages(),
+            before,
+            MAX_ROWS as i64 + 1,
+        )
         .await?;
     let next = (fetched.len() > MAX_ROWS)
         .then(|| fetched.get(MAX_ROWS - 1))
         .flatten()
         .map(|o| format!("/opinions/bulk?action={name}&before={}", o.id));
-    // items passed up to the county are the county's to handle
-    let county = staff.scope.has(Role::CommitteeStaff);
+    // only the items the action can apply to: not a deputy's new item, not one passed up to the
+    // county unless the caller is the county's
     let rows = fetched
         .into_iter()
         .take(MAX_ROWS)
-        .filter(|o| county || !o.escalated)
+        .filter(|o| applies(staff, o, &probe))
         .map(|mut o| {
             o.description = mask::free_text(&o.description);
             // only a batch publish shows the text to review
             let public_text = if name == "publish" {
-                super::detail::proposed_public_text(&o)
+                o.proposed_public_text()
             } else {
                 String::new()
             };
@@ -126,7 +135,7 @@ async fn page(
     };
     Ok(BulkPage {
         page: Page::new(&staff.ctx, label, "/opinions"),
-        actions: ACTIONS.iter().map(|(n, l, _)| (*n, *l, *n == name)).collect(),
+        actions: ACTIONS.iter().map(|(n, l)| (*n, *l, *n == name)).collect(),
         action: name,
         label,
         rows,
@@ -235,18 +244,16 @@ pub async fn submit(
     staff: Staff,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<BulkPage, WebError> {
-    if !liaison_store::opinion::is_opinion_staff(&staff.scope) {
+    if !access::is_staff(&staff.scope) {
         return Err(WebError::Forbidden);
     }
     let p = parse(&pairs)?;
-    let action = match p.action {
-        "accept" => Action::Accept,
-        "answer_on_spot" => Action::AnswerOnSpot,
-        "assign" => Action::Assign {
-            unit: p.unit.unwrap_or_default(),
-        },
-        _ => Action::Publish,
-    };
+    let unit = p.unit.map(|u| u.to_string()).unwrap_or_default();
+    let action = Action::parse(liaison_domain::opinion::ActionFields {
+        action: p.action,
+        unit: &unit,
+        ..Default::default()
+    })?;
     let mut outcomes = Vec::with_capacity(p.ids.len());
     for &id in &p.ids {
         let public_text = p
@@ -258,7 +265,7 @@ pub async fn submit(
         // placeholders ({回执码}, {类别}, …) are filled for each item
         let note = if p.note.contains('{') {
             match state.store.opinion(&staff.scope, id).await {
-                Ok((o, _)) => super::fill_template(&p.note, &o),
+                Ok(o) => super::fill_template(&p.note, &o),
                 Err(_) => p.note.clone(),
             }
         } else {
@@ -271,7 +278,7 @@ pub async fn submit(
         };
         let result = state
             .store
-            .act_on_opinion(&staff.scope, &staff.actor(), id, Who::Staff, action, &input)
+            .act_on_opinion(&staff.scope, &staff.actor(), id, Capacity::Staff, action, &input)
             .await
             .map(|s| s.stage.label())
             .map_err(|e| {

@@ -6,44 +6,16 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use liaison_domain::opinion::{Action, Actor as Who, Rating, Status};
-use liaison_domain::{RegionCode, Role, calendar, deadline, mask};
+use liaison_domain::opinion::{Action, ActionFields, Capacity};
+use liaison_domain::{RegionCode, calendar, deadline, mask};
 use liaison_store::opinion::note::Note;
-use liaison_store::opinion::{ActInput, Event, Opinion, Photo, Roles};
-use liaison_store::supervision::Notice;
+use liaison_store::opinion::{ActInput, Event, Opinion, Photo};
+use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
 use crate::layout::Page;
 use crate::{AppState, WebError};
-
-/// The status as the cached columns hold it (they are written from the replayed history).
-fn status_of(o: &Opinion) -> Status {
-    Status {
-        stage: o.stage(),
-        deputy_first: o.channel().deputy_first(),
-        unit: o.lead_unit_id,
-        reopens: o.reopen_count.max(0) as u32,
-        returns: o.return_count.max(0) as u32,
-        escalated: o.escalated,
-        rating: o.rating.as_deref().and_then(Rating::parse),
-    }
-}
-
-/// The ways the caller may act on it: (who, label of that capacity).
-fn capacities(staff: &Staff, o: &Opinion, roles: Roles) -> Vec<(Who, &'static str)> {
-    let mut v = Vec::new();
-    if roles.deputy {
-        v.push((Who::Deputy, "deputy"));
-    }
-    if roles.unit && o.lead_unit_id == staff.scope.unit_id {
-        v.push((Who::Unit, "unit"));
-    }
-    if roles.staff && (!o.escalated || staff.scope.has(Role::CommitteeStaff)) {
-        v.push((Who::Staff, "staff"));
-    }
-    v
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "opinion/detail.html")]
@@ -68,7 +40,7 @@ pub struct DetailPage {
     /// calendar entered.
     due: Option<(String, String, &'static str)>,
     calendar_warning: Option<String>,
-    notices: Vec<Notice>,
+    notices: Vec<SupervisionNotice>,
     can_supervise: bool,
     my_unit: Option<i64>,
     similar: Vec<(Opinion, u32)>,
@@ -116,13 +88,14 @@ async fn page(
     contact: Option<(String, String)>,
     tpl: Option<i64>,
 ) -> Result<DetailPage, WebError> {
-    let (o, roles) = state.store.opinion(&staff.scope, id).await?;
-    let status = status_of(&o);
+    let mut o = state.store.opinion(&staff.scope, id).await?;
+    let roles = o.relation();
+    let status = o.status();
     let mut forms = Vec::new();
-    for (who, name) in capacities(staff, &o, roles) {
+    for who in o.capacities(&staff.scope) {
         for a in status.allowed(who) {
             if !forms.iter().any(|(_, x)| *x == a) {
-                forms.push((name, a));
+                forms.push((who.as_str(), a));
             }
         }
     }
@@ -144,13 +117,18 @@ async fn page(
         (vec![], None)
     };
     // a viewer who may not see the contact does not see numbers typed into the text either
-    let mut o = o;
-    if !roles.contact(&o) {
-        o.description = mask::free_text(&o.description);
-        o.answer = mask::free_text(&o.answer);
+    let may_read_contact = o.may_read_contact();
+    if !may_read_contact {
+        o.map_in_place(|o| {
+            o.description = mask::free_text(&o.description);
+            o.answer = mask::free_text(&o.answer);
+        });
     }
-    let publish_text = proposed_public_text(&o);
-    let deadlines = state.store.deadlines("opinion").await?;
+    let publish_text = o.proposed_public_text();
+    let deadlines = state
+        .store
+        .deadlines(liaison_domain::subject::SubjectKind::Opinion)
+        .await?;
     let now = chrono::Utc::now();
     let due = o.due_at.map(|d| {
         let st = deadline::state(&deadlines.calendar, now, d);
@@ -197,12 +175,12 @@ async fn page(
             format!("群众意见 {}", liaison_domain::opinion::show_receipt(&o.receipt)),
             "/opinions",
         ),
-        photos: state.store.opinion_photos(id).await?,
-        events: state.store.opinion_events(id).await?,
-        units: state.store.opinion_units(id).await?,
-        masked_name: mask::name(&o.citizen_name),
-        masked_phone: mask::phone(&o.citizen_phone),
-        can_contact: roles.contact(&o) && o.has_contact(),
+        photos: state.store.opinion_photos(&o).await?,
+        events: state.store.opinion_events(&o).await?,
+        units: state.store.opinion_units(&o).await?,
+        masked_name: o.citizen_name.masked(),
+        masked_phone: o.citizen_phone.masked(),
+        can_contact: may_read_contact && o.has_contact(),
         contact,
         forms,
         decline_reasons: state.store.decline_reasons().await?,
@@ -212,7 +190,7 @@ async fn page(
         is_staff: roles.staff,
         due,
         calendar_warning,
-        notices: state.store.supervision_notices(id).await?,
+        notices: state.store.supervision_notices(&o).await?,
         can_supervise: roles.staff && o.stage() == liaison_domain::opinion::Stage::Assigned,
         my_unit: staff.scope.unit_id,
         similar,
@@ -221,24 +199,12 @@ async fn page(
             .duplicate_flags(&staff.scope, &[id])
             .await?
             .remove(&id),
-        merged: state.store.merged_into(id).await?,
+        merged: state.store.merged_into(&o).await?,
         templates,
         prefill,
         notes: state.store.opinion_notes(&staff.scope, id).await?,
-        o,
+        o: o.into_inner(),
     })
-}
-
-/// The text proposed for the public list: category, place, what was asked and what was done, with
-/// numbers masked. Staff review it before it is published (one by one here, or in a batch).
-pub fn proposed_public_text(o: &Opinion) -> String {
-    format!(
-        "【{}】{}群众反映：{}\n办理结果：{}",
-        o.category_label,
-        o.region_name,
-        mask::free_text(&o.description),
-        mask::free_text(&o.answer)
-    )
 }
 
 /// The answers a reply template can fill.
@@ -295,50 +261,23 @@ pub struct ActForm {
     into: String,
 }
 
-/// Turns the form into (who, action, input), or a Chinese message.
-pub fn parse_act(f: &ActForm) -> Result<(Who, Action, ActInput), WebError> {
-    let who = match f.who.as_str() {
-        "deputy" => Who::Deputy,
-        "unit" => Who::Unit,
-        "staff" => Who::Staff,
-        _ => return Err(WebError::invalid("as", "操作身份无效")),
-    };
+/// Turns the form into (capacity, action, input), or a Chinese message next to the field.
+pub fn parse_act(f: &ActForm) -> Result<(Capacity, Action, ActInput), WebError> {
+    let who = Capacity::parse(&f.who)
+        .filter(|w| *w != Capacity::Citizen)
+        .ok_or_else(|| WebError::invalid("as", "操作身份无效"))?;
     if f.note.chars().count() > 2000 {
         return Err(WebError::invalid("note", "内容不能超过 2000 字"));
     }
     if f.public_text.chars().count() > 3000 {
         return Err(WebError::invalid("public_text", "公示内容不能超过 3000 字"));
     }
-    let unit = || {
-        f.unit
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| WebError::invalid("unit", "请选择主办单位"))
-    };
-    let action = match f.action.as_str() {
-        "deputy_answer" => Action::DeputyAnswer,
-        "hand_over" => Action::HandOver,
-        "accept" => Action::Accept,
-        "decline" => Action::Decline,
-        "answer_on_spot" => Action::AnswerOnSpot,
-        "escalate" => Action::Escalate,
-        "assign" => Action::Assign { unit: unit()? },
-        "reply" => Action::Reply,
-        "return" => Action::Return,
-        "feedback" => Action::Feedback,
-        "rate" => Action::Rate {
-            rating: Rating::parse(&f.rating).ok_or_else(|| WebError::invalid("rating", "请选择回访结果"))?,
-        },
-        "publish" => Action::Publish,
-        "merge" => Action::Merge {
-            into: f
-                .into
-                .trim()
-                .parse()
-                .map_err(|_| WebError::invalid("into", "请选择要并入的事项"))?,
-        },
-        _ => return Err(WebError::invalid("action", "未知的操作")),
-    };
+    let action = Action::parse(ActionFields {
+        action: &f.action,
+        unit: &f.unit,
+        satisfaction: &f.rating,
+        into: &f.into,
+    })?;
     let co_units = f
         .co_units
         .iter()

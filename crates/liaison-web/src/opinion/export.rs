@@ -72,7 +72,7 @@ pub async fn workbook(state: &AppState, rows: &[Opinion]) -> Result<Vec<u8>, Web
                 o.due_at
                     .map(|due| deadline::state(&cal, now, due).label())
                     .unwrap_or_default(),
-                o.rating_label().to_owned(),
+                o.satisfaction_label().to_owned(),
                 o.reopen_count.to_string(),
                 if o.key_supervision {
                     format!("是（{}）", o.supervisor)

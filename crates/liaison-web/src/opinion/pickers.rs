@@ -70,7 +70,7 @@ pub async fn load(
     let listed = staff_tab && base.level() >= RegionLevel::Township && (filter.is_none() || inside.is_some());
     let (stations, deputies) = if listed {
         // a station manager's queue is their station's already
-        let stations = if liaison_store::opinion::station_only(scope) {
+        let stations = if liaison_domain::opinion::access::station_only(scope) {
             Some(vec![])
         } else {
             state.store.station_choices(scope, inside).await?

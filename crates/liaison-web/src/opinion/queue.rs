@@ -172,7 +172,7 @@ fn tabs_of(staff: &Staff) -> Vec<(&'static str, &'static str)> {
     if s.has(Role::HandlingUnit) && s.unit_id.is_some() {
         t.push(("unit", "本单位承办"));
     }
-    if liaison_store::opinion::is_opinion_staff(s) {
+    if liaison_domain::opinion::access::is_staff(s) {
         t.push(("region", "本辖区"));
     }
     t
@@ -314,7 +314,7 @@ pub async fn list(
         items,
         next,
         can_record: super::record::can_record(&staff),
-        can_bulk: liaison_store::opinion::is_opinion_staff(&staff.scope),
+        can_bulk: liaison_domain::opinion::access::is_staff(&staff.scope),
         summary,
         pickers,
         dup_count,

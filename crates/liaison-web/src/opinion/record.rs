@@ -7,16 +7,17 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::RegionCode;
+use liaison_domain::opinion::access::{is_staff as is_opinion_staff, station_only};
 use liaison_domain::opinion::{Channel, show_receipt};
+use liaison_domain::personal::Phone;
 use liaison_domain::{Permission, Role};
 use liaison_store::opinion::intake::NewOpinion;
-use liaison_store::opinion::{is_opinion_staff, station_only};
 use liaison_store::registry::station::StationFilter;
 
 use crate::ctx::Staff;
 use crate::layout::Page;
 use crate::public::intake::{
-    IntakeValues, MAX_PHOTOS, categories, clean_phone, deputy_reach, nonce_of, read_values, store_photos,
+    IntakeValues, MAX_PHOTOS, categories, deputy_reach, nonce_of, read_values, store_photos,
 };
 use crate::{AppState, WebError};
 
@@ -117,7 +118,8 @@ pub async fn submit(
     }
     let form = crate::upload::read(mp, 8 * 1024, MAX_PHOTOS).await?;
     let categories = categories(&state).await?;
-    let (values, mut errors) = read_values(&form, &categories);
+    let (values, parsed) = read_values(&form, &categories);
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
     let channel_text = form.text("channel").to_owned();
     let station_text = form.text("station").trim().to_owned();
     let channel = Channel::parse(&channel_text).filter(|c| {
@@ -167,7 +169,7 @@ pub async fn submit(
     } else {
         vec![]
     };
-    let Some(channel) = channel.filter(|_| errors.is_empty()) else {
+    let (Some(channel), Ok(sub)) = (channel.filter(|_| errors.is_empty()), parsed) else {
         let nonce = nonce_of(&values);
         let page = record_page(
             &state,
@@ -186,11 +188,11 @@ pub async fn submit(
         person_id: person,
         station_id: station,
         region,
-        category: values.category.clone(),
-        description: values.description.clone(),
-        citizen_name: values.name.clone(),
-        citizen_phone: clean_phone(&values.phone).unwrap_or_default(),
-        callback_ok: values.callback,
+        category: sub.category,
+        description: sub.description,
+        citizen_name: sub.name,
+        citizen_phone: sub.phone.map(Phone::into_personal).unwrap_or_default(),
+        callback_ok: sub.callback,
         share_contact: values.share,
         actor: staff.actor(),
         photos,

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use liaison_domain::mask;
 use liaison_store::opinion::Opinion;
-use liaison_store::supervision::Notice;
+use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -74,7 +74,7 @@ pub async fn key(
 #[derive(Template, WebTemplate)]
 #[template(path = "print/supervision.html")]
 pub struct NoticePage {
-    n: Notice,
+    n: SupervisionNotice,
     o: Opinion,
     description: String,
 }
@@ -86,7 +86,11 @@ pub async fn print(
     Path(id): Path<i64>,
 ) -> Result<NoticePage, WebError> {
     let n = state.store.supervision_notice(&staff.scope, id).await?;
-    let (o, _) = state.store.opinion(&staff.scope, n.opinion_id).await?;
+    let o = state
+        .store
+        .opinion(&staff.scope, n.subject()?.id)
+        .await?
+        .into_inner();
     // the notice goes to a unit on paper: no phone numbers typed into the text
     let description = mask::free_text(&o.description);
     Ok(NoticePage { n, o, description })
@@ -105,9 +109,9 @@ pub async fn acknowledge(
     Path(id): Path<i64>,
     Form(f): Form<AckForm>,
 ) -> Result<Response, WebError> {
-    let opinion = state
+    let subject = state
         .store
         .acknowledge_supervision(&staff.scope, &staff.actor(), id, &f.note)
         .await?;
-    Ok(Redirect::to(&format!("/opinions/{opinion}?done=saved#supervision")).into_response())
+    Ok(Redirect::to(&format!("{}?done=saved#supervision", subject.path())).into_response())
 }

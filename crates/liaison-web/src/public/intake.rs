@@ -8,7 +8,9 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::RegionCode;
+use liaison_domain::opinion::submission::{Submission, SubmissionFields};
 use liaison_domain::opinion::{Channel, show_receipt};
+use liaison_domain::personal::Phone;
 use liaison_store::opinion::intake::{NewOpinion, PER_CODE, PER_IP};
 use liaison_store::registry::qr::QrTarget;
 use liaison_store::{Actor, StoreError};
@@ -18,7 +20,6 @@ use crate::upload::MultipartForm;
 use crate::{AppState, RequestCtx, WebError};
 
 pub const MAX_PHOTOS: usize = 3;
-pub const MAX_DESCRIPTION: usize = 1000;
 
 /// What the citizen typed, kept to show again with the errors.
 #[derive(Debug, Clone, Default)]
@@ -67,22 +68,12 @@ pub async fn categories(state: &AppState) -> Result<Vec<(String, String)>, WebEr
         .collect())
 }
 
-/// Checks a phone number as typed: 7–12 digits, spaces and dashes allowed. Returns the digits form.
-pub fn clean_phone(p: &str) -> Result<String, String> {
-    let p = p.trim();
-    if p.is_empty() {
-        return Ok(String::new());
-    }
-    let ok_chars = p.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-'));
-    let digits: String = p.chars().filter(char::is_ascii_digit).collect();
-    if !ok_chars || !(7..=12).contains(&digits.len()) {
-        return Err("电话号码格式不对，请填写手机号或座机号（可以不填）".into());
-    }
-    Ok(digits)
-}
-
-/// Reads and checks the citizen's part of the form (shared with staff records).
-pub fn read_values(form: &MultipartForm, categories: &[(String, String)]) -> (IntakeValues, Vec<String>) {
+/// Reads the citizen's part of the form (shared with staff records): the values as typed, to show
+/// again, and the parsed submission or every problem in Chinese.
+pub fn read_values(
+    form: &MultipartForm,
+    categories: &[(String, String)],
+) -> (IntakeValues, Result<Submission, Vec<String>>) {
     let v = IntakeValues {
         category: form.text("category").trim().to_owned(),
         description: form.text("description").trim().to_owned(),
@@ -92,28 +83,18 @@ pub fn read_values(form: &MultipartForm, categories: &[(String, String)]) -> (In
         share: form.text("share") == "on",
         nonce: form.text("nonce").trim().to_owned(),
     };
-    let mut errors = Vec::new();
-    if !categories.iter().any(|(c, _)| *c == v.category) {
-        errors.push("请选择问题类别".to_owned());
-    }
-    let n = v.description.chars().count();
-    if n < 5 {
-        errors.push("请把问题说清楚一些（至少 5 个字）".to_owned());
-    } else if n > MAX_DESCRIPTION {
-        errors.push(format!(
-            "问题描述不能超过 {MAX_DESCRIPTION} 个字（现在 {n} 个字）"
-        ));
-    }
-    if v.name.chars().count() > 20 {
-        errors.push("称呼不能超过 20 个字".to_owned());
-    }
-    if let Err(e) = clean_phone(&v.phone) {
-        errors.push(e);
-    }
-    if v.callback && v.phone.is_empty() {
-        errors.push("需要回电的话，请留下电话号码".to_owned());
-    }
-    (v, errors)
+    let parsed = Submission::parse(
+        SubmissionFields {
+            category: &v.category,
+            description: &v.description,
+            name: &v.name,
+            phone: &v.phone,
+            callback: v.callback,
+        },
+        |c| categories.iter().any(|(code, _)| code == c),
+    )
+    .map_err(|problems| problems.into_iter().map(|p| p.message).collect());
+    (v, parsed)
 }
 
 /// Checks, strips and durably stores the photos; returns their content addresses.
@@ -247,7 +228,8 @@ pub async fn submit(
         return Ok(thanks_without_receipt(&ctx));
     }
     let cats = categories(&state).await?;
-    let (values, mut errors) = read_values(&form, &cats);
+    let (values, parsed) = read_values(&form, &cats);
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
     let photos = if errors.is_empty() {
         match store_photos(&state, &form).await {
             Ok(p) => p,
@@ -259,10 +241,11 @@ pub async fn submit(
     } else {
         vec![]
     };
-    if !errors.is_empty() {
-        return redisplay(&state, &ctx, &code, values, errors).await;
-    }
-    let phone = clean_phone(&values.phone).unwrap_or_default();
+    let sub = match parsed {
+        Ok(sub) if errors.is_empty() => sub,
+        _ => return redisplay(&state, &ctx, &code, values, errors).await,
+    };
+    let with_phone = sub.phone.is_some();
     let per_ip = match state.config.intake_per_ip {
         n if n > 0 => n,
         _ => PER_IP,
@@ -273,11 +256,11 @@ pub async fn submit(
         person_id: person,
         station_id: station,
         region,
-        category: values.category.clone(),
-        description: values.description.clone(),
-        citizen_name: values.name.clone(),
-        citizen_phone: phone.clone(),
-        callback_ok: values.callback,
+        category: sub.category,
+        description: sub.description,
+        citizen_name: sub.name,
+        citizen_phone: sub.phone.map(Phone::into_personal).unwrap_or_default(),
+        callback_ok: sub.callback,
         share_contact: values.share,
         actor: Actor {
             account_id: None,
@@ -296,7 +279,7 @@ pub async fn submit(
             receipt: show_receipt(&s.receipt),
             receipt_raw: s.receipt,
             to,
-            with_phone: !phone.is_empty(),
+            with_phone,
             draft_key: format!("draft-{code}"),
         }
         .into_response()),

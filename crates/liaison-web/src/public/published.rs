@@ -77,7 +77,7 @@ pub async fn list(
     for o in rows.into_iter().take(PAGE as usize) {
         let photos = state
             .store
-            .opinion_photos(o.id)
+            .opinion_photos(&o)
             .await?
             .into_iter()
             .filter(|p| !p.hidden)
@@ -90,7 +90,7 @@ pub async fn list(
             place: o.station_name.clone().unwrap_or_else(|| o.region_name.clone()),
             published: local_time(&at),
             text: o.public_text.clone(),
-            rating: o.rating_label(),
+            rating: o.satisfaction_label(),
             photos,
         });
     }

@@ -8,7 +8,8 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use liaison_domain::opinion::{Rating, Stage, parse_receipt, show_receipt};
+use liaison_domain::opinion::{Satisfaction, Stage, parse_receipt, show_receipt};
+use liaison_store::Visible;
 use liaison_store::opinion::{Event, Opinion};
 use serde::Deserialize;
 
@@ -73,7 +74,7 @@ fn tracked(o: &Opinion, events: &[Event]) -> Tracked {
         },
         // the survivor's citizen rates a merged item's answer
         can_rate: o.merged_into.is_none() && matches!(stage, Stage::Replied | Stage::Answered),
-        rating: o.rating_label(),
+        rating: o.satisfaction_label(),
         steps: events
             .iter()
             .map(|e| (local_time(&e.at), e.action_label(), e.public_stage_label()))
@@ -86,7 +87,7 @@ async fn lookup(
     ctx: &RequestCtx,
     r: &str,
     d: &str,
-) -> Result<Result<Opinion, &'static str>, WebError> {
+) -> Result<Result<Visible<Opinion>, &'static str>, WebError> {
     let bucket = format!("track:{}", ctx.ip);
     if state.store.failures(&bucket).await? >= FAILED_LOOKUPS {
         return Err(WebError::RateLimited);
@@ -123,7 +124,7 @@ pub async fn page(
     }
     match lookup(&state, &ctx, &q.r, &q.d).await? {
         Ok(o) => {
-            let events = state.store.opinion_events(o.id).await?;
+            let events = state.store.opinion_events(&o).await?;
             p.item = Some(tracked(&o, &events));
             Ok(p.into_response())
         }
@@ -160,7 +161,7 @@ pub async fn rate(
         Ok(o) => o,
         Err(_) => return Err(WebError::NotFound),
     };
-    let rating = Rating::parse(&f.rating)
+    let rating = Satisfaction::parse(&f.rating)
         .ok_or_else(|| WebError::invalid("rating", "请选择满意、基本满意或不满意"))?;
     if f.note.chars().count() > 500 {
         return Err(WebError::invalid("note", "意见不能超过 500 字"));
@@ -174,14 +175,14 @@ pub async fn rate(
         .track(&o.receipt, &f.d)
         .await?
         .ok_or(WebError::NotFound)?;
-    let events = state.store.opinion_events(o.id).await?;
+    let events = state.store.opinion_events(&o).await?;
     Ok(TrackPage {
         page: Page::public(&ctx, "查询办理进度"),
         r: f.r,
         d: f.d,
         error: None,
         item: Some(tracked(&o, &events)),
-        notice: Some(if rating == Rating::Unsatisfied {
+        notice: Some(if rating == Satisfaction::Unsatisfied {
             "已收到您的评价。您不满意，事项已退回承办单位重新办理。"
         } else {
             "谢谢您的评价，事项已办结。"

@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use liaison_domain::{RegionCode, Scope};
 
-use crate::opinion::is_opinion_staff;
 use crate::{Result, Store, StoreError};
+use liaison_domain::opinion::access::is_staff as is_opinion_staff;
 
 /// More than this many stations or deputies in a region: no list.
 pub const CHOICES_MAX: usize = 300;

@@ -4,13 +4,15 @@
 //! the dates of each step for the Excel export.
 
 pub mod choices;
+mod list;
 
 use chrono::{DateTime, Utc};
 use liaison_domain::opinion::{Channel, Stage};
 use liaison_domain::{RegionCode, RegionLevel, Scope, deadline};
 
-use crate::opinion::{Opinion, Queue, is_opinion_staff, station_only};
+use crate::opinion::{Opinion, Queue};
 use crate::{Result, Store, StoreError};
+use liaison_domain::opinion::access::{is_staff as is_opinion_staff, station_only};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Due {
