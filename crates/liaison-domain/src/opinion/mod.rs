@@ -191,6 +191,26 @@ pub enum Action {
 }
 
 impl Action {
+    /// One of each kind of action (the data fields are placeholders): what `Status::allowed` probes and
+    /// what the audit log names (`AuditAction::Opinion`).
+    pub const EACH: [Action; 13] = [
+        Action::DeputyAnswer,
+        Action::HandOver,
+        Action::Accept,
+        Action::Decline,
+        Action::AnswerOnSpot,
+        Action::Escalate,
+        Action::Assign { unit: 0 },
+        Action::Reply,
+        Action::Return,
+        Action::Feedback,
+        Action::Rate {
+            rating: Rating::Satisfied,
+        },
+        Action::Publish,
+        Action::Merge { into: 0 },
+    ];
+
     pub fn name(&self) -> &'static str {
         match self {
             Action::DeputyAnswer => "deputy_answer",
@@ -333,24 +353,7 @@ impl Status {
 
     /// The actions `who` may take now (for showing buttons; `apply` is the check).
     pub fn allowed(&self, who: Actor) -> Vec<&'static str> {
-        let probes = [
-            Action::DeputyAnswer,
-            Action::HandOver,
-            Action::Accept,
-            Action::Decline,
-            Action::AnswerOnSpot,
-            Action::Escalate,
-            Action::Assign { unit: 0 },
-            Action::Reply,
-            Action::Return,
-            Action::Feedback,
-            Action::Rate {
-                rating: Rating::Satisfied,
-            },
-            Action::Publish,
-            Action::Merge { into: 0 },
-        ];
-        probes
+        Action::EACH
             .iter()
             .filter(|a| self.apply(who, a).is_ok())
             .map(|a| a.name())
@@ -574,6 +577,7 @@ mod tests {
             let mut accepted = Vec::new();
             let mut unsatisfied = 0;
             for (who, a) in attempts {
+                prop_assert!(Action::EACH.iter().any(|e| e.name() == a.name()), "Action::EACH lacks {}", a.name());
                 let before = s.clone();
                 match s.apply(who, &a) {
                     Err(_) => prop_assert_eq!(&s, &before),
