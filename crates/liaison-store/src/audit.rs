@@ -1,7 +1,7 @@
 //! The audit log: appended in the caller's transaction, hash-chained, read only by the audit administrator.
 
 use chrono::{SecondsFormat, Utc};
-use liaison_domain::audit::{AuditEntry, ChainBreak, ChainVerifier};
+use liaison_domain::audit::{AuditAction, AuditEntry, ChainBreak, ChainVerifier};
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
@@ -59,7 +59,7 @@ impl Store {
         &self,
         tx: &mut Tx,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         target: &str,
         region: Option<&RegionCode>,
         detail: &str,
@@ -74,7 +74,7 @@ impl Store {
             at: Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true),
             actor_id: actor.account_id,
             actor: actor.username.clone(),
-            action: action.to_owned(),
+            action: action.as_str().to_owned(),
             target: target.to_owned(),
             region_code: region.map(|r| r.as_str().to_owned()),
             ip: actor.ip.clone(),
@@ -100,7 +100,7 @@ impl Store {
     pub async fn audit_alone(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         target: &str,
         region: Option<&RegionCode>,
         detail: &str,

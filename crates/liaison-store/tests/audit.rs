@@ -1,6 +1,6 @@
 //! The audit log: written with the action, chained, append-only, tamper-evident on both backends.
 
-use liaison_domain::audit::ChainBreak;
+use liaison_domain::audit::{AuditAction, ChainBreak};
 use liaison_store::Actor;
 use liaison_testkit::fixtures::cast;
 use liaison_testkit::{Backend, TestDb, both_backends};
@@ -89,7 +89,7 @@ both_backends!(
             let store = db.store.clone();
             tasks.push(tokio::spawn(async move {
                 let actor = Actor { account_id: None, username: format!("t{i}"), ip: "-".into() };
-                store.audit_alone(&actor, "test.concurrent", "x", None, "{}").await.unwrap();
+                store.audit_alone(&actor, AuditAction::LoginFailure, "x", None, "{}").await.unwrap();
             }));
         }
         for t in tasks {

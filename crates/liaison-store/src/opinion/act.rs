@@ -3,6 +3,7 @@
 //! count, so two people acting at once cannot both win).
 
 use chrono::Utc;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::opinion::{self, Action, Channel, Stage, Status};
 use liaison_domain::{RegionCode, Role, Scope};
 
@@ -104,7 +105,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            &format!("opinion.{}", action.name()),
+            AuditAction::from(action),
             &format!("opinion:{id}"),
             region.as_ref(),
             &detail,
@@ -149,7 +150,7 @@ impl Store {
         self.audit(
             &mut tx,
             &actor,
-            "opinion.rate",
+            AuditAction::from(Action::Rate { rating }),
             &format!("opinion:{id}"),
             region.as_ref(),
             &detail,

@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::Utc;
 use liaison_domain::RegionCode;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::opinion::{self, Channel, Stage, Status};
 use tokio::sync::{mpsc, oneshot};
 
@@ -208,9 +209,9 @@ impl Store {
                 .await?;
             if new.actor.account_id.is_some() {
                 let action = if new.channel == Channel::DeputyVisit || new.channel.recorded_by_staff() {
-                    "opinion.record"
+                    AuditAction::OpinionRecord
                 } else {
-                    "opinion.submit"
+                    AuditAction::OpinionSubmit
                 };
                 let detail =
                     serde_json::json!({ "channel": new.channel.as_str(), "photos": new.photos.len() })
@@ -250,7 +251,7 @@ impl Store {
             self.audit(
                 &mut tx,
                 &actor,
-                "opinion.submit",
+                AuditAction::OpinionSubmit,
                 &format!("opinion:{}", ids[0]),
                 region.as_ref(),
                 &detail,

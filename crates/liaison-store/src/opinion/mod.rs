@@ -13,6 +13,7 @@ pub mod scale;
 pub mod tools;
 
 use chrono::{DateTime, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::opinion::{self, Action, Channel, Stage};
 use liaison_domain::{RegionCode, Role, Scope};
 use serde::Serialize;
@@ -264,7 +265,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "personal.read",
+            AuditAction::PersonalRead,
             &format!("opinion:{id}"),
             region.as_ref(),
             "{\"field\":\"citizen_contact\"}",
@@ -468,7 +469,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "opinion.photo_visibility",
+            AuditAction::OpinionPhotoVisibility,
             &format!("opinion:{opinion}"),
             region.as_ref(),
             &detail,

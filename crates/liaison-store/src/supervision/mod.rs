@@ -3,6 +3,7 @@
 //! supervising leader. Every write is audited in its transaction.
 
 use chrono::{DateTime, Datelike, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::{RegionCode, Scope};
 use serde::Serialize;
 
@@ -75,7 +76,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "opinion.supervise",
+            AuditAction::OpinionSupervise,
             &format!("opinion:{opinion_id}"),
             region.as_ref(),
             &detail,
@@ -135,7 +136,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "opinion.supervise_ack",
+            AuditAction::OpinionSuperviseAck,
             &format!("opinion:{}", n.opinion_id),
             None,
             &detail,
@@ -173,7 +174,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "opinion.key_supervision",
+            AuditAction::OpinionKeySupervision,
             &format!("opinion:{opinion_id}"),
             region.as_ref(),
             &detail,
