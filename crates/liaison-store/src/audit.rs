@@ -1,7 +1,9 @@
 //! The audit log: appended in the caller's transaction, hash-chained, read only by the audit administrator.
 
+use std::borrow::Cow;
+
 use chrono::{SecondsFormat, Utc};
-use liaison_domain::audit::{AuditEntry, ChainBreak, ChainVerifier};
+use liaison_domain::audit::{AuditAction, AuditEntry, ChainBreak, ChainVerifier};
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
@@ -23,6 +25,11 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
+    /// The action in Chinese; a code this version does not know is shown as 其他操作（code）.
+    pub fn action_label(&self) -> Cow<'static, str> {
+        AuditAction::label_of(&self.action)
+    }
+
     fn entry(&self) -> AuditEntry {
         AuditEntry {
             seq: self.seq,
@@ -41,7 +48,8 @@ impl AuditRow {
 /// Filters of the audit page; all optional.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    /// Action prefix, e.g. `login` or `account.`.
+    /// A whole action code (`opinion.supervise`, not also `opinion.supervise_ack`), or a prefix such as
+    /// `login` or `account.`.
     pub action: Option<String>,
     pub actor: Option<String>,
     /// RFC 3339 UTC bounds: `since` inclusive, `until` exclusive.
@@ -59,7 +67,7 @@ impl Store {
         &self,
         tx: &mut Tx,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         target: &str,
         region: Option<&RegionCode>,
         detail: &str,
@@ -74,7 +82,7 @@ impl Store {
             at: Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true),
             actor_id: actor.account_id,
             actor: actor.username.clone(),
-            action: action.to_owned(),
+            action: action.as_str().to_owned(),
             target: target.to_owned(),
             region_code: region.map(|r| r.as_str().to_owned()),
             ip: actor.ip.clone(),
@@ -100,7 +108,7 @@ impl Store {
     pub async fn audit_alone(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         target: &str,
         region: Option<&RegionCode>,
         detail: &str,
@@ -116,7 +124,10 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let (lo, hi) = scope.range();
-        let action = f.action.as_ref().map(|a| format!("{a}%"));
+        let action = f.action.as_ref().map(|a| match AuditAction::parse(a) {
+            Some(_) => a.clone(),
+            None => format!("{a}%"),
+        });
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, AuditRow>(
                 "SELECT seq, at, actor_id, actor, action, target, region_code, ip, detail, prev_hash, hash \

@@ -4,6 +4,7 @@
 //! at once, other instances pick the change up within that minute.
 
 use chrono::{DateTime, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::calendar::{BUILT_IN, WorkCalendar, YearArrangement, parse_toml};
 use liaison_domain::{Permission, RegionLevel, Role, Scope};
 use serde::Serialize;
@@ -164,7 +165,7 @@ impl Store {
         })
         .to_string();
         let target = format!("calendar:{}", arrangement.year);
-        self.audit(&mut tx, actor, "calendar.save", &target, None, &detail)
+        self.audit(&mut tx, actor, AuditAction::CalendarSave, &target, None, &detail)
             .await?;
         tx.commit().await?;
         self.calendar.forget();

@@ -2,6 +2,7 @@
 //! setup token.
 
 use chrono::Utc;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::password::PasswordPolicy;
 use liaison_domain::{Permission, RegionCode, Scope};
 
@@ -67,7 +68,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "security.policy",
+            AuditAction::SecurityPolicy,
             "setting:password_policy",
             Some(&scope.region),
             &json,

@@ -60,6 +60,41 @@ both_backends!(
 );
 
 both_backends!(
+    async fn audit_page_names_registry_actions_in_chinese(db) {
+        cast(&db).await;
+        let app = TestApp::with_db(db);
+        let mut clerk = app.client();
+        clerk.login("county_clerk", PASSWORD).await;
+        let mut station = vec![("name", "西台村代表联络点"), ("kind", "point"), ("region", "632521100202"), ("reception_rule", "每周三上午")];
+        let r = clerk.post_form("/stations", &station).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        let at = r.location().unwrap().split('?').next().unwrap().to_owned();
+        station.push(("address", "西台村委会"));
+        assert_eq!(clerk.post_form(&at, &station).await.status.as_u16(), 303);
+        let unit = [("region", "632521"), ("name", "共和县交通运输局"), ("kind", "department")];
+        assert_eq!(clerk.post_form("/units", &unit).await.status.as_u16(), 303);
+        let mut aud = app.client();
+        aud.login("auditor", PASSWORD).await;
+        let r = aud.get("/admin/audit").await;
+        assert_eq!(r.status.as_u16(), 200);
+        let doc = r.html();
+        let actions = doc.texts("#audit tbody td:nth-child(4)");
+        for label in ["修改站点信息", "新增站点", "登记承办单位", "登录成功", "创建账号"] {
+            assert!(actions.iter().any(|a| a == label), "{label} in {actions:?}");
+        }
+        // neither the table nor the filter shows a stored code
+        let options = doc.texts("select[name=action] option");
+        for text in actions.iter().chain(&options) {
+            assert!(!text.contains('.') && !text.is_ascii(), "raw code shown: {text}");
+        }
+        // the filter offers the label and keeps the code as its value
+        assert!(options.iter().any(|o| o == "修改站点信息"));
+        let doc = aud.get("/admin/audit?action=station.update").await.html();
+        assert_eq!(doc.texts("#audit tbody td:nth-child(4)"), ["修改站点信息"]);
+    }
+);
+
+both_backends!(
     async fn unit_and_station_accounts_are_bound_within_their_region(db) {
         let c = cast(&db).await;
         let county = db.scope_of(c.id("county_clerk")).await.unwrap();

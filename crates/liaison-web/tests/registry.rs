@@ -207,7 +207,7 @@ both_backends!(
         let c = cast(&db).await;
         let app = TestApp::with_db(db);
         seed(&app, c.id("county_clerk")).await;
-        app.db.audit_alone(&Actor::system("t"), "noop", "-", None, "{}").await.unwrap();
+        app.db.audit_alone(&Actor::system("t"), liaison_domain::audit::AuditAction::Logout, "-", None, "{}").await.unwrap();
         let mut voter = app.client();
         let r = voter.get("/find?region=632521100201").await;
         assert_eq!(r.status.as_u16(), 200);

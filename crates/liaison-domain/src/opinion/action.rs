@@ -116,23 +116,6 @@ pub enum Action {
     Merge { into: i64 },
 }
 
-/// The action names, in the order buttons show them.
-pub const ACTION_NAMES: [&str; 13] = [
-    "deputy_answer",
-    "hand_over",
-    "accept",
-    "decline",
-    "answer_on_spot",
-    "escalate",
-    "assign",
-    "reply",
-    "return",
-    "feedback",
-    "rate",
-    "publish",
-    "merge",
-];
-
 /// The fields a form or an API request sends with an action, as typed.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ActionFields<'a> {
@@ -182,30 +165,30 @@ impl Action {
         }
     }
 
-    /// One action of each kind with placeholder data, for probing which may be taken.
-    pub fn probes() -> [Action; 13] {
-        [
-            Action::DeputyAnswer,
-            Action::HandOver,
-            Action::Accept,
-            Action::Decline,
-            Action::AnswerOnSpot,
-            Action::Escalate,
-            Action::Assign { unit: 0 },
-            Action::Reply,
-            Action::Return,
-            Action::Feedback,
-            Action::Rate {
-                satisfaction: Satisfaction::Satisfied,
-            },
-            Action::Publish,
-            Action::Merge { into: 0 },
-        ]
-    }
+    /// One of each kind of action (the data fields are placeholders): what `Status::allowed` probes,
+    /// what bulk actions and forms parse names into, and what the audit log names
+    /// (`AuditAction::Opinion`).
+    pub const EACH: [Action; 13] = [
+        Action::DeputyAnswer,
+        Action::HandOver,
+        Action::Accept,
+        Action::Decline,
+        Action::AnswerOnSpot,
+        Action::Escalate,
+        Action::Assign { unit: 0 },
+        Action::Reply,
+        Action::Return,
+        Action::Feedback,
+        Action::Rate {
+            satisfaction: Satisfaction::Satisfied,
+        },
+        Action::Publish,
+        Action::Merge { into: 0 },
+    ];
 
     /// The action of a name with placeholder data (for offering and probing, not for acting).
     pub fn by_name(name: &str) -> Option<Action> {
-        Action::probes().into_iter().find(|a| a.name() == name)
+        Action::EACH.into_iter().find(|a| a.name() == name)
     }
 
     /// The one table: who may take this action, and from which stages.
@@ -274,9 +257,26 @@ impl Action {
 mod tests {
     use super::*;
 
+    /// The stored action names, in the order buttons show them.
+    const ACTION_NAMES: [&str; 13] = [
+        "deputy_answer",
+        "hand_over",
+        "accept",
+        "decline",
+        "answer_on_spot",
+        "escalate",
+        "assign",
+        "reply",
+        "return",
+        "feedback",
+        "rate",
+        "publish",
+        "merge",
+    ];
+
     #[test]
     fn names_parse_back_and_data_is_required_where_it_matters() {
-        for (a, name) in Action::probes().iter().zip(ACTION_NAMES) {
+        for (a, name) in Action::EACH.iter().zip(ACTION_NAMES) {
             assert_eq!(a.name(), name);
             assert_eq!(Action::by_name(name).map(|x| x.name()), Some(name));
         }

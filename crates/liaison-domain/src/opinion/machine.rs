@@ -110,7 +110,7 @@ impl Status {
 
     /// The actions `who` may take now (for showing buttons; `apply` is the check).
     pub fn allowed(&self, who: Capacity) -> Vec<&'static str> {
-        Action::probes()
+        Action::EACH
             .iter()
             .filter(|a| self.apply(who, a).is_ok())
             .map(|a| a.name())
@@ -337,6 +337,7 @@ mod tests {
             let mut accepted = Vec::new();
             let mut unsatisfied = 0;
             for (who, a) in attempts {
+                prop_assert!(Action::EACH.iter().any(|e| e.name() == a.name()), "Action::EACH lacks {}", a.name());
                 let before = s.clone();
                 match s.apply(who, &a) {
                     Err(_) => prop_assert_eq!(&s, &before),

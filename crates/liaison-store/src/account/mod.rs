@@ -4,6 +4,7 @@ pub mod binding;
 pub mod session;
 
 use chrono::{DateTime, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::role::validate_role_set;
 use liaison_domain::{Permission, RegionCode, Role, Scope};
 use serde::Serialize;
@@ -147,7 +148,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "bootstrap",
+            AuditAction::Bootstrap,
             &format!("account:{id}"),
             Some(region),
             &detail,
@@ -175,7 +176,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "account.create",
+            AuditAction::AccountCreate,
             &format!("account:{id}"),
             Some(&a.region),
             &detail,
@@ -314,7 +315,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "account.update",
+            AuditAction::AccountUpdate,
             &format!("account:{id}"),
             Some(&ch.region),
             &detail,
@@ -342,9 +343,9 @@ impl Store {
             self.delete_sessions_of(&mut tx, id).await?;
         }
         let action = if disabled {
-            "account.disable"
+            AuditAction::AccountDisable
         } else {
-            "account.enable"
+            AuditAction::AccountEnable
         };
         let region = RegionCode::parse(&a.region_code).ok();
         self.audit(
@@ -378,7 +379,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "account.reset_password",
+            AuditAction::AccountResetPassword,
             &format!("account:{id}"),
             region.as_ref(),
             "{}",
@@ -402,7 +403,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "account.unlock",
+            AuditAction::AccountUnlock,
             &format!("account:{id}"),
             region.as_ref(),
             "{}",
@@ -423,7 +424,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "session.end_all",
+            AuditAction::SessionEndAll,
             &format!("account:{id}"),
             region.as_ref(),
             "{}",
@@ -473,7 +474,7 @@ impl Store {
         self.audit(
             &mut tx,
             &actor,
-            "login.failure",
+            AuditAction::LoginFailure,
             &format!("account:{}", rec.id),
             region.as_ref(),
             &detail,
@@ -483,7 +484,7 @@ impl Store {
             self.audit(
                 &mut tx,
                 &actor,
-                "account.locked",
+                AuditAction::AccountLocked,
                 &format!("account:{}", rec.id),
                 region.as_ref(),
                 "{}",
@@ -506,7 +507,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "account.change_password",
+            AuditAction::AccountChangePassword,
             &format!("account:{}", scope.account_id),
             Some(&scope.region),
             "{}",

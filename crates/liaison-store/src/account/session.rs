@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::Scope;
+use liaison_domain::audit::AuditAction;
 
 use crate::account::LoginRecord;
 use crate::{Actor, Result, Store, Tx};
@@ -73,7 +74,7 @@ impl Store {
         self.audit(
             &mut tx,
             &actor,
-            "login.success",
+            AuditAction::LoginSuccess,
             &format!("account:{}", rec.id),
             region.as_ref(),
             "{}",

@@ -11,6 +11,7 @@
 //! other instances see it within the minute.
 
 use chrono::{DateTime, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::calendar::{Span, WorkCalendar};
 use liaison_domain::deadline;
 use liaison_domain::subject::{Subject, SubjectKind};
@@ -221,7 +222,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "deadline_rule.save",
+            AuditAction::DeadlineRuleSave,
             &format!("deadline_rule:{kind}:{stage}"),
             None,
             &detail,

@@ -5,6 +5,7 @@
 //! number, so nothing here is an audited read of personal information.
 
 use chrono::{DateTime, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::{Permission, RegionCode, Scope, mask};
 use serde::Serialize;
 
@@ -228,7 +229,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "sms.retry",
+            AuditAction::SmsRetry,
             &format!("notification:{id}"),
             Some(&region),
             &detail,

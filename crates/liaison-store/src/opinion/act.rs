@@ -4,6 +4,7 @@
 //! target, decline reasons), and what an action writes besides the event.
 
 use chrono::Utc;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::opinion::access;
 use liaison_domain::opinion::{Action, Capacity, Satisfaction, Stage, Status};
 use liaison_domain::subject::{Subject, SubjectKind};
@@ -85,7 +86,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            &format!("opinion.{}", action.name()),
+            AuditAction::from(action),
             &format!("opinion:{id}"),
             region.as_ref(),
             &detail,
@@ -130,7 +131,7 @@ impl Store {
         self.audit(
             &mut tx,
             &actor,
-            "opinion.rate",
+            AuditAction::from(Action::Rate { satisfaction }),
             &format!("opinion:{id}"),
             region.as_ref(),
             &detail,

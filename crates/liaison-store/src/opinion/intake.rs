@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::Utc;
 use liaison_domain::RegionCode;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::opinion::{self, Channel, Stage, Status};
 use liaison_domain::personal::{CitizenName, CitizenPhone};
 use liaison_domain::subject::SubjectKind;
@@ -211,9 +212,9 @@ impl Store {
                 .await?;
             if new.actor.account_id.is_some() {
                 let action = if new.channel == Channel::DeputyVisit || new.channel.recorded_by_staff() {
-                    "opinion.record"
+                    AuditAction::OpinionRecord
                 } else {
-                    "opinion.submit"
+                    AuditAction::OpinionSubmit
                 };
                 let detail =
                     serde_json::json!({ "channel": new.channel.as_str(), "photos": new.photos.len() })
@@ -253,7 +254,7 @@ impl Store {
             self.audit(
                 &mut tx,
                 &actor,
-                "opinion.submit",
+                AuditAction::OpinionSubmit,
                 &format!("opinion:{}", ids[0]),
                 region.as_ref(),
                 &detail,

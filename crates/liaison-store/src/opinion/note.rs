@@ -2,6 +2,7 @@
 //! lead unit — and read only by them; never on the tracking page or the public list. Audited.
 
 use chrono::{DateTime, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::{RegionCode, Scope};
 use serde::Serialize;
 
@@ -38,7 +39,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "opinion.note",
+            AuditAction::OpinionNote,
             &format!("opinion:{id}"),
             region.as_ref(),
             "{}",

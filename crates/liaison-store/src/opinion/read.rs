@@ -1,6 +1,7 @@
 //! Reading one opinion through the caller's scope (the [`Visible`] proof), and the reads and small
 //! writes of its parts: history, photos, units, the audited contact read, photo visibility.
 
+use liaison_domain::audit::AuditAction;
 use liaison_domain::opinion::access;
 use liaison_domain::{Permission, RegionCode, Scope};
 
@@ -56,7 +57,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "personal.read",
+            AuditAction::PersonalRead,
             &format!("opinion:{id}"),
             region.as_ref(),
             "{\"field\":\"citizen_contact\"}",
@@ -137,7 +138,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "opinion.photo_visibility",
+            AuditAction::OpinionPhotoVisibility,
             &format!("opinion:{opinion}"),
             region.as_ref(),
             &detail,

@@ -3,6 +3,7 @@
 //! leader. The notices themselves are the shared `supervision` piece.
 
 use chrono::{DateTime, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::opinion::Stage;
 use liaison_domain::subject::Subject;
 use liaison_domain::{RegionCode, Scope};
@@ -42,7 +43,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "opinion.supervise",
+            AuditAction::OpinionSupervise,
             &subject.to_string(),
             region.as_ref(),
             &detail,
@@ -98,7 +99,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "opinion.key_supervision",
+            AuditAction::OpinionKeySupervision,
             &format!("opinion:{opinion_id}"),
             region.as_ref(),
             &detail,

@@ -2,6 +2,7 @@
 //! and meets them; the link and its meetings are recorded here.
 
 use chrono::{Datelike, NaiveDate, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::{Permission, Scope};
 use serde::Serialize;
 
@@ -47,7 +48,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "committee.link",
+            AuditAction::CommitteeLink,
             &format!("committee_link:{id}"),
             Some(&scope.region),
             &detail,
@@ -105,7 +106,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "committee.meeting",
+            AuditAction::CommitteeMeeting,
             &format!("committee_link:{link}"),
             Some(&scope.region),
             "{}",

@@ -3,6 +3,7 @@
 //! [`Store::deputy_contact`], which audits every read.
 
 use chrono::{NaiveDate, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::registry::deputy::{DeputyLevel, Gender};
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
@@ -263,7 +264,7 @@ impl Store {
             self.audit(
                 tx,
                 actor,
-                "deputy.create",
+                AuditAction::DeputyCreate,
                 &format!("mandate:{mandate_id}"),
                 Some(region),
                 &detail,
@@ -277,7 +278,7 @@ impl Store {
             self.audit(
                 tx,
                 actor,
-                "deputy.update",
+                AuditAction::DeputyUpdate,
                 &format!("mandate:{mandate_id}"),
                 Some(region),
                 &detail,
@@ -369,7 +370,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "personal.read",
+            AuditAction::PersonalRead,
             &format!("person:{}", d.person_id),
             region.as_ref(),
             r#"{"field":"phone"}"#,
@@ -415,7 +416,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "deputy.leave",
+            AuditAction::DeputyLeave,
             &format!("mandate:{mandate_id}"),
             region.as_ref(),
             &detail,
@@ -489,8 +490,14 @@ impl Store {
             out.extend(rows);
         }
         let detail = serde_json::json!({ "field": "phone", "count": out.len() }).to_string();
-        self.audit_alone(actor, "personal.export", "deputies", Some(&scope.region), &detail)
-            .await?;
+        self.audit_alone(
+            actor,
+            AuditAction::PersonalExport,
+            "deputies",
+            Some(&scope.region),
+            &detail,
+        )
+        .await?;
         Ok(out)
     }
 
@@ -525,7 +532,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "deputy.photo",
+            AuditAction::DeputyPhoto,
             &format!("person:{}", d.person_id),
             region.as_ref(),
             &detail,

@@ -2,6 +2,7 @@
 //! their phone numbers are never shown in lists, only masked.
 
 use chrono::{Datelike, NaiveDate, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::registry::household::HouseholdKind;
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
@@ -103,7 +104,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "household.create",
+            AuditAction::HouseholdCreate,
             &format!("household:{id}"),
             Some(&h.region),
             &detail,
@@ -140,7 +141,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "household.meeting",
+            AuditAction::HouseholdMeeting,
             &format!("household:{household_id}"),
             region.as_ref(),
             "{}",

@@ -1,6 +1,7 @@
 //! Residence (驻站/进室): which deputies are attached to which stations.
 
 use chrono::Utc;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::{Permission, RegionCode, Scope};
 
 use crate::registry::deputy::Deputy;
@@ -27,7 +28,7 @@ impl Store {
             self.audit(
                 tx,
                 actor,
-                "station.resident_add",
+                AuditAction::StationResidentAdd,
                 &format!("station:{station_id}"),
                 None,
                 &detail,
@@ -63,7 +64,7 @@ impl Store {
             self.audit(
                 &mut tx,
                 actor,
-                "station.resident_add",
+                AuditAction::StationResidentAdd,
                 &format!("station:{station_id}"),
                 region.as_ref(),
                 &format!("{{\"mandate\":{mandate_id}}}"),
@@ -97,7 +98,7 @@ impl Store {
             self.audit(
                 &mut tx,
                 actor,
-                "station.resident_remove",
+                AuditAction::StationResidentRemove,
                 &format!("station:{station_id}"),
                 region.as_ref(),
                 &detail,

@@ -1,6 +1,7 @@
 //! The routing table: opinion category x region -> the default handling unit. A rule set on a county
 //! applies to its townships and villages unless one of them has its own; the most specific rule wins.
 
+use liaison_domain::audit::AuditAction;
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
@@ -112,7 +113,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "routing.set",
+            AuditAction::RoutingSet,
             &format!("routing:{category}"),
             Some(region),
             &detail,

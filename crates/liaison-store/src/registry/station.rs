@@ -1,6 +1,7 @@
 //! Stations (家站室点): create, edit, close (kept in history), list with filters, resident deputies.
 
 use chrono::{NaiveDate, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::registry::station::StationKind;
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
@@ -217,7 +218,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "station.create",
+            AuditAction::StationCreate,
             &format!("station:{id}"),
             Some(&region),
             &detail,
@@ -242,7 +243,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "station.update",
+            AuditAction::StationUpdate,
             &format!("station:{id}"),
             Some(&region),
             &detail,
@@ -271,7 +272,7 @@ impl Store {
             self.audit(
                 tx,
                 actor,
-                "station.create",
+                AuditAction::StationCreate,
                 &format!("station:{id}"),
                 Some(&region),
                 &detail,
@@ -304,7 +305,7 @@ impl Store {
         self.audit(
             tx,
             actor,
-            "station.update",
+            AuditAction::StationUpdate,
             &format!("station:{id}"),
             Some(&region),
             &detail,
@@ -362,7 +363,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "station.close",
+            AuditAction::StationClose,
             &format!("station:{id}"),
             region.as_ref(),
             &detail,

@@ -2,6 +2,7 @@
 //! fsync'd before the row); a removed file keeps its row, marked, so the history stays.
 
 use chrono::{DateTime, Utc};
+use liaison_domain::audit::AuditAction;
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
@@ -94,7 +95,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "station.file_add",
+            AuditAction::StationFileAdd,
             &format!("station:{station_id}"),
             Some(&region),
             &detail,
@@ -124,7 +125,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "station.file_remove",
+            AuditAction::StationFileRemove,
             &format!("station:{station_id}"),
             Some(&region),
             &detail,

@@ -1,6 +1,7 @@
 //! Handling units (承办单位): the government bodies that answer assigned items.
 
 use chrono::Utc;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
@@ -111,7 +112,11 @@ impl Store {
                 (id, true)
             }
         };
-        let action = if created { "unit.create" } else { "unit.update" };
+        let action = if created {
+            AuditAction::UnitCreate
+        } else {
+            AuditAction::UnitUpdate
+        };
         let detail = serde_json::json!({ "name": u.name.trim(), "kind": u.kind }).to_string();
         self.audit(tx, actor, action, &format!("unit:{id}"), Some(&u.region), &detail)
             .await?;

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use liaison_domain::Scope;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::subject::{Subject, SubjectKind};
 use serde::Serialize;
 
@@ -139,7 +140,9 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            &format!("{}.supervise_ack", subject.kind.as_str()),
+            match subject.kind {
+                SubjectKind::Opinion => AuditAction::OpinionSuperviseAck,
+            },
             &subject.to_string(),
             None,
             &detail,

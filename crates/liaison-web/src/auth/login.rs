@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use liaison_domain::audit::AuditAction;
 use liaison_domain::password::verify_password;
 use liaison_domain::token::{random_token, token_digest};
 use liaison_store::account::session::NewSession;
@@ -95,7 +96,7 @@ pub async fn submit(
             .store
             .audit_alone(
                 &actor,
-                "login.failure",
+                AuditAction::LoginFailure,
                 "account:?",
                 None,
                 r#"{"reason":"unknown_user"}"#,
@@ -180,7 +181,7 @@ pub async fn logout(
                 .store
                 .audit_alone(
                     &ctx.actor(),
-                    "logout",
+                    AuditAction::Logout,
                     &format!("account:{}", s.scope.account_id),
                     Some(&s.scope.region),
                     "{}",
