@@ -2,13 +2,14 @@
 //! `{"error":{"code","message","fields"}}`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use liaison_domain::{Permission, RegionCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::admin::audit::AuditQuery;
 use crate::ctx::Staff;
+use crate::extract::{Path, Query};
 use crate::{AppState, WebError};
 
 pub async fn me(staff: Staff) -> Json<Value> {

@@ -3,10 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use liaison_domain::password::{hash_password, validate_display_name, validate_username};
 use liaison_domain::token::random_password;
 use liaison_domain::{Permission, RegionCode, Role};
@@ -14,6 +13,7 @@ use liaison_store::account::{Account, AccountChange, NewAccount};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{MultiForm, Path, Query};
 use crate::layout::Page;
 use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
@@ -274,7 +274,7 @@ pub struct CreatedPage {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(f): Form<AccountForm>,
+    MultiForm(f): MultiForm<AccountForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageAccounts)?;
     let p = match parse(&staff, &f, true) {
@@ -374,7 +374,7 @@ pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<AccountForm>,
+    MultiForm(f): MultiForm<AccountForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageAccounts)?;
     // look it up first, so an id outside the caller's subtree is a 404 before anything else

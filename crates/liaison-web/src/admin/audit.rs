@@ -2,13 +2,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use liaison_domain::Permission;
 use liaison_store::audit::{AuditFilter, AuditRow};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::Query;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

@@ -4,8 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, Utc};
@@ -15,6 +14,7 @@ use liaison_store::calendar::CalendarYear;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Query};
 use crate::layout::{Page, local_time};
 use crate::{AppState, WebError};
 

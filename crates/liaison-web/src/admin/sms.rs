@@ -5,7 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use liaison_domain::Permission;
 use liaison_domain::opinion::notify::NoticeKind;
@@ -14,6 +14,7 @@ use liaison_store::notification::sms::{COUNT_CAP, OutboxSms, SmsView};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Path, Query};
 use crate::layout::{Page, local_time};
 use crate::{AppState, WebError};
 

@@ -1,7 +1,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -12,6 +11,7 @@ use serde::Deserialize;
 
 use super::safe_next;
 use crate::ctx::{SESSION_COOKIE, set_cookie};
+use crate::extract::{Form, Query};
 use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};
 

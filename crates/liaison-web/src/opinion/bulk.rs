@@ -5,14 +5,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use liaison_domain::opinion::{Action, Actor as Who, Stage};
 use liaison_domain::{Role, mask};
 use liaison_store::opinion::{ActInput, Opinion, Queue};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

@@ -3,9 +3,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use liaison_domain::opinion::{Action, Actor as Who, Rating, Status};
 use liaison_domain::{RegionCode, Role, calendar, deadline, mask};
 use liaison_store::opinion::note::Note;
@@ -14,6 +13,7 @@ use liaison_store::supervision::Notice;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{MultiForm, Path, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -254,7 +254,7 @@ pub async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    axum::extract::Query(q): axum::extract::Query<Done>,
+    Query(q): Query<Done>,
 ) -> Result<DetailPage, WebError> {
     let mut p = page(&state, &staff, id, None, q.tpl).await?;
     p.page = p.page.notice(q.done.as_deref());
@@ -366,7 +366,7 @@ pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
+    MultiForm(f): MultiForm<ActForm>,
 ) -> Result<Response, WebError> {
     let (who, action, input) = parse_act(&f)?;
     state
@@ -387,7 +387,7 @@ pub async fn note(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<NoteForm>,
+    MultiForm(f): MultiForm<NoteForm>,
 ) -> Result<Response, WebError> {
     state
         .store
@@ -418,7 +418,7 @@ pub async fn photo_visibility(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<HideForm>,
+    MultiForm(f): MultiForm<HideForm>,
 ) -> Result<Response, WebError> {
     let opinion = state
         .store

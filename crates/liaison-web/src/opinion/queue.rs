@@ -7,7 +7,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::Utc;
 use liaison_domain::opinion::{Channel, Stage};
@@ -18,6 +18,7 @@ use liaison_store::opinion::{Opinion, Queue};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::Query;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::RegionCode;
@@ -14,6 +14,7 @@ use liaison_store::opinion::{is_opinion_staff, station_only};
 use liaison_store::registry::station::StationFilter;
 
 use crate::ctx::Staff;
+use crate::extract::Multipart;
 use crate::layout::Page;
 use crate::public::intake::{
     IntakeValues, MAX_PHOTOS, categories, clean_phone, deputy_reach, nonce_of, read_values, store_photos,

@@ -3,12 +3,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use liaison_domain::RegionCode;
 use serde::Deserialize;
 
+use crate::extract::{Path, Query};
 use crate::layout::{Page, local_time};
 use crate::{AppState, RequestCtx, WebError};
 

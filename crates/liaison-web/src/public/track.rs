@@ -4,14 +4,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::opinion::{Rating, Stage, parse_receipt, show_receipt};
 use liaison_store::opinion::{Event, Opinion};
 use serde::Deserialize;
 
+use crate::extract::{Form, Query};
 use crate::layout::{Page, local_time};
 use crate::{AppState, RequestCtx, WebError};
 

@@ -2,8 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -15,6 +14,7 @@ use liaison_store::registry::station::Station;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Multipart, Path, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -445,7 +445,7 @@ pub async fn upload_photo(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    mut mp: axum::extract::Multipart,
+    Multipart(mut mp): Multipart,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
     state.store.deputy(&staff.scope, id).await?;

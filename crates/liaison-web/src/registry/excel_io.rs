@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use liaison_domain::{Permission, RegionCode};
@@ -21,6 +20,7 @@ use super::deputies::DeputyForm;
 use super::stations::StationForm;
 use crate::ctx::Staff;
 use crate::excel;
+use crate::extract::Path;
 use crate::jobs::{Phase, Progress};
 use crate::layout::Page;
 use crate::{AppState, WebError};

@@ -1,8 +1,7 @@
 //! 双联系 on the deputy page: linked households and their meetings; standing-committee members'
 //! links to deputies and theirs.
 
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -11,6 +10,7 @@ use serde::Deserialize;
 
 use super::deputies::detail_with;
 use crate::ctx::Staff;
+use crate::extract::{Form, Path};
 use crate::{AppState, WebError};
 
 #[derive(Deserialize)]

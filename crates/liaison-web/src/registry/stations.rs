@@ -2,8 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -16,6 +15,7 @@ use liaison_store::registry::station::{Station, StationFilter, StationInput};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Path, Query};
 use crate::layout::Page;
 use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
