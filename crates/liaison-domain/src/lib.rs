@@ -12,6 +12,7 @@ pub mod region;
 pub mod registry;
 pub mod role;
 pub mod scope;
+pub mod time;
 pub mod token;
 
 pub use error::DomainError;

@@ -54,8 +54,12 @@ impl AuditQuery {
                 .map(Some)
                 .map_err(|_| format!("{label}应为 年-月-日 格式，如 2026-11-22"))
         };
-        // dates are Beijing dates; the log is in UTC
-        let utc = |d: NaiveDate| format!("{}T16:00:00", d.pred_opt().unwrap_or(d).format("%Y-%m-%d"));
+        // dates are Beijing dates; the log's times are UTC RFC 3339 text, compared as text
+        let utc = |d: NaiveDate| {
+            liaison_domain::time::day_start(d)
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())
+                .unwrap_or_default()
+        };
         let from = date(&self.from, "开始日期")?;
         let to = date(&self.to, "结束日期")?;
         Ok(AuditFilter {

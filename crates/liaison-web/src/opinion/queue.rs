@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::Utc;
 use liaison_domain::opinion::{Channel, Stage};
-use liaison_domain::{RegionCode, Role, calendar, deadline};
+use liaison_domain::{RegionCode, Role, deadline, time};
 use liaison_store::opinion::queue::choices::Choice;
 use liaison_store::opinion::queue::{Counts, Cursor, Due, QueueFilter, Sort};
 use liaison_store::opinion::{Opinion, Queue};
@@ -147,9 +147,7 @@ impl QueuePage {
 
     /// When the overdue summary was counted, Beijing time.
     fn summary_time(&self, s: &liaison_store::opinion::queue::OverdueSummary) -> String {
-        s.at.with_timezone(&calendar::beijing())
-            .format("%H:%M:%S")
-            .to_string()
+        time::local(s.at).format("%H:%M:%S").to_string()
     }
 
     /// A count as shown: capped counts read "1000+".
@@ -348,9 +346,6 @@ pub async fn export(
     }
     rows.truncate(EXPORT_MAX as usize);
     let bytes = super::export::workbook(&state, &rows).await?;
-    let name = format!(
-        "群众意见{}.xlsx",
-        Utc::now().with_timezone(&calendar::beijing()).format("%Y%m%d")
-    );
+    let name = format!("群众意见{}.xlsx", time::now_beijing().format("%Y%m%d"));
     Ok(crate::registry::excel_io::xlsx_response(bytes, &name))
 }

@@ -382,9 +382,7 @@ pub(super) async fn detail_with(
         phone,
         can_manage: staff.scope.can(Permission::ManageRegistry),
         can_contacts: staff.scope.can(Permission::ReadContacts),
-        today: (chrono::Utc::now() + chrono::Duration::hours(8))
-            .format("%Y-%m-%d")
-            .to_string(),
+        today: liaison_domain::time::today().to_string(),
     })
 }
 

@@ -183,7 +183,7 @@ pub async fn export(
             }
         }
     }
-    let stamp = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y%m%d");
+    let stamp = liaison_domain::time::now_beijing().format("%Y%m%d");
     Ok(xlsx_response(
         write(cols, label, &rows)?,
         &format!("{label}{stamp}.xlsx"),

@@ -349,9 +349,7 @@ pub async fn detail(
         qr_url,
         can_manage: staff.scope.can(Permission::ManageRegistry),
         can_contacts: staff.scope.can(Permission::ReadContacts),
-        today: (chrono::Utc::now() + chrono::Duration::hours(8))
-            .format("%Y-%m-%d")
-            .to_string(),
+        today: liaison_domain::time::today().to_string(),
     })
 }
 
