@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use liaison_domain::{Permission, RegionCode};
+use liaison_store::page::Key;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -42,7 +43,9 @@ pub async fn region(
 #[derive(Deserialize)]
 pub struct AccountsQuery {
     q: Option<String>,
-    after: Option<i64>,
+    /// The id of the last account of the previous call (a malformed one is the first page).
+    #[serde(default)]
+    after: String,
     limit: Option<i64>,
 }
 
@@ -54,7 +57,7 @@ pub async fn accounts(
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let rows = state
         .store
-        .accounts(&staff.scope, q.q.as_deref(), q.after, limit)
+        .accounts(&staff.scope, q.q.as_deref(), Key::parse(&q.after), limit)
         .await?;
     let items: Vec<Value> = rows
         .iter()

@@ -17,6 +17,7 @@ use liaison_domain::opinion::{self, Action, Channel, Stage};
 use liaison_domain::{RegionCode, Role, Scope};
 use serde::Serialize;
 
+use crate::page::TimeCursor;
 use crate::{Actor, Result, Store, StoreError};
 
 macro_rules! opinion_select {
@@ -404,12 +405,12 @@ impl Store {
         &self,
         region: &RegionCode,
         station: Option<i64>,
-        before: Option<(DateTime<Utc>, i64)>,
+        before: Option<TimeCursor>,
         limit: i64,
     ) -> Result<Vec<Opinion>> {
         let (lo, hi) = region.subtree_range();
         let far = DateTime::<Utc>::from_timestamp(253_402_214_400, 0).unwrap_or_default(); // 9999-12-31
-        let (at, id) = before.unwrap_or((far, i64::MAX));
+        let (at, id) = before.map_or((far, i64::MAX), |c| (c.at, c.id));
         Ok(with_pool!(&self.read, p => {
             sqlx::query_as::<_, Opinion>(concat!(
                 opinion_select!(),

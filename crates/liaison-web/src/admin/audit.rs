@@ -6,6 +6,7 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use liaison_domain::Permission;
 use liaison_store::audit::{AuditFilter, AuditRow};
+use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -37,7 +38,9 @@ pub struct AuditQuery {
     pub from: String,
     #[serde(default)]
     pub to: String,
-    pub before: Option<i64>,
+    /// The `seq` of the last entry shown (a malformed one is the first page).
+    #[serde(default)]
+    pub before: String,
     #[serde(default)]
     pub verify: String,
 }
@@ -67,7 +70,7 @@ impl AuditQuery {
             actor: (!self.actor.trim().is_empty()).then(|| self.actor.trim().to_owned()),
             since: from.map(utc),
             until: to.and_then(|d| d.succ_opt()).map(utc),
-            before: self.before,
+            before: Key::parse(&self.before),
         })
     }
 
@@ -91,18 +94,18 @@ pub async fn page(
     staff.require(Permission::ReadAudit)?;
     let (rows, error) = match q.filter() {
         Ok(f) => (
-            state.store.audit_list(&staff.scope, &f, PAGE_SIZE + 1).await?,
+            state
+                .store
+                .audit_list(&staff.scope, &f, page::fetch(PAGE_SIZE))
+                .await?,
             None,
         ),
         Err(e) => (vec![], Some(e)),
     };
-    let mut rows = rows;
-    let next_before = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|r| r.seq)
-    } else {
-        None
-    };
+    let Paged {
+        rows,
+        next: next_before,
+    } = Paged::cut(rows, PAGE_SIZE, |r: &AuditRow| r.seq);
     let chain = if q.verify == "1" {
         Some(state.store.audit_verify().await?.map_err(|b| b.to_string()))
     } else {

@@ -9,6 +9,7 @@ use axum::extract::State;
 use liaison_domain::opinion::{Action, Actor as Who, Stage};
 use liaison_domain::{Role, mask};
 use liaison_store::opinion::{ActInput, Opinion, Queue};
+use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -39,7 +40,9 @@ fn action_of(name: &str) -> Option<&'static (&'static str, &'static str, &'stati
 pub struct BulkQuery {
     #[serde(default)]
     action: String,
-    before: Option<i64>,
+    /// The id of the last item shown (a malformed one is the first page).
+    #[serde(default)]
+    before: String,
     tpl: Option<i64>,
 }
 
@@ -87,19 +90,20 @@ async fn page(
         return Err(WebError::Forbidden);
     }
     let &(name, label, stages) = action_of(action).unwrap_or(&ACTIONS[0]);
+    let max = MAX_ROWS as i64;
     let fetched = state
         .store
-        .opinion_queue(&staff.scope, Queue::Region, stages, before, MAX_ROWS as i64 + 1)
+        .opinion_queue(&staff.scope, Queue::Region, stages, before, page::fetch(max))
         .await?;
-    let next = (fetched.len() > MAX_ROWS)
-        .then(|| fetched.get(MAX_ROWS - 1))
-        .flatten()
-        .map(|o| format!("/opinions/bulk?action={name}&before={}", o.id));
+    let fetched = Paged::cut(fetched, max, |o: &Opinion| o.id);
+    let next = fetched
+        .next
+        .map(|id| format!("/opinions/bulk?action={name}&before={id}"));
     // items passed up to the county are the county's to handle
     let county = staff.scope.has(Role::CommitteeStaff);
     let rows = fetched
+        .rows
         .into_iter()
-        .take(MAX_ROWS)
         .filter(|o| county || !o.escalated)
         .map(|mut o| {
             o.description = mask::free_text(&o.description);
@@ -154,7 +158,7 @@ pub async fn form(
     staff: Staff,
     Query(q): Query<BulkQuery>,
 ) -> Result<BulkPage, WebError> {
-    let mut p = page(&state, &staff, &q.action, q.before).await?;
+    let mut p = page(&state, &staff, &q.action, Key::parse(&q.before)).await?;
     // a template fills the answer; its placeholders are filled per item when sent
     if let Some(t) = q.tpl
         && let Some(t) = state.store.reply_template(t).await?

@@ -13,8 +13,9 @@ use chrono::Utc;
 use liaison_domain::opinion::{Channel, Stage};
 use liaison_domain::{RegionCode, Role, deadline, time};
 use liaison_store::opinion::queue::choices::Choice;
-use liaison_store::opinion::queue::{Counts, Cursor, Due, QueueFilter, Sort};
+use liaison_store::opinion::queue::{Counts, Due, Position, QueueFilter, Sort};
 use liaison_store::opinion::{Opinion, Queue};
+use liaison_store::page::{self, Key, Paged, TimeCursor};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -54,7 +55,10 @@ pub struct QueueQuery {
     /// `1`: only items flagged 疑似重复 (the region queue).
     #[serde(default)]
     pub dup: String,
-    pub before: Option<i64>,
+    /// Newest first: the id of the last item shown. By deadline: `after`, the (due time, id) of the
+    /// last item shown. A malformed position is the first page.
+    #[serde(default)]
+    pub before: String,
     #[serde(default)]
     pub after: String,
 }
@@ -238,12 +242,19 @@ pub fn resolve(staff: &Staff, q: &QueueQuery) -> Result<(&'static str, Queue, Qu
     Ok((tab, queue, filter))
 }
 
-fn cursor_of(q: &QueueQuery) -> Option<Cursor> {
-    if let Some((at, id)) = q.after.split_once('_') {
-        let at = chrono::DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
-        return Some(Cursor::AfterDue(at, id.parse().ok()?));
+fn position_of(q: &QueueQuery) -> Option<Position> {
+    match TimeCursor::parse(&q.after) {
+        Some(c) => Some(Position::AfterDue(c)),
+        None => Key::parse(&q.before).map(Position::Before),
     }
-    q.before.map(Cursor::Before)
+}
+
+/// Where the page after `o` starts in the queue's order.
+fn position_after(sort: Sort, o: &Opinion) -> Position {
+    match (sort, o.due_at) {
+        (Sort::Due, Some(at)) => Position::AfterDue(TimeCursor { at, id: o.id }),
+        _ => Position::Before(o.id),
+    }
 }
 
 pub async fn list(
@@ -254,27 +265,20 @@ pub async fn list(
     let (tab, queue, filter) = resolve(&staff, &q)?;
     let rows = state
         .store
-        .worklist(&staff.scope, queue, &filter, cursor_of(&q), PAGE + 1)
+        .worklist(&staff.scope, queue, &filter, position_of(&q), page::fetch(PAGE))
         .await?;
     let base = q.base(tab);
-    let next = (rows.len() as i64 > PAGE)
-        .then(|| rows.get(PAGE as usize - 1))
-        .flatten()
-        .map(|o| match (filter.sort, o.due_at) {
-            (Sort::Due, Some(d)) => format!(
-                "/opinions?{base}&after={}_{}",
-                crate::error::urlencode(&d.to_rfc3339()),
-                o.id
-            ),
-            _ => format!("/opinions?{base}&before={}", o.id),
-        });
+    let Paged { rows, next } = Paged::cut(rows, PAGE, |o| position_after(filter.sort, o));
+    let next = next.map(|p| match p {
+        Position::AfterDue(c) => format!("/opinions?{base}&after={c}"),
+        Position::Before(id) => format!("/opinions?{base}&before={id}"),
+    });
     let cal = state.store.work_calendar().await?;
     let now = Utc::now();
-    let ids: Vec<i64> = rows.iter().take(PAGE as usize).map(|o| o.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
     let flags = state.store.duplicate_flags(&staff.scope, &ids).await?;
     let items = rows
         .into_iter()
-        .take(PAGE as usize)
         .map(|mut o| {
             // a list is no place for numbers typed into the text
             o.description = liaison_domain::mask::free_text(&o.description);
@@ -335,10 +339,7 @@ pub async fn export(
             .worklist(&staff.scope, queue, &filter, cursor, 1000)
             .await?;
         let done = page.len() < 1000;
-        cursor = page.last().map(|o| match (filter.sort, o.due_at) {
-            (Sort::Due, Some(d)) => Cursor::AfterDue(d, o.id),
-            _ => Cursor::Before(o.id),
-        });
+        cursor = page.last().map(|o| position_after(filter.sort, o));
         rows.extend(page);
         if done || rows.len() as i64 >= EXPORT_MAX {
             break;

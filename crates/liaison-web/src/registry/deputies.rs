@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use liaison_domain::registry::deputy::{DeputyLevel, Gender, parse_ethnicity, parse_party};
 use liaison_domain::{Permission, RegionCode};
 use liaison_store::Cursor;
+use liaison_store::page::{self, Key};
 use liaison_store::registry::deputy::{Deputy, DeputyFilter, DeputyInput};
 use liaison_store::registry::station::Station;
 use serde::Deserialize;
@@ -94,9 +95,9 @@ pub async fn list(
     let after = f.after.as_deref().and_then(Cursor::parse);
     let fetched = state
         .store
-        .deputies(&staff.scope, &filter, after.as_ref(), PAGE_SIZE + 1)
+        .deputies(&staff.scope, &filter, after.as_ref(), page::fetch(PAGE_SIZE))
         .await;
-    let page = super::list_page(fetched, PAGE_SIZE as usize, "/deputies", &query, |d: &Deputy| {
+    let page = super::list_page(fetched, PAGE_SIZE, "/deputies", &query, |d: &Deputy| {
         Cursor::new(&d.constituency_region, d.mandate_id)
     })?;
     let (rows, next) = (page.rows, page.next);

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use liaison_domain::registry::station::StationKind;
 use liaison_domain::{Permission, RegionCode};
 use liaison_store::Cursor;
+use liaison_store::page::{self, Key};
 use liaison_store::registry::deputy::Deputy;
 use liaison_store::registry::qr::QrTarget;
 use liaison_store::registry::station::{Station, StationFilter, StationInput};
@@ -82,9 +83,9 @@ pub async fn list(
     let after = f.after.as_deref().and_then(Cursor::parse);
     let fetched = state
         .store
-        .stations(&staff.scope, &filter, after.as_ref(), PAGE_SIZE + 1)
+        .stations(&staff.scope, &filter, after.as_ref(), page::fetch(PAGE_SIZE))
         .await;
-    let page = super::list_page(fetched, PAGE_SIZE as usize, "/stations", &query, |s: &Station| {
+    let page = super::list_page(fetched, PAGE_SIZE, "/stations", &query, |s: &Station| {
         Cursor::new(&s.region_code, s.id)
     })?;
     let (rows, next) = (page.rows, page.next);
