@@ -23,13 +23,7 @@ pub const BUILT_IN: &str = include_str!("../data/cn-holidays.toml");
 /// Years an arrangement may be entered for (dates are written with four-digit years).
 const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
 
-const BEIJING: FixedOffset = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
 const END_OF_DAY: NaiveTime = NaiveTime::from_hms_opt(23, 59, 59).expect("23:59:59 is a valid time");
-
-/// China Standard Time (UTC+8), the offset deadlines are shown in.
-pub fn beijing() -> FixedOffset {
-    BEIJING
-}
 
 /// The warning shown when a deadline runs through a year whose arrangement has not been entered.
 pub fn missing_year_warning(year: i32) -> String {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::calendar::{self, Span, WorkCalendar};
+use crate::time;
 
 /// How an item's deadline stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,11 +48,7 @@ pub fn soon_window() -> Duration {
 
 /// Where `due` stands at `now`.
 pub fn state(cal: &WorkCalendar, now: DateTime<Utc>, due: DateTime<Utc>) -> DueState {
-    let tz = calendar::beijing();
-    let (today, due_day) = (
-        now.with_timezone(&tz).date_naive(),
-        due.with_timezone(&tz).date_naive(),
-    );
+    let (today, due_day) = (time::local(now).date_naive(), time::local(due).date_naive());
     if due < now {
         DueState::Overdue {
             days: cal.working_days_between(due_day, today).max(0),
@@ -67,19 +64,15 @@ pub fn state(cal: &WorkCalendar, now: DateTime<Utc>, due: DateTime<Utc>) -> DueS
 
 /// When a stage that begins at `start` is due under `span` (in UTC for storage).
 pub fn due_from(cal: &WorkCalendar, start: DateTime<Utc>, span: Span) -> DateTime<Utc> {
-    calendar::due_at(cal, start.with_timezone(&calendar::beijing()), span).with_timezone(&Utc)
+    calendar::due_at(cal, time::local(start), span).with_timezone(&Utc)
 }
 
 /// The first working-day deadline's year that the calendar has not been entered for, if any (the
 /// caller shows `calendar::missing_year_warning`).
 pub fn uncovered_year(cal: &WorkCalendar, start: DateTime<Utc>, due: DateTime<Utc>) -> Option<i32> {
-    let tz = calendar::beijing();
-    cal.uncovered_years(
-        start.with_timezone(&tz).date_naive(),
-        due.with_timezone(&tz).date_naive(),
-    )
-    .into_iter()
-    .next()
+    cal.uncovered_years(time::local(start).date_naive(), time::local(due).date_naive())
+        .into_iter()
+        .next()
 }
 
 #[cfg(test)]
@@ -88,7 +81,7 @@ mod tests {
     use chrono::TimeZone;
 
     fn bj(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-        calendar::beijing()
+        time::beijing()
             .with_ymd_and_hms(y, m, d, h, 0, 0)
             .unwrap()
             .with_timezone(&Utc)

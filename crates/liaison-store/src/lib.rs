@@ -19,6 +19,7 @@ pub mod job;
 mod migrate;
 pub mod notification;
 pub mod opinion;
+pub mod page;
 pub mod region;
 pub mod setting;
 pub mod supervision;
@@ -27,6 +28,7 @@ mod workflow;
 
 pub use db::{Backend, Store, Tx};
 pub use error::StoreError;
+pub use page::Cursor;
 pub use visible::Visible;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -54,42 +56,5 @@ impl Actor {
             username: scope.username.clone(),
             ip: ip.to_owned(),
         }
-    }
-}
-
-/// A keyset position in a list ordered by (region code, id): `632521100201.123` in a URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    pub region: String,
-    pub id: i64,
-}
-
-impl Cursor {
-    pub fn new(region: &str, id: i64) -> Cursor {
-        Cursor {
-            region: region.to_owned(),
-            id,
-        }
-    }
-
-    /// Parses `code.id`; anything else is no cursor (the first page).
-    pub fn parse(s: &str) -> Option<Cursor> {
-        let (region, id) = s.split_once('.')?;
-        let ok = region.len() == 12 && region.bytes().all(|b| b.is_ascii_digit());
-        Some(Cursor {
-            region: ok.then(|| region.to_owned())?,
-            id: id.parse().ok()?,
-        })
-    }
-
-    /// The bound values for `(region, id) > ($a, $b)`; before everything when there is no cursor.
-    pub(crate) fn split(c: Option<&Cursor>) -> (String, i64) {
-        c.map(|c| (c.region.clone(), c.id)).unwrap_or_default()
-    }
-}
-
-impl std::fmt::Display for Cursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.region, self.id)
     }
 }

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use liaison_domain::RegionCode;
 use liaison_domain::registry::deputy::{DeputyLevel, Gender};
 use liaison_domain::registry::station::StationKind;
+use liaison_store::page::Key;
 use liaison_store::registry::deputy::{DeputyFilter, DeputyInput};
 use liaison_store::registry::qr::QrTarget;
 use liaison_store::registry::station::{StationFilter, StationInput};

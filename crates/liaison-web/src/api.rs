@@ -2,13 +2,15 @@
 //! `{"error":{"code","message","fields"}}`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use liaison_domain::{Permission, RegionCode};
+use liaison_store::page::Key;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::admin::audit::AuditQuery;
 use crate::ctx::Staff;
+use crate::extract::{Path, Query};
 use crate::{AppState, WebError};
 
 pub async fn me(staff: Staff) -> Json<Value> {
@@ -41,7 +43,9 @@ pub async fn region(
 #[derive(Deserialize)]
 pub struct AccountsQuery {
     q: Option<String>,
-    after: Option<i64>,
+    /// The id of the last account of the previous call (a malformed one is the first page).
+    #[serde(default)]
+    after: String,
     limit: Option<i64>,
 }
 
@@ -53,7 +57,7 @@ pub async fn accounts(
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let rows = state
         .store
-        .accounts(&staff.scope, q.q.as_deref(), q.after, limit)
+        .accounts(&staff.scope, q.q.as_deref(), Key::parse(&q.after), limit)
         .await?;
     let items: Vec<Value> = rows
         .iter()

@@ -22,6 +22,13 @@ pub enum WebError {
         message: String,
         fields: Vec<FieldError>,
     },
+    /// A request no page of ours sends: a query, form or upload that does not parse (400). Raised by
+    /// the extractors in `extract.rs`; `fields` names the parameter when it is known.
+    #[error("{message}")]
+    BadRequest {
+        message: String,
+        fields: Vec<FieldError>,
+    },
     /// Not logged in: HTML pages redirect to the login page, the API answers 401.
     #[error("请先登录")]
     Unauthenticated,
@@ -64,6 +71,7 @@ impl WebError {
     fn status(&self) -> StatusCode {
         match self {
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::MustChangePassword | WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
@@ -76,6 +84,7 @@ impl WebError {
     fn code(&self) -> &'static str {
         match self {
             WebError::Invalid { code, .. } | WebError::Conflict { code, .. } => code,
+            WebError::BadRequest { .. } => "bad_request",
             WebError::Unauthenticated => "unauthenticated",
             WebError::MustChangePassword => "password_change_required",
             WebError::Forbidden => "forbidden",
@@ -150,7 +159,7 @@ impl IntoResponse for WebError {
             code: self.code(),
             message: self.to_string(),
             fields: match &self {
-                WebError::Invalid { fields, .. } => fields.clone(),
+                WebError::Invalid { fields, .. } | WebError::BadRequest { fields, .. } => fields.clone(),
                 _ => vec![],
             },
             cause: match self {

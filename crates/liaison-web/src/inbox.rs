@@ -3,12 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_store::notification::InboxItem;
+use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Path, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -16,7 +18,9 @@ const PAGE: i64 = 30;
 
 #[derive(Deserialize, Default)]
 pub struct InboxQuery {
-    before: Option<i64>,
+    /// The id of the last notice shown (a malformed one is the first page).
+    #[serde(default)]
+    before: String,
     done: Option<String>,
 }
 
@@ -35,20 +39,16 @@ pub async fn list(
     staff: Staff,
     Query(q): Query<InboxQuery>,
 ) -> Result<InboxPage, WebError> {
-    let mut items = state.store.inbox(&staff.scope, q.before, PAGE + 1).await?;
-    let next = (items.len() as i64 > PAGE)
-        .then(|| {
-            items
-                .get(PAGE as usize - 1)
-                .map(|i| format!("/inbox?before={}", i.id))
-        })
-        .flatten();
-    items.truncate(PAGE as usize);
+    let rows = state
+        .store
+        .inbox(&staff.scope, Key::parse(&q.before), page::fetch(PAGE))
+        .await?;
+    let items = Paged::cut(rows, PAGE, |i: &InboxItem| i.id);
     Ok(InboxPage {
         page: Page::new(&staff.ctx, "消息", "/inbox").notice(q.done.as_deref()),
         unread: staff.ctx.unread,
-        items,
-        next,
+        next: items.next.map(|id| format!("/inbox?before={id}")),
+        items: items.rows,
     })
 }
 

@@ -129,6 +129,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
 
 /// A UTC time as people here read it: Beijing time, to the minute.
 pub fn local_time(t: &chrono::DateTime<chrono::Utc>) -> String {
-    let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+    liaison_domain::time::local(*t)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }

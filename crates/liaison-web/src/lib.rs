@@ -8,6 +8,7 @@ mod ctx;
 mod document;
 mod error;
 mod excel;
+mod extract;
 mod inbox;
 pub mod jobs;
 mod jpeg;

@@ -1,10 +1,10 @@
 //! Static assets embedded in the binary.
 
-use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::WebError;
+use crate::extract::Path;
 
 const APP_CSS: &str = include_str!("../static/app.css");
 /// htmx 2.0.11 (npm `htmx.org`, Zero-Clause BSD licence), vendored unchanged.

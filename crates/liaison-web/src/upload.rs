@@ -2,9 +2,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::Multipart;
-
 use crate::WebError;
+use crate::extract::Multipart;
 
 /// One uploaded file: the form field, the name the browser gave, the bytes.
 pub struct UploadedFile {
@@ -34,7 +33,11 @@ impl MultipartForm {
 
 /// Reads the whole form. Text fields are limited to `max_text` bytes each; at most `max_files` files
 /// (empty file inputs do not count). The request body limit bounds the total.
-pub async fn read(mut mp: Multipart, max_text: usize, max_files: usize) -> Result<MultipartForm, WebError> {
+pub async fn read(
+    Multipart(mut mp): Multipart,
+    max_text: usize,
+    max_files: usize,
+) -> Result<MultipartForm, WebError> {
     let broken = |_| WebError::invalid("file", "上传中断，请重试");
     let mut form = MultipartForm::default();
     while let Some(field) = mp.next_field().await.map_err(broken)? {

@@ -49,7 +49,7 @@ both_backends!(
         let r = aud.get("/admin/audit?from=2026-13-01").await;
         assert!(r.html().text(".alert.error").contains("开始日期"));
         // today's entries are found by date (Beijing time)
-        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+        let today = liaison_domain::time::today().to_string();
         let doc = aud.get(&format!("/admin/audit?from={today}&to={today}")).await.html();
         assert!(doc.count("#audit tbody tr") > 10);
         let doc = aud.get("/admin/audit?to=2020-01-01").await.html();

@@ -2,8 +2,8 @@
 //! deadlines at once, bad entries named next to the field with what was typed kept, who may enter, the
 //! audit row, and a built-in year overridden.
 
-use chrono::{Datelike, NaiveDate, Utc};
-use liaison_domain::calendar::{WorkCalendar, beijing, entry_reminder};
+use chrono::{Datelike, NaiveDate};
+use liaison_domain::calendar::{WorkCalendar, entry_reminder};
 use liaison_domain::{RegionCode, Role, Scope};
 use liaison_store::audit::AuditFilter;
 use liaison_store::calendar::may_edit_calendar;
@@ -19,7 +19,7 @@ const OFF_2027: &str = "2027-01-01 至 2027-01-03\n2027-02-05 至 2027-02-12";
 
 /// The reminders the page should show today with the built-in calendar plus `entered` years.
 fn expected_warnings(entered: &[i32]) -> Vec<String> {
-    let today = Utc::now().with_timezone(&beijing()).date_naive();
+    let today = liaison_domain::time::today();
     let mut cal = WorkCalendar::built_in();
     for &year in entered {
         cal.insert(liaison_domain::calendar::YearArrangement {
@@ -50,7 +50,7 @@ both_backends!(
         assert!(doc.text("#y2026 td:nth-child(3)").starts_with("1/1–1/3、2/15–2/23"));
         assert_eq!(doc.texts(".calendar-warning"), expected_warnings(&[]));
         // the add form defaults to next year (or the current one if that is missing)
-        let today = Utc::now().with_timezone(&beijing()).date_naive();
+        let today = liaison_domain::time::today();
         let default = if today.year() > 2026 { today.year() } else { today.year() + 1 };
         assert_eq!(
             doc.attr("#calendar-add input[name=year]", "value"),

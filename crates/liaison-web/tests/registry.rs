@@ -243,8 +243,8 @@ both_backends!(
         assert!(page.body.contains("136****2222"));
         let ids = page.html().attrs("select[name=household] option", "value");
         assert_eq!(ids.len(), 3);
-        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
-        let tomorrow = (chrono::Utc::now() + chrono::Duration::hours(8 + 24)).format("%Y-%m-%d").to_string();
+        let today = liaison_domain::time::today().to_string();
+        let tomorrow = liaison_domain::time::today().succ_opt().unwrap().to_string();
         let r = clerk.post_form(&format!("/deputies/{mid}/households/meeting"), &[("household", &ids[0]), ("on", &tomorrow)]).await;
         assert_eq!(r.status.as_u16(), 422);
         assert!(r.body.contains("不能晚于今天"));
@@ -325,7 +325,7 @@ both_backends!(
         let page = clerk.get(&format!("/deputies/{mid}")).await.html();
         let link = page.attrs("select[name=link] option", "value");
         assert_eq!(link.len(), 1);
-        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+        let today = liaison_domain::time::today().to_string();
         let r = clerk.post_form(&format!("/deputies/{mid}/committee/meeting"), &[("link", &link[0]), ("on", &today)]).await;
         assert_eq!(r.status.as_u16(), 303);
         // both sides see the link, with this year's meeting

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use liaison_domain::RegionCode;
 
 use crate::opinion::{Opinion, Relation};
+use crate::page::TimeCursor;
 use crate::{Result, Store, Visible};
 
 impl Store {
@@ -40,12 +41,12 @@ impl Store {
         &self,
         region: &RegionCode,
         station: Option<i64>,
-        before: Option<(DateTime<Utc>, i64)>,
+        before: Option<TimeCursor>,
         limit: i64,
     ) -> Result<Vec<Visible<Opinion>>> {
         let (lo, hi) = region.subtree_range();
         let far = DateTime::<Utc>::from_timestamp(253_402_214_400, 0).unwrap_or_default(); // 9999-12-31
-        let (at, id) = before.unwrap_or((far, i64::MAX));
+        let (at, id) = before.map_or((far, i64::MAX), |c| (c.at, c.id));
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Opinion>(concat!(
                 opinion_select!(),

@@ -70,7 +70,7 @@ impl Store {
             )));
         }
         let now = Utc::now();
-        let year = now.with_timezone(&liaison_domain::calendar::beijing()).year();
+        let year = liaison_domain::time::local(now).year();
         let prefix = format!("督〔{year}〕第");
         let (count,): (i64,) = with_tx!(tx, c => {
             sqlx::query_as("SELECT COUNT(*) FROM supervision_notice WHERE number LIKE $1")

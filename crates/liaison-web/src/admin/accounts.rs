@@ -3,17 +3,18 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use liaison_domain::password::{hash_password, validate_display_name, validate_username};
 use liaison_domain::token::random_password;
 use liaison_domain::{Permission, RegionCode, Role};
 use liaison_store::account::{Account, AccountChange, NewAccount};
+use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{MultiForm, Path, Query};
 use crate::layout::Page;
 use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
@@ -42,7 +43,9 @@ pub struct ListPage {
 #[derive(Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
-    after: Option<i64>,
+    /// The id of the last account shown (a malformed one is the first page).
+    #[serde(default)]
+    after: String,
     done: Option<String>,
 }
 
@@ -63,11 +66,14 @@ pub async fn list(
         .accounts(
             &staff.scope,
             (!q.is_empty()).then_some(q.as_str()),
-            lq.after,
-            PAGE_SIZE + 1,
+            Key::parse(&lq.after),
+            page::fetch(PAGE_SIZE),
         )
         .await?;
-    let (accounts, next_after) = page_of(accounts);
+    let Paged {
+        rows: accounts,
+        next: next_after,
+    } = Paged::cut(accounts, PAGE_SIZE, |a: &Account| a.id);
     Ok(ListPage {
         page: Page::new(&staff.ctx, "账号管理", "/admin/accounts").notice(lq.done.as_deref()),
         accounts,
@@ -76,16 +82,6 @@ pub async fn list(
         can_create: staff.scope.can(Permission::ManageAccounts),
         now: chrono::Utc::now(),
     })
-}
-
-fn page_of(mut rows: Vec<Account>) -> (Vec<Account>, Option<i64>) {
-    if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        let last = rows.last().map(|a| a.id);
-        (rows, last)
-    } else {
-        (rows, None)
-    }
 }
 
 /// The create/edit form's values, kept as typed so a rejected form comes back filled in.
@@ -274,7 +270,7 @@ pub struct CreatedPage {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(f): Form<AccountForm>,
+    MultiForm(f): MultiForm<AccountForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageAccounts)?;
     let p = match parse(&staff, &f, true) {
@@ -374,7 +370,7 @@ pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<AccountForm>,
+    MultiForm(f): MultiForm<AccountForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageAccounts)?;
     // look it up first, so an id outside the caller's subtree is a 404 before anything else

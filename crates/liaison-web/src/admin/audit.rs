@@ -2,13 +2,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use liaison_domain::Permission;
 use liaison_store::audit::{AuditFilter, AuditRow};
+use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::Query;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -36,7 +38,9 @@ pub struct AuditQuery {
     pub from: String,
     #[serde(default)]
     pub to: String,
-    pub before: Option<i64>,
+    /// The `seq` of the last entry shown (a malformed one is the first page).
+    #[serde(default)]
+    pub before: String,
     #[serde(default)]
     pub verify: String,
 }
@@ -53,8 +57,12 @@ impl AuditQuery {
                 .map(Some)
                 .map_err(|_| format!("{label}应为 年-月-日 格式，如 2026-11-22"))
         };
-        // dates are Beijing dates; the log is in UTC
-        let utc = |d: NaiveDate| format!("{}T16:00:00", d.pred_opt().unwrap_or(d).format("%Y-%m-%d"));
+        // dates are Beijing dates; the log's times are UTC RFC 3339 text, compared as text
+        let utc = |d: NaiveDate| {
+            liaison_domain::time::day_start(d)
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())
+                .unwrap_or_default()
+        };
         let from = date(&self.from, "开始日期")?;
         let to = date(&self.to, "结束日期")?;
         Ok(AuditFilter {
@@ -62,7 +70,7 @@ impl AuditQuery {
             actor: (!self.actor.trim().is_empty()).then(|| self.actor.trim().to_owned()),
             since: from.map(utc),
             until: to.and_then(|d| d.succ_opt()).map(utc),
-            before: self.before,
+            before: Key::parse(&self.before),
         })
     }
 
@@ -86,18 +94,18 @@ pub async fn page(
     staff.require(Permission::ReadAudit)?;
     let (rows, error) = match q.filter() {
         Ok(f) => (
-            state.store.audit_list(&staff.scope, &f, PAGE_SIZE + 1).await?,
+            state
+                .store
+                .audit_list(&staff.scope, &f, page::fetch(PAGE_SIZE))
+                .await?,
             None,
         ),
         Err(e) => (vec![], Some(e)),
     };
-    let mut rows = rows;
-    let next_before = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|r| r.seq)
-    } else {
-        None
-    };
+    let Paged {
+        rows,
+        next: next_before,
+    } = Paged::cut(rows, PAGE_SIZE, |r: &AuditRow| r.seq);
     let chain = if q.verify == "1" {
         Some(state.store.audit_verify().await?.map_err(|b| b.to_string()))
     } else {

@@ -4,17 +4,17 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use liaison_domain::Permission;
-use liaison_domain::calendar::{CalendarError, YearArrangement, beijing, entry_reminder};
+use liaison_domain::calendar::{CalendarError, YearArrangement, entry_reminder};
 use liaison_store::calendar::CalendarYear;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Query};
 use crate::layout::{Page, local_time};
 use crate::{AppState, WebError};
 
@@ -95,7 +95,7 @@ pub struct SaveForm {
 }
 
 fn today() -> NaiveDate {
-    Utc::now().with_timezone(&beijing()).date_naive()
+    liaison_domain::time::today()
 }
 
 /// `1/1–1/3、2/15–2/23（共2段11天）`.

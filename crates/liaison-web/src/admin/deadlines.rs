@@ -3,7 +3,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,6 +11,7 @@ use liaison_domain::calendar::Span;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::Form;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

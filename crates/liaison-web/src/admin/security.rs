@@ -2,8 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::Permission;
@@ -11,6 +10,7 @@ use liaison_domain::password::PasswordPolicy;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

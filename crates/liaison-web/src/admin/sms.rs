@@ -5,15 +5,17 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use liaison_domain::Permission;
 use liaison_domain::notification::NoticeKind;
 use liaison_domain::opinion::show_receipt;
 use liaison_store::notification::sms::{COUNT_CAP, OutboxSms, SmsView};
+use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Path, Query};
 use crate::layout::{Page, local_time};
 use crate::{AppState, WebError};
 
@@ -110,7 +112,9 @@ fn kind_label(kind: &str) -> &'static str {
 pub struct SmsQuery {
     #[serde(default)]
     view: String,
-    before: Option<i64>,
+    /// The id of the last message shown (a malformed one is the first page).
+    #[serde(default)]
+    before: String,
     done: Option<String>,
 }
 
@@ -122,17 +126,12 @@ pub async fn page(
 ) -> Result<SmsPage, WebError> {
     staff.require(Permission::ManageSms)?;
     let view = SmsView::parse(&q.view);
-    let mut rows = state
+    let rows = state
         .store
-        .outbox_sms(&staff.scope, view, q.before, PAGE_SIZE + 1)
+        .outbox_sms(&staff.scope, view, Key::parse(&q.before), page::fetch(PAGE_SIZE))
         .await?;
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last()
-            .map(|r| format!("/admin/sms?view={}&before={}", view.as_str(), r.id))
-    } else {
-        None
-    };
+    let Paged { rows, next } = Paged::cut(rows, PAGE_SIZE, |r: &OutboxSms| r.id);
+    let next = next.map(|id| format!("/admin/sms?view={}&before={id}", view.as_str()));
     let counts = state.store.outbox_counts(&staff.scope).await?;
     let shown = |n: i64| {
         if n > COUNT_CAP {

@@ -1,7 +1,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -13,6 +12,7 @@ use serde::Deserialize;
 
 use super::safe_next;
 use crate::ctx::{SESSION_COOKIE, set_cookie};
+use crate::extract::{Form, Query};
 use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};
 
@@ -117,10 +117,9 @@ pub async fn submit(
             .store
             .record_login_failure(&rec, &ctx.ip, None, "locked")
             .await?;
-        let local = until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"));
         return Ok(fail(format!(
             "连续登录失败次数过多，账号已锁定至 {}。如需提前解锁，请联系安全管理员",
-            local.format("%H:%M")
+            liaison_domain::time::local(until).format("%H:%M")
         )));
     }
     if !verify_password(&f.password, &rec.password_hash) {

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,6 +9,7 @@ use liaison_domain::password::{PasswordPolicy, hash_password, verify_password};
 use serde::Deserialize;
 
 use crate::ctx::LoggedIn;
+use crate::extract::Form;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

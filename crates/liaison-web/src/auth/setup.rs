@@ -3,8 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::password::{hash_password, validate_display_name, validate_username};
@@ -14,6 +13,7 @@ use liaison_store::Actor;
 use liaison_store::account::NewAccount;
 use serde::Deserialize;
 
+use crate::extract::{Form, Query};
 use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};
 

@@ -5,14 +5,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use liaison_domain::mask;
 use liaison_domain::opinion::{Action, Capacity, access};
 use liaison_store::opinion::{ActInput, Opinion, Queue};
+use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -41,7 +42,9 @@ fn applies(staff: &Staff, o: &Opinion, action: &Action) -> bool {
 pub struct BulkQuery {
     #[serde(default)]
     action: String,
-    before: Option<i64>,
+    /// The id of the last item shown (a malformed one is the first page).
+    #[serde(default)]
+    before: String,
     tpl: Option<i64>,
 }
 
@@ -90,6 +93,7 @@ async fn page(
     }
     let &(name, label) = action_of(action).unwrap_or(&ACTIONS[0]);
     let probe = Action::by_name(name).ok_or(WebError::NotFound)?;
+    let max = MAX_ROWS as i64;
     let fetched = state
         .store
         .opinion_queue(
@@ -97,18 +101,18 @@ async fn page(
             Queue::Region,
             probe.stages(),
             before,
-            MAX_ROWS as i64 + 1,
+            page::fetch(max),
         )
         .await?;
-    let next = (fetched.len() > MAX_ROWS)
-        .then(|| fetched.get(MAX_ROWS - 1))
-        .flatten()
-        .map(|o| format!("/opinions/bulk?action={name}&before={}", o.id));
+    let fetched = Paged::cut(fetched, max, |o: &Opinion| o.id);
+    let next = fetched
+        .next
+        .map(|id| format!("/opinions/bulk?action={name}&before={id}"));
     // only the items the action can apply to: not a deputy's new item, not one passed up to the
     // county unless the caller is the county's
     let rows = fetched
+        .rows
         .into_iter()
-        .take(MAX_ROWS)
         .filter(|o| applies(staff, o, &probe))
         .map(|mut o| {
             o.description = mask::free_text(&o.description);
@@ -163,7 +167,7 @@ pub async fn form(
     staff: Staff,
     Query(q): Query<BulkQuery>,
 ) -> Result<BulkPage, WebError> {
-    let mut p = page(&state, &staff, &q.action, q.before).await?;
+    let mut p = page(&state, &staff, &q.action, Key::parse(&q.before)).await?;
     // a template fills the answer; its placeholders are filled per item when sent
     if let Some(t) = q.tpl
         && let Some(t) = state.store.reply_template(t).await?

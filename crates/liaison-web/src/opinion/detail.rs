@@ -3,9 +3,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use liaison_domain::opinion::{Action, ActionFields, Capacity};
 use liaison_domain::{RegionCode, calendar, deadline, mask};
 use liaison_store::opinion::note::Note;
@@ -14,6 +13,7 @@ use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{MultiForm, Path, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -220,7 +220,7 @@ pub async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    axum::extract::Query(q): axum::extract::Query<Done>,
+    Query(q): Query<Done>,
 ) -> Result<DetailPage, WebError> {
     let mut p = page(&state, &staff, id, None, q.tpl).await?;
     p.page = p.page.notice(q.done.as_deref());
@@ -305,7 +305,7 @@ pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
+    MultiForm(f): MultiForm<ActForm>,
 ) -> Result<Response, WebError> {
     let (who, action, input) = parse_act(&f)?;
     state
@@ -326,7 +326,7 @@ pub async fn note(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<NoteForm>,
+    MultiForm(f): MultiForm<NoteForm>,
 ) -> Result<Response, WebError> {
     state
         .store
@@ -357,7 +357,7 @@ pub async fn photo_visibility(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<HideForm>,
+    MultiForm(f): MultiForm<HideForm>,
 ) -> Result<Response, WebError> {
     let opinion = state
         .store

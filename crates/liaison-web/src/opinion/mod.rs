@@ -14,10 +14,7 @@ use liaison_store::opinion::Opinion;
 /// Fills a reply template's placeholders for one item: {回执码} {类别} {地区} {单位} {日期}.
 pub fn fill_template(body: &str, o: &Opinion) -> String {
     let receipt = liaison_domain::opinion::show_receipt(&o.receipt);
-    let today = chrono::Utc::now()
-        .with_timezone(&liaison_domain::calendar::beijing())
-        .format("%Y年%-m月%-d日")
-        .to_string();
+    let today = liaison_domain::time::today().format("%Y年%-m月%-d日").to_string();
     liaison_domain::opinion::template::render(
         body,
         &[
@@ -40,20 +37,14 @@ pub fn beijing_day(
     sec: u32,
     messages: (&str, &str),
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, crate::WebError> {
-    use chrono::TimeZone;
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
     let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| crate::WebError::invalid(field, messages.0))?;
-    let t = d
-        .and_hms_opt(h, m, sec)
-        .and_then(|t| {
-            liaison_domain::calendar::beijing()
-                .from_local_datetime(&t)
-                .single()
-        })
-        .ok_or_else(|| crate::WebError::invalid(field, messages.1))?;
-    Ok(Some(t.with_timezone(&chrono::Utc)))
+    chrono::NaiveTime::from_hms_opt(h, m, sec)
+        .and_then(|t| liaison_domain::time::at(d, t))
+        .map(Some)
+        .ok_or_else(|| crate::WebError::invalid(field, messages.1))
 }

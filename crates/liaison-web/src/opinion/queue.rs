@@ -7,17 +7,19 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::Utc;
 use liaison_domain::opinion::{Channel, Stage};
-use liaison_domain::{RegionCode, Role, calendar, deadline};
+use liaison_domain::{RegionCode, Role, deadline, time};
 use liaison_store::opinion::queue::choices::Choice;
-use liaison_store::opinion::queue::{Counts, Cursor, Due, QueueFilter, Sort};
+use liaison_store::opinion::queue::{Counts, Due, Position, QueueFilter, Sort};
 use liaison_store::opinion::{Opinion, Queue};
+use liaison_store::page::{self, Key, Paged, TimeCursor};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::Query;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -53,7 +55,10 @@ pub struct QueueQuery {
     /// `1`: only items flagged 疑似重复 (the region queue).
     #[serde(default)]
     pub dup: String,
-    pub before: Option<i64>,
+    /// Newest first: the id of the last item shown. By deadline: `after`, the (due time, id) of the
+    /// last item shown. A malformed position is the first page.
+    #[serde(default)]
+    pub before: String,
     #[serde(default)]
     pub after: String,
 }
@@ -146,9 +151,7 @@ impl QueuePage {
 
     /// When the overdue summary was counted, Beijing time.
     fn summary_time(&self, s: &liaison_store::opinion::queue::OverdueSummary) -> String {
-        s.at.with_timezone(&calendar::beijing())
-            .format("%H:%M:%S")
-            .to_string()
+        time::local(s.at).format("%H:%M:%S").to_string()
     }
 
     /// A count as shown: capped counts read "1000+".
@@ -239,12 +242,19 @@ pub fn resolve(staff: &Staff, q: &QueueQuery) -> Result<(&'static str, Queue, Qu
     Ok((tab, queue, filter))
 }
 
-fn cursor_of(q: &QueueQuery) -> Option<Cursor> {
-    if let Some((at, id)) = q.after.split_once('_') {
-        let at = chrono::DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
-        return Some(Cursor::AfterDue(at, id.parse().ok()?));
+fn position_of(q: &QueueQuery) -> Option<Position> {
+    match TimeCursor::parse(&q.after) {
+        Some(c) => Some(Position::AfterDue(c)),
+        None => Key::parse(&q.before).map(Position::Before),
     }
-    q.before.map(Cursor::Before)
+}
+
+/// Where the page after `o` starts in the queue's order.
+fn position_after(sort: Sort, o: &Opinion) -> Position {
+    match (sort, o.due_at) {
+        (Sort::Due, Some(at)) => Position::AfterDue(TimeCursor { at, id: o.id }),
+        _ => Position::Before(o.id),
+    }
 }
 
 pub async fn list(
@@ -255,27 +265,20 @@ pub async fn list(
     let (tab, queue, filter) = resolve(&staff, &q)?;
     let rows = state
         .store
-        .worklist(&staff.scope, queue, &filter, cursor_of(&q), PAGE + 1)
+        .worklist(&staff.scope, queue, &filter, position_of(&q), page::fetch(PAGE))
         .await?;
     let base = q.base(tab);
-    let next = (rows.len() as i64 > PAGE)
-        .then(|| rows.get(PAGE as usize - 1))
-        .flatten()
-        .map(|o| match (filter.sort, o.due_at) {
-            (Sort::Due, Some(d)) => format!(
-                "/opinions?{base}&after={}_{}",
-                crate::error::urlencode(&d.to_rfc3339()),
-                o.id
-            ),
-            _ => format!("/opinions?{base}&before={}", o.id),
-        });
+    let Paged { rows, next } = Paged::cut(rows, PAGE, |o| position_after(filter.sort, o));
+    let next = next.map(|p| match p {
+        Position::AfterDue(c) => format!("/opinions?{base}&after={c}"),
+        Position::Before(id) => format!("/opinions?{base}&before={id}"),
+    });
     let cal = state.store.work_calendar().await?;
     let now = Utc::now();
-    let ids: Vec<i64> = rows.iter().take(PAGE as usize).map(|o| o.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
     let flags = state.store.duplicate_flags(&staff.scope, &ids).await?;
     let items = rows
         .into_iter()
-        .take(PAGE as usize)
         .map(|mut o| {
             // a list is no place for numbers typed into the text
             o.description = liaison_domain::mask::free_text(&o.description);
@@ -336,10 +339,7 @@ pub async fn export(
             .worklist(&staff.scope, queue, &filter, cursor, 1000)
             .await?;
         let done = page.len() < 1000;
-        cursor = page.last().map(|o| match (filter.sort, o.due_at) {
-            (Sort::Due, Some(d)) => Cursor::AfterDue(d, o.id),
-            _ => Cursor::Before(o.id),
-        });
+        cursor = page.last().map(|o| position_after(filter.sort, o));
         rows.extend(page);
         if done || rows.len() as i64 >= EXPORT_MAX {
             break;
@@ -347,9 +347,6 @@ pub async fn export(
     }
     rows.truncate(EXPORT_MAX as usize);
     let bytes = super::export::workbook(&state, &rows).await?;
-    let name = format!(
-        "群众意见{}.xlsx",
-        Utc::now().with_timezone(&calendar::beijing()).format("%Y%m%d")
-    );
+    let name = format!("群众意见{}.xlsx", time::now_beijing().format("%Y%m%d"));
     Ok(crate::registry::excel_io::xlsx_response(bytes, &name))
 }

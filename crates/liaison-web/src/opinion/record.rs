@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::RegionCode;
@@ -15,6 +15,7 @@ use liaison_store::opinion::intake::NewOpinion;
 use liaison_store::registry::station::StationFilter;
 
 use crate::ctx::Staff;
+use crate::extract::Multipart;
 use crate::layout::Page;
 use crate::public::intake::{
     IntakeValues, MAX_PHOTOS, categories, deputy_reach, nonce_of, read_values, store_photos,

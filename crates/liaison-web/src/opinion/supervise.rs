@@ -3,15 +3,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use liaison_domain::mask;
 use liaison_store::opinion::Opinion;
 use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{MultiForm, Path};
 use crate::{AppState, WebError};
 
 #[derive(Deserialize)]
@@ -39,7 +39,7 @@ pub async fn issue(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<IssueForm>,
+    MultiForm(f): MultiForm<IssueForm>,
 ) -> Result<Response, WebError> {
     let reply_by = end_of_day(&f.reply_by)?;
     let notice = state
@@ -62,7 +62,7 @@ pub async fn key(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<KeyForm>,
+    MultiForm(f): MultiForm<KeyForm>,
 ) -> Result<Response, WebError> {
     state
         .store
@@ -107,7 +107,7 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<AckForm>,
+    MultiForm(f): MultiForm<AckForm>,
 ) -> Result<Response, WebError> {
     let subject = state
         .store

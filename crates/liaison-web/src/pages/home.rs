@@ -2,12 +2,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use liaison_domain::Permission;
 use liaison_store::region::Region;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::Query;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

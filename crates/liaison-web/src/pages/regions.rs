@@ -3,13 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::RegionCode;
 use liaison_store::region::Region;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Path, Query};
 use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};
 

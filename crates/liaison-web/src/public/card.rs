@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::RegionCode;
@@ -14,6 +14,7 @@ use liaison_store::registry::station::Station;
 use liaison_store::registry::station_file::{FileKind, StationFile};
 
 use super::intake::IntakeForm;
+use crate::extract::Path;
 use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};
 

@@ -3,13 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use liaison_domain::{RegionCode, RegionLevel};
 use liaison_store::region::Region;
 use liaison_store::registry::deputy::Deputy;
 use liaison_store::registry::station::Station;
 use serde::Deserialize;
 
+use crate::extract::{Path, Query};
 use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};
 

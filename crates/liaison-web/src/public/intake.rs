@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::RegionCode;
@@ -15,6 +15,7 @@ use liaison_store::opinion::intake::{NewOpinion, PER_CODE, PER_IP};
 use liaison_store::registry::qr::QrTarget;
 use liaison_store::{Actor, StoreError};
 
+use crate::extract::{Multipart, Path};
 use crate::layout::Page;
 use crate::upload::MultipartForm;
 use crate::{AppState, RequestCtx, WebError};

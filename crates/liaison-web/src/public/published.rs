@@ -3,12 +3,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use liaison_domain::RegionCode;
+use liaison_store::Visible;
+use liaison_store::opinion::Opinion;
+use liaison_store::page::{self, Key, Paged, TimeCursor};
 use serde::Deserialize;
 
+use crate::extract::{Path, Query};
 use crate::layout::{Page, local_time};
 use crate::{AppState, RequestCtx, WebError};
 
@@ -19,7 +22,7 @@ pub struct ListQuery {
     #[serde(default)]
     region: String,
     station: Option<i64>,
-    /// `published-at-unix-micros.id` of the last item shown.
+    /// The (publication time, id) of the last item shown (a malformed one is the first page).
     #[serde(default)]
     after: String,
 }
@@ -42,14 +45,6 @@ pub struct ListPage {
     next: Option<String>,
 }
 
-fn parse_after(s: &str) -> Option<(DateTime<Utc>, i64)> {
-    let (t, id) = s.split_once('.')?;
-    Some((
-        DateTime::from_timestamp_micros(t.parse().ok()?)?,
-        id.parse().ok()?,
-    ))
-}
-
 /// `GET /published?region=&station=&after=`
 pub async fn list(
     State(state): State<AppState>,
@@ -69,12 +64,14 @@ pub async fn list(
         .unwrap_or_default();
     let rows = state
         .store
-        .published(&region, q.station, parse_after(&q.after), PAGE + 1)
+        .published(&region, q.station, Key::parse(&q.after), page::fetch(PAGE))
         .await?;
-    let more = rows.len() as i64 > PAGE;
+    let shown = Paged::cut(rows, PAGE, |o: &Visible<Opinion>| TimeCursor {
+        at: o.published_at.unwrap_or(o.updated_at),
+        id: o.id,
+    });
     let mut items = Vec::new();
-    let mut last = None;
-    for o in rows.into_iter().take(PAGE as usize) {
+    for o in shown.rows {
         let photos = state
             .store
             .opinion_photos(&o)
@@ -84,7 +81,6 @@ pub async fn list(
             .map(|p| p.id)
             .collect();
         let at = o.published_at.unwrap_or(o.updated_at);
-        last = Some(format!("{}.{}", at.timestamp_micros(), o.id));
         items.push(Item {
             category: o.category_label.clone(),
             place: o.station_name.clone().unwrap_or_else(|| o.region_name.clone()),
@@ -94,13 +90,9 @@ pub async fn list(
             photos,
         });
     }
-    let next = more.then(|| {
+    let next = shown.next.map(|after| {
         let station = q.station.map(|s| format!("&station={s}")).unwrap_or_default();
-        format!(
-            "/published?region={}{station}&after={}",
-            region.short(),
-            last.unwrap_or_default()
-        )
+        format!("/published?region={}{station}&after={after}", region.short())
     });
     Ok(ListPage {
         page: Page::public(&ctx, "办理结果公示"),

@@ -4,8 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::opinion::{Satisfaction, Stage, parse_receipt, show_receipt};
@@ -13,6 +12,7 @@ use liaison_store::Visible;
 use liaison_store::opinion::{Event, Opinion};
 use serde::Deserialize;
 
+use crate::extract::{Form, Query};
 use crate::layout::{Page, local_time};
 use crate::{AppState, RequestCtx, WebError};
 

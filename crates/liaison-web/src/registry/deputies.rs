@@ -2,19 +2,20 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use liaison_domain::registry::deputy::{DeputyLevel, Gender, parse_ethnicity, parse_party};
 use liaison_domain::{Permission, RegionCode};
 use liaison_store::Cursor;
+use liaison_store::page::{self, Key};
 use liaison_store::registry::deputy::{Deputy, DeputyFilter, DeputyInput};
 use liaison_store::registry::station::Station;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Multipart, Path, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -94,9 +95,9 @@ pub async fn list(
     let after = f.after.as_deref().and_then(Cursor::parse);
     let fetched = state
         .store
-        .deputies(&staff.scope, &filter, after.as_ref(), PAGE_SIZE + 1)
+        .deputies(&staff.scope, &filter, after.as_ref(), page::fetch(PAGE_SIZE))
         .await;
-    let page = super::list_page(fetched, PAGE_SIZE as usize, "/deputies", &query, |d: &Deputy| {
+    let page = super::list_page(fetched, PAGE_SIZE, "/deputies", &query, |d: &Deputy| {
         Cursor::new(&d.constituency_region, d.mandate_id)
     })?;
     let (rows, next) = (page.rows, page.next);
@@ -382,9 +383,7 @@ pub(super) async fn detail_with(
         phone,
         can_manage: staff.scope.can(Permission::ManageRegistry),
         can_contacts: staff.scope.can(Permission::ReadContacts),
-        today: (chrono::Utc::now() + chrono::Duration::hours(8))
-            .format("%Y-%m-%d")
-            .to_string(),
+        today: liaison_domain::time::today().to_string(),
     })
 }
 
@@ -445,7 +444,7 @@ pub async fn upload_photo(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    mut mp: axum::extract::Multipart,
+    Multipart(mut mp): Multipart,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
     state.store.deputy(&staff.scope, id).await?;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use liaison_domain::registry::deputy::{DeputyLevel, Gender};
 use liaison_domain::registry::station::StationKind;
@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::excel_io::{columns, write, xlsx_response};
 use crate::ctx::Staff;
+use crate::extract::{Path, Query};
 use crate::{AppState, WebError};
 
 #[derive(Deserialize, Default)]
@@ -182,7 +183,7 @@ pub async fn export(
             }
         }
     }
-    let stamp = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y%m%d");
+    let stamp = liaison_domain::time::now_beijing().format("%Y%m%d");
     Ok(xlsx_response(
         write(cols, label, &rows)?,
         &format!("{label}{stamp}.xlsx"),

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::Permission;
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::excel_io::{ImportPage, RowError, columns, run_import};
 use crate::ctx::Staff;
+use crate::extract::{Multipart, Path, Query};
 use crate::jobs::Phase;
 use crate::layout::Page;
 use crate::{AppState, WebError};
@@ -31,7 +32,7 @@ pub async fn upload(
     staff: Staff,
     Path(kind): Path<String>,
     Query(q): Query<UploadQuery>,
-    mut mp: Multipart,
+    Multipart(mut mp): Multipart,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
     let (_, label) = columns(&kind)?;

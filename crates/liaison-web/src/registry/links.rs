@@ -1,8 +1,7 @@
 //! 双联系 on the deputy page: linked households and their meetings; standing-committee members'
 //! links to deputies and theirs.
 
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -11,6 +10,7 @@ use serde::Deserialize;
 
 use super::deputies::detail_with;
 use crate::ctx::Staff;
+use crate::extract::{Form, Path};
 use crate::{AppState, WebError};
 
 #[derive(Deserialize)]
@@ -109,7 +109,7 @@ pub async fn log_meeting(
     if !household.is_some_and(|h| households.iter().any(|x| x.id == h)) {
         errors.push("请选择联系户".to_owned());
     }
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = liaison_domain::time::today();
     let on = match NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d") {
         Ok(on) if on <= today => Some(on),
         Ok(_) => {
@@ -190,7 +190,7 @@ pub async fn committee_meeting(
         .ok()
         .filter(|l| links.iter().any(|x| x.id == *l));
     let link = link.ok_or_else(|| WebError::invalid("link", "请选择联系对象"))?;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = liaison_domain::time::today();
     let on = NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d")
         .ok()
         .filter(|on| *on <= today)

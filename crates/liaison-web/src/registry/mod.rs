@@ -42,8 +42,8 @@ pub fn next_link(path: &str, query: &[(&str, &str)], after: &liaison_store::Curs
     }
 }
 
-/// One page of a list: rows fetched with `limit + 1`, cut to `limit`, the link to the next page, and
-/// an out-of-scope filter turned into a message rather than an error page.
+/// One page of a list: rows fetched with `page::fetch(limit)`, cut to `limit`, the link to the next
+/// page, and an out-of-scope filter turned into a message rather than an error page.
 pub struct ListPage<T> {
     pub rows: Vec<T>,
     pub next: Option<String>,
@@ -52,12 +52,12 @@ pub struct ListPage<T> {
 
 pub fn list_page<T>(
     fetched: Result<Vec<T>, liaison_store::StoreError>,
-    limit: usize,
+    limit: i64,
     path: &str,
     query: &[(&str, &str)],
     cursor: impl Fn(&T) -> liaison_store::Cursor,
 ) -> Result<ListPage<T>, crate::WebError> {
-    let mut rows = match fetched {
+    let rows = match fetched {
         Ok(r) => r,
         Err(liaison_store::StoreError::OutOfScope) => {
             return Ok(ListPage {
@@ -68,13 +68,10 @@ pub fn list_page<T>(
         }
         Err(e) => return Err(e.into()),
     };
-    let next = (rows.len() > limit).then(|| {
-        rows.truncate(limit);
-        rows.last().map(|r| next_link(path, query, &cursor(r)))
-    });
+    let page = liaison_store::page::Paged::cut(rows, limit, cursor);
     Ok(ListPage {
-        rows,
-        next: next.flatten(),
+        rows: page.rows,
+        next: page.next.map(|after| next_link(path, query, &after)),
         error: None,
     })
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use liaison_domain::registry::deputy::DeputyLevel;
 use liaison_domain::{Permission, mask};
@@ -13,6 +13,7 @@ use liaison_store::registry::station::Station;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Path, Query};
 use crate::{AppState, WebError};
 
 /// One printed card.

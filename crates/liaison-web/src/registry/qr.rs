@@ -1,12 +1,13 @@
 //! QR downloads for staff: the code of a station or of a deputy (person), as SVG or PNG.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use liaison_domain::Permission;
 use liaison_store::registry::qr::QrTarget;
 
 use crate::ctx::Staff;
+use crate::extract::Path;
 use crate::{AppState, WebError};
 
 async fn url_for(state: &AppState, headers: &HeaderMap, target: QrTarget) -> Result<String, WebError> {

@@ -2,8 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::{Permission, RegionCode};
 use liaison_store::region::Region;
@@ -11,6 +10,7 @@ use liaison_store::registry::unit::HandlingUnit;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

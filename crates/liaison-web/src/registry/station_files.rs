@@ -1,13 +1,14 @@
 //! Station photos and rules (制度) documents: upload, remove (kept in history), and the public
 //! download behind the station's public page.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::Permission;
 use liaison_store::registry::station_file::{FileKind, NewStationFile};
 
 use crate::ctx::Staff;
+use crate::extract::{Multipart, Path};
 use crate::{AppState, WebError};
 
 /// `POST /stations/{id}/files` (multipart: `kind` = photo | document, `file`, optional `name`).

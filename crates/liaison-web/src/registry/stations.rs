@@ -2,20 +2,21 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use liaison_domain::registry::station::StationKind;
 use liaison_domain::{Permission, RegionCode};
 use liaison_store::Cursor;
+use liaison_store::page::{self, Key};
 use liaison_store::registry::deputy::Deputy;
 use liaison_store::registry::qr::QrTarget;
 use liaison_store::registry::station::{Station, StationFilter, StationInput};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
+use crate::extract::{Form, Path, Query};
 use crate::layout::Page;
 use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
@@ -82,9 +83,9 @@ pub async fn list(
     let after = f.after.as_deref().and_then(Cursor::parse);
     let fetched = state
         .store
-        .stations(&staff.scope, &filter, after.as_ref(), PAGE_SIZE + 1)
+        .stations(&staff.scope, &filter, after.as_ref(), page::fetch(PAGE_SIZE))
         .await;
-    let page = super::list_page(fetched, PAGE_SIZE as usize, "/stations", &query, |s: &Station| {
+    let page = super::list_page(fetched, PAGE_SIZE, "/stations", &query, |s: &Station| {
         Cursor::new(&s.region_code, s.id)
     })?;
     let (rows, next) = (page.rows, page.next);
@@ -349,9 +350,7 @@ pub async fn detail(
         qr_url,
         can_manage: staff.scope.can(Permission::ManageRegistry),
         can_contacts: staff.scope.can(Permission::ReadContacts),
-        today: (chrono::Utc::now() + chrono::Duration::hours(8))
-            .format("%Y-%m-%d")
-            .to_string(),
+        today: liaison_domain::time::today().to_string(),
     })
 }
 

@@ -11,6 +11,7 @@ use liaison_domain::opinion::{Channel, Stage};
 use liaison_domain::{RegionCode, RegionLevel, Scope, deadline};
 
 use crate::opinion::{Opinion, Queue};
+use crate::page::TimeCursor;
 use crate::{Result, Store, StoreError};
 use liaison_domain::opinion::access::{is_staff as is_opinion_staff, station_only};
 
@@ -48,11 +49,12 @@ pub struct QueueFilter {
     pub sort: Sort,
 }
 
-/// Where the next page starts: after this (due time, id) or before this id.
+/// Where the next page of a queue starts: before this id (newest first) or after this (due time, id)
+/// (by deadline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cursor {
+pub enum Position {
     Before(i64),
-    AfterDue(DateTime<Utc>, i64),
+    AfterDue(TimeCursor),
 }
 
 /// Open items by due state in a queue.
@@ -341,14 +343,14 @@ impl Store {
         scope: &Scope,
         queue: Queue,
         f: &QueueFilter,
-        cursor: Option<Cursor>,
+        cursor: Option<Position>,
         limit: i64,
     ) -> Result<Vec<Opinion>> {
         let mut b = Built::default();
         self.queue_where(&mut b, scope, queue, f, Utc::now())?;
         let order = match (f.sort, cursor) {
             (Sort::Newest, c) => {
-                if let Some(Cursor::Before(id)) = c {
+                if let Some(Position::Before(id)) = c {
                     b.push("o.id < ?", Arg::I(id));
                 }
                 "o.id DESC"
@@ -356,10 +358,10 @@ impl Store {
             (Sort::Due, c) => {
                 // items without a deadline sort last: in this order they come after every dated one
                 b.fixed("o.due_at IS NOT NULL".into());
-                if let Some(Cursor::AfterDue(at, id)) = c {
-                    b.args.push(Arg::T(at));
+                if let Some(Position::AfterDue(c)) = c {
+                    b.args.push(Arg::T(c.at));
                     let n = b.args.len();
-                    b.args.push(Arg::I(id));
+                    b.args.push(Arg::I(c.id));
                     b.fixed(format!(
                         "(o.due_at > ${n} OR (o.due_at = ${n} AND o.id > ${}))",
                         n + 1
