@@ -7,7 +7,8 @@ use liaison_domain::registry::deputy::DeputyLevel;
 use liaison_domain::registry::station::StationKind;
 use liaison_domain::{RegionCode, Role};
 use liaison_store::account::NewAccount;
-use liaison_store::registry::station::{StationInput, Upsert};
+use liaison_store::registry::import::DeputyRow;
+use liaison_store::registry::station::StationInput;
 use liaison_store::{Actor, Store};
 
 use super::people;
@@ -101,15 +102,14 @@ pub async fn seed(
     }
     let total = townships.len();
     for (i, (city, county, t)) in townships.iter().enumerate() {
-        let mut tx = store.begin().await?;
-        let mut station_ids = Vec::new();
+        let mut stations = Vec::new();
         for k in 0..9 {
             let (kind, name) = match k {
                 0 => (StationKind::Home, format!("{}人大代表之家", t.name)),
                 1..=3 => (StationKind::Station, format!("{}第{}代表联络站", t.name, k)),
                 _ => (StationKind::Room, format!("{}第{}代表联络室", t.name, k - 3)),
             };
-            let st = StationInput {
+            stations.push(StationInput {
                 region: Some(RegionCode::parse(&t.code)?),
                 kind: Some(kind),
                 name,
@@ -117,17 +117,20 @@ pub async fn seed(
                 open_hours: "工作日 9:00-17:00".into(),
                 phone: format!("0312-{:07}", rng.next() % 10_000_000),
                 ..Default::default()
-            };
-            let (id, _) = store.upsert_station_in(&mut tx, &scope, &actor, &st).await?;
-            station_ids.push(id);
-            counts.stations += 1;
+            });
         }
+        // the same all-or-nothing writes an Excel import makes, a township at a time
+        counts.stations += store
+            .import_stations(&scope, &actor, &stations, &|| ())
+            .await?
+            .created;
         let plan = [
             (DeputyLevel::Township, t.code.as_str(), 55usize),
             (DeputyLevel::County, county.as_str(), 10),
             (DeputyLevel::City, city.as_str(), if i % 4 == 0 { 1 } else { 0 }),
             (DeputyLevel::Provincial, PROVINCE, if i % 3 == 0 { 1 } else { 0 }),
         ];
+        let mut rows = Vec::new();
         for (level, congress, n) in plan {
             for j in 0..n {
                 let term = if matches!(level, DeputyLevel::Provincial) {
@@ -136,7 +139,7 @@ pub async fn seed(
                     17
                 };
                 let constituency = format!("{}第{}选区", t.name, j / 3 + 1);
-                let d = people::deputy_input(
+                let input = people::deputy_input(
                     &mut rng,
                     level,
                     congress,
@@ -145,16 +148,24 @@ pub async fn seed(
                     constituency,
                     String::new(),
                 )?;
-                let (m, outcome) = store.upsert_deputy_in(&mut tx, &scope, &actor, &d).await?;
-                store
-                    .add_resident_in(&mut tx, &actor, station_ids[j % station_ids.len()], m)
-                    .await?;
-                if outcome == Upsert::Created {
-                    counts.mandates += 1;
-                }
+                rows.push(DeputyRow {
+                    row: rows.len() + 1,
+                    input,
+                    stations: vec![stations[j % stations.len()].name.clone()],
+                });
             }
         }
-        tx.commit().await?;
+        // station names repeat across the province (every county has its 城关镇): look them up in
+        // the township
+        let township = liaison_domain::Scope {
+            region: RegionCode::parse(&t.code)?,
+            ..scope.clone()
+        };
+        let written = store
+            .import_deputies(&township, &actor, &rows, &|| ())
+            .await?
+            .map_err(|p| format!("{} stations not found by name", p.len()))?;
+        counts.mandates += written.created;
         if i % 100 == 0 || i + 1 == total {
             progress(i + 1, total);
         }

@@ -159,7 +159,7 @@ impl Store {
     }
 
     /// [`Store::upsert_deputy`] inside the caller's transaction (imports: all rows or none).
-    pub async fn upsert_deputy_in(
+    pub(crate) async fn upsert_deputy_in(
         &self,
         tx: &mut Tx,
         scope: &Scope,

@@ -7,6 +7,7 @@ pub mod deputy;
 pub mod station;
 pub mod committee;
 pub mod household;
+pub mod import;
 pub mod qr;
 pub mod residence;
 pub mod routing;

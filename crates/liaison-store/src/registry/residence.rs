@@ -9,7 +9,7 @@ use crate::{Actor, Result, Store, StoreError, Tx};
 
 impl Store {
     /// Makes a deputy resident at a station inside the caller's transaction (ids already checked in scope).
-    pub async fn add_resident_in(
+    pub(crate) async fn add_resident_in(
         &self,
         tx: &mut Tx,
         actor: &Actor,

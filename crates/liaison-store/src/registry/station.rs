@@ -254,7 +254,7 @@ impl Store {
 
     /// Creates or updates by the natural key (region, name) inside `tx`. Returns (id, outcome); a row that
     /// would not change is left alone (and not audited), so a re-import changes nothing.
-    pub async fn upsert_station_in(
+    pub(crate) async fn upsert_station_in(
         &self,
         tx: &mut Tx,
         scope: &Scope,
@@ -328,7 +328,12 @@ impl Store {
     }
 
     /// The open station of the caller's subtree with this exact name, if exactly one (for imports).
-    pub async fn station_by_name_in(&self, tx: &mut Tx, scope: &Scope, name: &str) -> Result<Vec<i64>> {
+    pub(crate) async fn station_by_name_in(
+        &self,
+        tx: &mut Tx,
+        scope: &Scope,
+        name: &str,
+    ) -> Result<Vec<i64>> {
         let (lo, hi) = scope.range();
         let rows: Vec<(i64,)> = with_tx!(tx, c => {
             sqlx::query_as("SELECT id FROM station WHERE name = $1 AND region_code BETWEEN $2 AND $3 AND closed_on IS NULL")

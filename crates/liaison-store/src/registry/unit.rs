@@ -71,7 +71,7 @@ impl Store {
     }
 
     /// [`Store::upsert_unit`] inside the caller's transaction.
-    pub async fn upsert_unit_in(
+    pub(crate) async fn upsert_unit_in(
         &self,
         tx: &mut Tx,
         scope: &Scope,

@@ -9,11 +9,10 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use liaison_domain::{Permission, RegionCode};
-use liaison_store::registry::station::Upsert;
+use liaison_store::registry::import::DeputyRow;
 use liaison_store::registry::unit::{UNIT_KINDS, UnitInput};
 use serde::Deserialize;
 
@@ -21,6 +20,7 @@ use super::deputies::DeputyForm;
 use super::stations::StationForm;
 use crate::ctx::Staff;
 use crate::excel;
+use crate::extract::Path;
 use crate::jobs::{Phase, Progress};
 use crate::layout::Page;
 use crate::{AppState, WebError};
@@ -280,14 +280,6 @@ pub(super) async fn run_import(
 
 pub(super) type Outcome = Result<(usize, usize, usize), Vec<RowError>>;
 
-fn tally(counts: &mut (usize, usize, usize), u: Upsert) {
-    match u {
-        Upsert::Created => counts.0 += 1,
-        Upsert::Updated => counts.1 += 1,
-        Upsert::Unchanged => counts.2 += 1,
-    }
-}
-
 async fn import_stations(
     state: &AppState,
     staff: &Staff,
@@ -327,18 +319,11 @@ async fn import_stations(
         return Ok(Err(errors));
     }
     progress.phase(Phase::Writing, inputs.len());
-    let mut tx = state.store.begin().await?;
-    let mut counts = (0, 0, 0);
-    for input in &inputs {
-        progress.step();
-        let (_, u) = state
-            .store
-            .upsert_station_in(&mut tx, &staff.scope, &staff.actor(), input)
-            .await?;
-        tally(&mut counts, u);
-    }
-    tx.commit().await?;
-    Ok(Ok(counts))
+    let c = state
+        .store
+        .import_stations(&staff.scope, &staff.actor(), &inputs, &|| progress.step())
+        .await?;
+    Ok(Ok((c.created, c.updated, c.unchanged)))
 }
 
 async fn import_units(
@@ -403,18 +388,11 @@ async fn import_units(
         return Ok(Err(errors));
     }
     progress.phase(Phase::Writing, inputs.len());
-    let mut tx = state.store.begin().await?;
-    let mut counts = (0, 0, 0);
-    for input in &inputs {
-        progress.step();
-        let (_, u) = state
-            .store
-            .upsert_unit_in(&mut tx, &staff.scope, &staff.actor(), input)
-            .await?;
-        tally(&mut counts, u);
-    }
-    tx.commit().await?;
-    Ok(Ok(counts))
+    let c = state
+        .store
+        .import_units(&staff.scope, &staff.actor(), &inputs, &|| progress.step())
+        .await?;
+    Ok(Ok((c.created, c.updated, c.unchanged)))
 }
 
 async fn import_deputies(
@@ -476,7 +454,11 @@ async fn import_deputies(
                         format!("与第 {first} 行是同一位代表的同一届任职"),
                     ));
                 }
-                inputs.push((n, input, stations));
+                inputs.push(DeputyRow {
+                    row: n,
+                    input,
+                    stations,
+                });
             }
         }
     }
@@ -484,46 +466,24 @@ async fn import_deputies(
         return Ok(Err(errors));
     }
     progress.phase(Phase::Writing, inputs.len());
-    let mut tx = state.store.begin().await?;
-    let mut counts = (0, 0, 0);
-    for (n, input, stations) in &inputs {
-        progress.step();
-        let (mandate, u) = state
-            .store
-            .upsert_deputy_in(&mut tx, &staff.scope, &staff.actor(), input)
-            .await?;
-        tally(&mut counts, u);
-        for name in stations {
-            let ids = state
-                .store
-                .station_by_name_in(&mut tx, &staff.scope, name)
-                .await?;
-            match ids[..] {
-                [id] => {
-                    state
-                        .store
-                        .add_resident_in(&mut tx, &staff.actor(), id, mandate)
-                        .await?;
-                }
-                [] => errors.push((
-                    *n,
-                    header_of(cols, "stations"),
-                    format!("辖区内没有名为“{name}”的站点"),
-                )),
-                _ => errors.push((
-                    *n,
-                    header_of(cols, "stations"),
-                    format!("辖区内有多个名为“{name}”的站点，请先改名区分"),
-                )),
-            }
-        }
+    let written = state
+        .store
+        .import_deputies(&staff.scope, &staff.actor(), &inputs, &|| progress.step())
+        .await?;
+    match written {
+        Ok(c) => Ok(Ok((c.created, c.updated, c.unchanged))),
+        Err(problems) => Ok(Err(problems
+            .into_iter()
+            .map(|p| {
+                let m = if p.found == 0 {
+                    format!("辖区内没有名为“{}”的站点", p.name)
+                } else {
+                    format!("辖区内有多个名为“{}”的站点，请先改名区分", p.name)
+                };
+                (p.row, header_of(cols, "stations"), m)
+            })
+            .collect())),
     }
-    if !errors.is_empty() {
-        // dropping the transaction rolls every row back
-        return Ok(Err(errors));
-    }
-    tx.commit().await?;
-    Ok(Ok(counts))
 }
 
 async fn check_region_exists(
