@@ -3,8 +3,7 @@
 //! template (placeholders filled per item); two duplicates are merged and the merged one's citizen
 //! follows the survivor; the deadline sweep is idempotent; the queue exports to .xlsx with all dates.
 
-mod support;
-
+use crate::support::*;
 use liaison_domain::calendar::Span;
 use liaison_store::Actor;
 use liaison_testkit::app::{Client, TestApp};
@@ -13,7 +12,6 @@ use liaison_testkit::fixtures::{PASSWORD, cast};
 use liaison_testkit::sms_stub::SmsStub;
 use liaison_web::WebConfig;
 use liaison_web::sms::{SmsSender, send_due_sms};
-use support::*;
 
 async fn ids_in(c: &mut Client<'_>, path: &str) -> Vec<i64> {
     c.get(path)

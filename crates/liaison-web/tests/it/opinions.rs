@@ -3,12 +3,10 @@
 //! unit), publication without personal data; and the guards: illegal steps, scope, audited contact
 //! reads, idempotent resubmission, honeypot, rate limits, photos stripped and hideable.
 
-mod support;
-
+use crate::support::*;
 use liaison_testkit::app::TestApp;
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
-use support::*;
 
 both_backends!(
     async fn the_whole_loop_from_scan_to_public_list(db) {
