@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::excel_io::{ImportPage, RowError, columns, run_import};
 use crate::ctx::Staff;
-use crate::jobs::Phase;
+use crate::job::Phase;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

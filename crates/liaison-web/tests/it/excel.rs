@@ -212,7 +212,7 @@ both_backends!(
         let app = TestApp::with_db(db);
         let account = app.db.store.login_record("county_clerk").await.unwrap().unwrap().id;
         let id = app.db.store.start_job("import.units", account, "").await.unwrap();
-        assert_eq!(liaison_web::jobs::fail_interrupted(&app.db.store).await.unwrap(), 1);
+        assert_eq!(liaison_web::job::fail_interrupted(&app.db.store).await.unwrap(), 1);
         let mut c = app.client();
         c.login("county_clerk", PASSWORD).await;
         let r = c.get(&format!("/jobs/{id}")).await;

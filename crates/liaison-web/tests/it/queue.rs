@@ -11,7 +11,7 @@ use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
 use liaison_testkit::sms_stub::SmsStub;
 use liaison_web::WebConfig;
-use liaison_web::sms::{SmsSender, send_due_sms};
+use liaison_web::notification::sms::{SmsSender, send_due_sms};
 
 async fn ids_in(c: &mut Client<'_>, path: &str) -> Vec<i64> {
     c.get(path)

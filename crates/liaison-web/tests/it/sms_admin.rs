@@ -12,7 +12,7 @@ use liaison_testkit::fixtures::{PASSWORD, cast};
 use liaison_testkit::html::Doc;
 use liaison_testkit::sms_stub::SmsStub;
 use liaison_web::WebConfig;
-use liaison_web::sms::{SmsSender, send_due_sms};
+use liaison_web::notification::sms::{SmsSender, send_due_sms};
 
 /// The page, checked for a full phone number.
 async fn sms_page(c: &mut Client<'_>, path: &str) -> Doc {
