@@ -108,7 +108,10 @@ both_backends!(
         let r = clerk.post_form(&format!("/opinions/{survivor}/note"), &[("body", "内部：灯杆属供电所资产，已电话沟通")]).await;
         assert_eq!(r.status.as_u16(), 303, "{}", r.body);
         assert!(u.get(&format!("/opinions/{survivor}")).await.html().text("#notes + section").contains("供电所资产"));
-        assert!(!voter.get(&format!("/t?r={first}&d=0001")).await.body.contains("供电所"));
+        let t = voter.get(&format!("/t?r={first}&d=0001")).await;
+        assert_eq!(t.status.as_u16(), 200, "{}", t.body);
+        assert_eq!(t.html().text("#track-answer"), "已更换灯具", "the citizen's tracking page");
+        assert!(!t.body.contains("供电所"), "the internal note is not on it");
         let mut other = app.client();
         other.login("other_town_clerk", PASSWORD).await;
         assert_eq!(other.post_form(&format!("/opinions/{survivor}/note"), &[("body", "越权")]).await.status.as_u16(), 404);
