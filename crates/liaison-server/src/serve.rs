@@ -53,7 +53,7 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
     } else if demo_data {
         demo::print_accounts(config);
     }
-    let interrupted = liaison_web::jobs::fail_interrupted(&store).await?;
+    let interrupted = liaison_web::job::fail_interrupted(&store).await?;
     if interrupted > 0 {
         tracing::warn!(
             interrupted,
@@ -72,9 +72,9 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
         },
     );
     // the SMS sender job; without a gateway the messages stay queued (nothing is lost)
-    let sms = liaison_web::sms::SmsSender::from_config(&state.config)?;
+    let sms = liaison_web::notification::sms::SmsSender::from_config(&state.config)?;
     if sms.enabled() {
-        tokio::spawn(liaison_web::sms::run(store.clone(), sms));
+        tokio::spawn(liaison_web::notification::sms::run(store.clone(), sms));
     } else {
         tracing::info!("LIAISON_SMS_URL is not set: SMS notifications stay queued, unsent");
     }

@@ -11,7 +11,17 @@ use serde_json::{Value, json};
 use crate::admin::audit::AuditQuery;
 use crate::ctx::Staff;
 use crate::extract::{Path, Query};
+use crate::routes::Routes;
 use crate::{AppState, WebError};
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .get("/api/v1/me", me)
+        .get("/api/v1/regions", provinces)
+        .get("/api/v1/regions/{code}", region)
+        .get("/api/v1/accounts", accounts)
+        .get("/api/v1/audit", audit)
+}
 
 pub async fn me(staff: Staff) -> Json<Value> {
     let s = &staff.scope;

@@ -9,17 +9,17 @@ mod document;
 mod error;
 mod excel;
 mod extract;
-mod inbox;
-pub mod jobs;
+pub mod job;
 mod jpeg;
 mod layout;
+pub mod notification;
 mod opinion;
 mod pages;
 mod photo;
 mod public;
 mod qr_image;
 mod registry;
-pub mod sms;
+mod routes;
 mod static_files;
 mod upload;
 
@@ -27,11 +27,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::routing::{get, post};
 use liaison_domain::password::PasswordPolicy;
 use liaison_store::Store;
 use tokio::sync::RwLock;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+use routes::Routes;
 
 pub use ctx::RequestCtx;
 pub use error::WebError;
@@ -60,7 +61,7 @@ pub struct AppState {
     pub store: Store,
     pub blobs: liaison_store::blob::Blobs,
     pub config: Arc<WebConfig>,
-    pub jobs: jobs::Jobs,
+    pub jobs: job::Jobs,
     policy: Arc<RwLock<Option<(Instant, PasswordPolicy)>>>,
 }
 
@@ -70,7 +71,7 @@ impl AppState {
             store,
             blobs,
             config: Arc::new(config),
-            jobs: jobs::Jobs::default(),
+            jobs: job::Jobs::default(),
             policy: Arc::new(RwLock::new(None)),
         }
     }
@@ -93,144 +94,30 @@ impl AppState {
     }
 }
 
+/// Every route of the app, feature by feature (each module lists its own).
+fn all_routes() -> Routes {
+    Routes::new()
+        .merge(pages::routes())
+        .merge(auth::routes())
+        .merge(notification::routes())
+        .merge(job::routes())
+        .merge(admin::routes())
+        .merge(registry::routes())
+        .merge(public::routes())
+        .merge(opinion::routes())
+        .merge(api::routes())
+        .get("/static/{*file}", static_files::serve)
+}
+
+/// Every (method, path template) the router answers, e.g. `("GET", "/stations/{id}")`; `GET` routes
+/// answer `HEAD` too. Built without a database, for tests that must cover every route.
+pub fn route_table() -> Vec<(&'static str, &'static str)> {
+    all_routes().table().to_vec()
+}
+
 pub fn router(state: AppState) -> Router {
-    let app = Router::new()
-        .route("/", get(pages::home::page))
-        .route("/healthz", get(pages::health::healthz))
-        .route("/login", get(auth::login::form).post(auth::login::submit))
-        .route("/logout", post(auth::login::logout))
-        .route("/setup", get(auth::setup::form).post(auth::setup::submit))
-        .route("/account", get(pages::account::page))
-        .route("/inbox", get(inbox::list))
-        .route("/inbox/read-all", post(inbox::read_all))
-        .route("/inbox/{id}", get(inbox::open))
-        .route(
-            "/account/password",
-            get(auth::password::form).post(auth::password::submit),
-        )
-        .route("/prefs/text-size", post(pages::prefs::text_size))
-        .route("/regions", get(pages::regions::root))
-        .route("/regions/picker", get(pages::regions::picker))
-        .route("/regions/{code}", get(pages::regions::page))
-        .route(
-            "/admin/accounts",
-            get(admin::accounts::list).post(admin::accounts::create),
-        )
-        .route("/admin/accounts/new", get(admin::accounts::new_form))
-        .route(
-            "/admin/accounts/{id}",
-            get(admin::accounts::detail).post(admin::accounts::update),
-        )
-        .route("/admin/accounts/{id}/{action}", post(admin::accounts::action))
-        .route(
-            "/admin/security",
-            get(admin::security::page).post(admin::security::save),
-        )
-        .route("/admin/audit", get(admin::audit::page))
-        .route(
-            "/admin/calendar",
-            get(admin::calendar::page).post(admin::calendar::save),
-        )
-        .route(
-            "/admin/deadlines",
-            get(admin::deadlines::page).post(admin::deadlines::save),
-        )
-        .route("/admin/sms", get(admin::sms::page))
-        .route("/admin/sms/{id}/retry", post(admin::sms::retry))
-        .route(
-            "/stations",
-            get(registry::stations::list).post(registry::stations::create),
-        )
-        .route("/stations/new", get(registry::stations::new_form))
-        .route(
-            "/stations/{id}",
-            get(registry::stations::detail).post(registry::stations::update),
-        )
-        .route("/stations/{id}/edit", get(registry::stations::edit_form))
-        .route("/stations/{id}/files", post(registry::station_files::upload))
-        .route(
-            "/stations/{id}/files/{file}/remove",
-            post(registry::station_files::remove),
-        )
-        .route("/s/{id}/files/{file}", get(registry::station_files::public))
-        .route("/stations/{id}/close", post(registry::stations::close))
-        .route("/stations/{id}/poster", get(registry::print::poster))
-        .route(
-            "/stations/{id}/residents/{action}",
-            post(registry::stations::residents),
-        )
-        .route("/stations/{id}/{format}", get(registry::qr::station))
-        .route(
-            "/deputies",
-            get(registry::deputies::list).post(registry::deputies::create),
-        )
-        .route("/deputies/new", get(registry::deputies::new_form))
-        .route("/deputies/cards", get(registry::print::cards))
-        .route("/deputies/{id}/card", get(registry::print::card))
-        .route("/deputies/{id}", get(registry::deputies::detail))
-        .route("/deputies/{id}/contact", post(registry::deputies::contact))
-        .route("/deputies/{id}/leave", post(registry::deputies::leave))
-        .route("/deputies/{id}/photo", post(registry::deputies::upload_photo))
-        .route("/p/{file}", get(public::card::photo))
-        .route("/deputies/{id}/households", post(registry::links::add_household))
-        .route(
-            "/deputies/{id}/households/meeting",
-            post(registry::links::log_meeting),
-        )
-        .route("/deputies/{id}/committee", post(registry::links::link_committee))
-        .route(
-            "/deputies/{id}/committee/meeting",
-            post(registry::links::committee_meeting),
-        )
-        .route("/deputies/{id}/{format}", get(registry::qr::deputy))
-        .route("/units", get(registry::units::list).post(registry::units::create))
-        .route(
-            "/units/routing",
-            get(registry::routing::page).post(registry::routing::save),
-        )
-        .route(
-            "/import/{kind}",
-            get(registry::excel_io::form).post(registry::import_jobs::upload),
-        )
-        .route("/jobs/{id}", get(registry::import_jobs::job))
-        .route("/import/{kind}/template.xlsx", get(registry::excel_io::template))
-        .route("/export/{file}", get(registry::export::export))
-        .route("/q/{code}", get(public::card::scan).post(public::intake::submit))
-        .route("/t", get(public::track::page))
-        .route("/t/rate", post(public::track::rate))
-        .route("/published", get(public::published::list))
-        .route("/published/photos/{file}", get(public::published::photo))
-        .route("/opinions", get(opinion::queue::list))
-        .route("/opinions/export.xlsx", get(opinion::queue::export))
-        .route(
-            "/opinions/new",
-            get(opinion::record::form).post(opinion::record::submit),
-        )
-        .route(
-            "/opinions/bulk",
-            get(opinion::bulk::form).post(opinion::bulk::submit),
-        )
-        .route("/opinions/{id}", get(opinion::detail::detail))
-        .route("/opinions/{id}/act", post(opinion::detail::act))
-        .route("/opinions/{id}/contact", post(opinion::detail::contact))
-        .route("/opinions/{id}/supervise", post(opinion::supervise::issue))
-        .route("/opinions/{id}/key", post(opinion::supervise::key))
-        .route("/opinions/{id}/note", post(opinion::detail::note))
-        .route("/supervision/{id}", get(opinion::supervise::print))
-        .route("/supervision/{id}/ack", post(opinion::supervise::acknowledge))
-        .route("/opinions/photos/{file}", get(opinion::detail::photo))
-        .route(
-            "/opinions/photos/{id}/visibility",
-            post(opinion::detail::photo_visibility),
-        )
-        .route("/s/{id}", get(public::find::station))
-        .route("/find", get(public::find::page))
-        .route("/api/v1/me", get(api::me))
-        .route("/api/v1/regions", get(api::provinces))
-        .route("/api/v1/regions/{code}", get(api::region))
-        .route("/api/v1/accounts", get(api::accounts))
-        .route("/api/v1/audit", get(api::audit))
-        .route("/static/{*file}", get(static_files::serve))
+    let app = all_routes()
+        .into_router()
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
         .layer(axum::middleware::from_fn(error::render))

@@ -8,3 +8,19 @@ pub mod calendar;
 pub mod deadlines;
 pub mod security;
 pub mod sms;
+
+use crate::routes::Routes;
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .get_post("/admin/accounts", accounts::list, accounts::create)
+        .get("/admin/accounts/new", accounts::new_form)
+        .get_post("/admin/accounts/{id}", accounts::detail, accounts::update)
+        .post("/admin/accounts/{id}/{action}", accounts::action)
+        .get_post("/admin/security", security::page, security::save)
+        .get("/admin/audit", audit::page)
+        .get_post("/admin/calendar", calendar::page, calendar::save)
+        .get_post("/admin/deadlines", deadlines::page, deadlines::save)
+        .get("/admin/sms", sms::page)
+        .post("/admin/sms/{id}/retry", sms::retry)
+}

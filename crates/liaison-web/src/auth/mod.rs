@@ -4,6 +4,8 @@ pub mod login;
 pub mod password;
 pub mod setup;
 
+use crate::routes::Routes;
+
 /// Only local paths may be redirect targets after login (no `//host` or `http://`).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
@@ -12,4 +14,12 @@ pub fn safe_next(next: Option<&str>) -> String {
         }
         _ => "/".to_owned(),
     }
+}
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .get_post("/login", login::form, login::submit)
+        .post("/logout", login::logout)
+        .get_post("/setup", setup::form, setup::submit)
+        .get_post("/account/password", password::form, password::submit)
 }

@@ -11,6 +11,26 @@ pub mod supervise;
 
 use liaison_store::opinion::Opinion;
 
+use crate::routes::Routes;
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .get("/opinions", queue::list)
+        .get("/opinions/export.xlsx", queue::export)
+        .get_post("/opinions/new", record::form, record::submit)
+        .get_post("/opinions/bulk", bulk::form, bulk::submit)
+        .get("/opinions/{id}", detail::detail)
+        .post("/opinions/{id}/act", detail::act)
+        .post("/opinions/{id}/contact", detail::contact)
+        .post("/opinions/{id}/supervise", supervise::issue)
+        .post("/opinions/{id}/key", supervise::key)
+        .post("/opinions/{id}/note", detail::note)
+        .get("/supervision/{id}", supervise::print)
+        .post("/supervision/{id}/ack", supervise::acknowledge)
+        .get("/opinions/photos/{file}", detail::photo)
+        .post("/opinions/photos/{id}/visibility", detail::photo_visibility)
+}
+
 /// Fills a reply template's placeholders for one item: {回执码} {类别} {地区} {单位} {日期}.
 pub fn fill_template(body: &str, o: &Opinion) -> String {
     let receipt = liaison_domain::opinion::show_receipt(&o.receipt);

@@ -6,6 +6,7 @@ pub mod intake;
 pub mod published;
 pub mod track;
 
+use crate::routes::Routes;
 use axum::http::HeaderMap;
 
 /// The address printed into QR codes: the configured public URL, else what the browser used.
@@ -19,4 +20,16 @@ pub fn base_url(config: &crate::WebConfig, headers: &HeaderMap) -> String {
         .unwrap_or("127.0.0.1:8080");
     let scheme = if config.secure_cookies { "https" } else { "http" };
     format!("{scheme}://{host}")
+}
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .get("/p/{file}", card::photo)
+        .get_post("/q/{code}", card::scan, intake::submit)
+        .get("/t", track::page)
+        .post("/t/rate", track::rate)
+        .get("/published", published::list)
+        .get("/published/photos/{file}", published::photo)
+        .get("/s/{id}", find::station)
+        .get("/find", find::page)
 }

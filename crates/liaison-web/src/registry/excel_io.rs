@@ -21,7 +21,7 @@ use super::stations::StationForm;
 use crate::ctx::Staff;
 use crate::excel;
 use crate::extract::Path;
-use crate::jobs::{Phase, Progress};
+use crate::job::{Phase, Progress};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

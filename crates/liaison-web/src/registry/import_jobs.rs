@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::excel_io::{ImportPage, RowError, columns, run_import};
 use crate::ctx::Staff;
 use crate::extract::{Multipart, Path, Query};
-use crate::jobs::Phase;
+use crate::job::Phase;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 

@@ -14,6 +14,42 @@ pub mod units;
 
 use liaison_domain::RegionCode;
 
+use crate::routes::Routes;
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .get_post("/stations", stations::list, stations::create)
+        .get("/stations/new", stations::new_form)
+        .get_post("/stations/{id}", stations::detail, stations::update)
+        .get("/stations/{id}/edit", stations::edit_form)
+        .post("/stations/{id}/files", station_files::upload)
+        .post("/stations/{id}/files/{file}/remove", station_files::remove)
+        // the public copy of a station's photo or rules document, linked from its public page
+        .get("/s/{id}/files/{file}", station_files::public)
+        .post("/stations/{id}/close", stations::close)
+        .get("/stations/{id}/poster", print::poster)
+        .post("/stations/{id}/residents/{action}", stations::residents)
+        .get("/stations/{id}/{format}", qr::station)
+        .get_post("/deputies", deputies::list, deputies::create)
+        .get("/deputies/new", deputies::new_form)
+        .get("/deputies/cards", print::cards)
+        .get("/deputies/{id}/card", print::card)
+        .get("/deputies/{id}", deputies::detail)
+        .post("/deputies/{id}/contact", deputies::contact)
+        .post("/deputies/{id}/leave", deputies::leave)
+        .post("/deputies/{id}/photo", deputies::upload_photo)
+        .post("/deputies/{id}/households", links::add_household)
+        .post("/deputies/{id}/households/meeting", links::log_meeting)
+        .post("/deputies/{id}/committee", links::link_committee)
+        .post("/deputies/{id}/committee/meeting", links::committee_meeting)
+        .get("/deputies/{id}/{format}", qr::deputy)
+        .get_post("/units", units::list, units::create)
+        .get_post("/units/routing", routing::page, routing::save)
+        .get_post("/import/{kind}", excel_io::form, import_jobs::upload)
+        .get("/import/{kind}/template.xlsx", excel_io::template)
+        .get("/export/{file}", export::export)
+}
+
 /// Parses an optional region filter typed or picked in a list's filter bar.
 pub fn region_filter(s: &Option<String>) -> Result<Option<RegionCode>, String> {
     match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

@@ -3,16 +3,14 @@
 //! the deputy, the unit and the township clerk with their unread badges, retries after gateway
 //! failures and after a sender that stopped mid-send, and nothing lost without a gateway.
 
-mod support;
-
+use crate::support::*;
 use chrono::{Duration, Utc};
 use liaison_testkit::app::{Client, TestApp};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
 use liaison_testkit::sms_stub::SmsStub;
 use liaison_web::WebConfig;
-use liaison_web::sms::{SmsSender, send_due_sms};
-use support::*;
+use liaison_web::notification::sms::{SmsSender, send_due_sms};
 
 const SITE: &str = "https://rd.example.gov.cn";
 

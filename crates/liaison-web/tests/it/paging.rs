@@ -2,8 +2,7 @@
 //! newest first and by deadline; a link in the older form still opens the same page; and a page
 //! position that does not parse, in any list, is the first page rather than an error.
 
-mod support;
-
+use crate::support::*;
 use chrono::{DateTime, Utc};
 use liaison_domain::opinion::Channel;
 use liaison_store::Actor;
@@ -11,7 +10,6 @@ use liaison_store::opinion::intake::NewOpinion;
 use liaison_testkit::app::{Client, TestApp};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
-use support::*;
 
 /// The ids listed on a queue page and the link to the next page, if any.
 async fn queue_page(c: &mut Client<'_>, path: &str) -> (Vec<i64>, Option<String>) {

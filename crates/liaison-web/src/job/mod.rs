@@ -109,3 +109,9 @@ pub async fn fail_interrupted(store: &liaison_store::Store) -> Result<u64, crate
     let json = serde_json::to_string(&result).map_err(|e| crate::WebError::Internal(e.to_string()))?;
     Ok(store.fail_interrupted_jobs(&json).await?)
 }
+
+/// The page of one background job (an import's progress, then its result); the import that starts
+/// it is the registry's.
+pub(crate) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new().get("/jobs/{id}", crate::registry::import_jobs::job)
+}

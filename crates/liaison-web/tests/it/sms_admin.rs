@@ -3,8 +3,7 @@
 //! sender then delivers it exactly once; other roles are refused, another county's administrator
 //! sees nothing of it.
 
-mod support;
-
+use crate::support::*;
 use chrono::{Duration, Utc};
 use liaison_domain::notification::MAX_ATTEMPTS;
 use liaison_testkit::app::{Client, TestApp};
@@ -13,8 +12,7 @@ use liaison_testkit::fixtures::{PASSWORD, cast};
 use liaison_testkit::html::Doc;
 use liaison_testkit::sms_stub::SmsStub;
 use liaison_web::WebConfig;
-use liaison_web::sms::{SmsSender, send_due_sms};
-use support::*;
+use liaison_web::notification::sms::{SmsSender, send_due_sms};
 
 /// The page, checked for a full phone number.
 async fn sms_page(c: &mut Client<'_>, path: &str) -> Doc {

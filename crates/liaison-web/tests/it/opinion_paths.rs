@@ -3,14 +3,12 @@
 //! the county (township staff may only assign their own units), a staff phone follow-up, and bulk
 //! actions that change exactly the ticked rows, each audited.
 
-mod support;
-
+use crate::support::*;
 use liaison_store::Actor;
 use liaison_store::registry::unit::UnitInput;
 use liaison_testkit::app::{Client, TestApp};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
-use support::*;
 
 /// The id of the newest item in the caller's first queue.
 async fn newest(c: &mut Client<'_>) -> i64 {

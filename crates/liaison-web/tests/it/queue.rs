@@ -3,8 +3,7 @@
 //! template (placeholders filled per item); two duplicates are merged and the merged one's citizen
 //! follows the survivor; the deadline sweep is idempotent; the queue exports to .xlsx with all dates.
 
-mod support;
-
+use crate::support::*;
 use liaison_domain::calendar::Span;
 use liaison_store::Actor;
 use liaison_testkit::app::{Client, TestApp};
@@ -12,8 +11,7 @@ use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
 use liaison_testkit::sms_stub::SmsStub;
 use liaison_web::WebConfig;
-use liaison_web::sms::{SmsSender, send_due_sms};
-use support::*;
+use liaison_web::notification::sms::{SmsSender, send_due_sms};
 
 async fn ids_in(c: &mut Client<'_>, path: &str) -> Vec<i64> {
     c.get(path)
@@ -110,7 +108,10 @@ both_backends!(
         let r = clerk.post_form(&format!("/opinions/{survivor}/note"), &[("body", "内部：灯杆属供电所资产，已电话沟通")]).await;
         assert_eq!(r.status.as_u16(), 303, "{}", r.body);
         assert!(u.get(&format!("/opinions/{survivor}")).await.html().text("#notes + section").contains("供电所资产"));
-        assert!(!voter.get(&format!("/t?r={first}&d=0001")).await.body.contains("供电所"));
+        let t = voter.get(&format!("/t?r={first}&d=0001")).await;
+        assert_eq!(t.status.as_u16(), 200, "{}", t.body);
+        assert_eq!(t.html().text("#track-answer"), "已更换灯具", "the citizen's tracking page");
+        assert!(!t.body.contains("供电所"), "the internal note is not on it");
         let mut other = app.client();
         other.login("other_town_clerk", PASSWORD).await;
         assert_eq!(other.post_form(&format!("/opinions/{survivor}/note"), &[("body", "越权")]).await.status.as_u16(), 404);

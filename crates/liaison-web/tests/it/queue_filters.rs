@@ -6,8 +6,7 @@
 //! the tag, `dup=1` lists the flagged ones, the item page offers the merge at the top, and merging
 //! ends the flag.
 
-mod support;
-
+use crate::support::*;
 use liaison_domain::Role;
 use liaison_domain::opinion::Channel;
 use liaison_domain::password::hash_password;
@@ -22,7 +21,6 @@ use liaison_store::registry::station::StationInput;
 use liaison_testkit::app::{Client, TestApp};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{Cast, PASSWORD, cast};
-use support::*;
 
 async fn ids_in(c: &mut Client<'_>, path: &str) -> Vec<i64> {
     let r = c.get(path).await;

@@ -182,8 +182,16 @@ both_backends!(
         let job = r.location().unwrap().to_owned();
         assert!(job.starts_with("/jobs/"), "{job}");
         let mut saw_progress = false;
+        // a bounded wait: a job that never ends fails here with its last page, not by hanging the run
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
         let done = loop {
             let r = c.get(&job).await;
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the import job {job} did not finish within 180 s; last answer {}: {}",
+                r.status.as_u16(),
+                r.body
+            );
             match r.status.as_u16() {
                 202 => {
                     let doc = r.html();
@@ -212,7 +220,7 @@ both_backends!(
         let app = TestApp::with_db(db);
         let account = app.db.store.login_record("county_clerk").await.unwrap().unwrap().id;
         let id = app.db.store.start_job("import.units", account, "").await.unwrap();
-        assert_eq!(liaison_web::jobs::fail_interrupted(&app.db.store).await.unwrap(), 1);
+        assert_eq!(liaison_web::job::fail_interrupted(&app.db.store).await.unwrap(), 1);
         let mut c = app.client();
         c.login("county_clerk", PASSWORD).await;
         let r = c.get(&format!("/jobs/{id}")).await;

@@ -3,12 +3,10 @@
 //! for 批量登记受理 until the deputy hands it over; an item passed up to the county is offered to the
 //! county's staff, not to the township's.
 
-mod support;
-
+use crate::support::*;
 use liaison_testkit::app::{Client, TestApp};
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
-use support::*;
 
 async fn receipt_id(app: &TestApp, v: &mut Client<'_>, code: &str, what: &str) -> i64 {
     let r = report(v, code, &[("category", "roads"), ("description", what)], None).await;

@@ -3,12 +3,10 @@
 //! unit), publication without personal data; and the guards: illegal steps, scope, audited contact
 //! reads, idempotent resubmission, honeypot, rate limits, photos stripped and hideable.
 
-mod support;
-
+use crate::support::*;
 use liaison_testkit::app::TestApp;
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
-use support::*;
 
 both_backends!(
     async fn the_whole_loop_from_scan_to_public_list(db) {
@@ -43,6 +41,7 @@ both_backends!(
         assert_eq!(links.len(), 1, "one item in the inbox");
         let id: i64 = links[0].trim_start_matches("/opinions/").parse().unwrap();
         let item = deputy.get(&format!("/opinions/{id}")).await;
+        assert_eq!(item.status.as_u16(), 200, "{}", item.body);
         let contact = item.html().text("#contact");
         assert!(contact.contains("王*") && contact.contains("139****5678") && !contact.contains(CITIZEN_PHONE), "contact masked until an audited read: {contact}");
         // a clerk cannot take it from the deputy's inbox before it is handed over
@@ -64,6 +63,9 @@ both_backends!(
         u.login("unit", PASSWORD).await;
         assert!(u.get("/opinions").await.html().attrs("#queue a", "href").contains(&format!("/opinions/{id}")));
         let unit_view = u.get(&format!("/opinions/{id}")).await;
+        assert_eq!(unit_view.status.as_u16(), 200, "{}", unit_view.body);
+        assert_eq!(unit_view.html().text("#stage"), "承办中", "the unit's page of the assigned item");
+        assert!(unit_view.body.contains("幸福路12号门口的路灯坏了"), "the description is shown");
         assert!(!unit_view.body.contains("查看联系方式"), "the citizen did not let the unit see the contact");
         assert!(!unit_view.body.contains(CITIZEN_PHONE), "not even where it was typed into the description");
         assert_eq!(act(&mut u, id, &[("as", "unit"), ("action", "reply"), ("note", "已安排检修，三日内修复")]).await.status.as_u16(), 303);
@@ -89,6 +91,7 @@ both_backends!(
         assert_eq!(act(&mut clerk, id, &[("as", "staff"), ("action", "publish"), ("public_text", &edited)]).await.status.as_u16(), 303);
         // the public list: the outcome, the photo, no name, no phone
         let list = app.client().get("/published?region=632521").await;
+        assert_eq!(list.status.as_u16(), 200, "{}", list.body);
         assert_eq!(list.html().count(".published-item"), 1);
         assert!(list.body.contains("已更换灯具"));
         assert!(!list.body.contains(CITIZEN_PHONE), "a phone typed into the reviewed text is masked too");
@@ -143,6 +146,8 @@ both_backends!(
         // the honeypot keeps nothing
         let r = report(&mut v, &w.station_code, &[("category", "roads"), ("description", "机器人填写的内容"), ("website", "http://spam")], None).await;
         assert_eq!(r.status.as_u16(), 200);
+        assert_eq!(r.html().text("section.card h1"), "谢谢", "the robot is thanked: {}", r.body);
+        assert_eq!(r.html().count("#receipt"), 0);
         assert!(!r.body.contains("receipt"));
         let mut clerk = app.client();
         clerk.login("town_clerk", PASSWORD).await;

@@ -1,0 +1,6 @@
+//! The store crate's integration tests, one module per feature, linked into one test binary.
+
+mod accounts;
+mod audit;
+mod registry;
+mod schema;

@@ -1,0 +1,23 @@
+//! The web crate's integration tests, one module per feature, linked into one test binary (one link
+//! of the whole app instead of one per file).
+
+mod support;
+
+mod admin_pages;
+mod authz_matrix;
+mod bulk_offer;
+mod calendar;
+mod errors;
+mod excel;
+mod login;
+mod notifications;
+mod opinion_paths;
+mod opinions;
+mod paging;
+mod queue;
+mod queue_filters;
+mod registry;
+mod rejections;
+mod setup;
+mod sms_admin;
+mod station_files;
