@@ -42,7 +42,9 @@ enum Command {
         #[arg(long, default_value = "county")]
         scale: String,
     },
-    /// Benchmark data: add synthetic opinions in a region's townships, then exit.
+    /// Benchmark data: add synthetic opinions in a region's townships, then exit (built with the
+    /// `bench-data` feature only).
+    #[cfg(feature = "bench-data")]
     SeedOpinions {
         /// How many items to add.
         #[arg(long)]
@@ -107,11 +109,17 @@ fn main() -> ExitCode {
                 let store = serve::open(&config).await?;
                 match scale.as_str() {
                     "county" => demo::seed(&store, &config).await?,
+                    #[cfg(feature = "bench-data")]
                     "province" => demo::seed_province(&store, &config).await?,
+                    #[cfg(not(feature = "bench-data"))]
+                    "province" => {
+                        return Err("省级规模的基准测试数据需要用 --features bench-data 构建".into());
+                    }
                     other => return Err(format!("--scale 应为 county 或 province，而不是 {other}").into()),
                 }
                 Ok(())
             }
+            #[cfg(feature = "bench-data")]
             Command::SeedOpinions { count, region } => {
                 let store = serve::open(&config).await?;
                 let region = liaison_domain::RegionCode::parse(&region)?;

@@ -95,6 +95,13 @@ pub fn link_gaps(rule: &LinkRule, facts: &[LinkFact]) -> Vec<String> {
     gaps
 }
 
+/// Who may record a meeting with a household a deputy links: staff who keep the registry, and the
+/// deputy themself (only their own households; another deputy of the same region may not).
+pub fn may_record_meeting(scope: &crate::Scope, household_deputy: i64) -> bool {
+    scope.can(crate::Permission::ManageRegistry)
+        || (scope.can(crate::Permission::AnswerAsDeputy) && scope.person_id == Some(household_deputy))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +146,24 @@ mod tests {
             more.push(f(HouseholdKind::Needy, 5));
             prop_assert!(link_gaps(&rule, &more).len() <= before);
         }
+    }
+
+    #[test]
+    fn a_deputy_records_meetings_for_their_own_households_only() {
+        let mut s = crate::Scope {
+            account_id: 1,
+            username: "d".into(),
+            roles: vec![crate::Role::Deputy],
+            region: crate::RegionCode::parse("632521").unwrap(),
+            unit_id: None,
+            station_id: None,
+            person_id: Some(7),
+        };
+        assert!(may_record_meeting(&s, 7));
+        assert!(!may_record_meeting(&s, 8), "another deputy's household");
+        s.person_id = None;
+        assert!(!may_record_meeting(&s, 7), "a deputy account bound to nobody");
+        s.roles = vec![crate::Role::TownshipStaff];
+        assert!(may_record_meeting(&s, 8), "staff keep the registry");
     }
 }

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::serve::AnyResult;
 
 mod people;
+#[cfg(feature = "bench-data")]
 mod province;
 mod registry;
 mod rng;
@@ -163,6 +164,7 @@ async fn bind_demo_accounts(store: &Store, admin: i64) -> AnyResult {
 }
 
 /// The province-sized data set for benchmarks (into an empty database).
+#[cfg(feature = "bench-data")]
 pub async fn seed_province(store: &Store, config: &Config) -> AnyResult {
     if store.account_count().await? > 0 {
         return Err("省级规模数据须载入空数据库（请换一个 --data-dir 或数据库）".into());

@@ -28,6 +28,7 @@ pub mod notify;
 mod public;
 pub mod queue;
 mod read;
+#[cfg(feature = "bench-data")]
 pub mod scale;
 mod supervise;
 pub mod tools;

@@ -123,15 +123,15 @@ impl Store {
         on: NaiveDate,
         note: &str,
     ) -> Result<()> {
-        if !scope.can(Permission::ManageRegistry) && !scope.has(liaison_domain::Role::Deputy) {
-            return Err(StoreError::Forbidden);
-        }
         let row: Option<(i64, String)> = with_pool!(&self.read, p => {
             sqlx::query_as("SELECT person_id, region_code FROM linked_household WHERE id = $1")
                 .bind(household_id).fetch_optional(p).await?
         });
         let (person_id, region) = row.ok_or(StoreError::NotFound)?;
         self.person_in_scope(scope, person_id).await?;
+        if !liaison_domain::registry::household::may_record_meeting(scope, person_id) {
+            return Err(StoreError::Forbidden);
+        }
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, c => {
             sqlx::query("INSERT INTO household_meeting (household_id, met_on, note, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5)")

@@ -1,12 +1,19 @@
-//! Progress of running background jobs, kept in memory by the instance that runs them (an import
-//! writes in one transaction, so its progress cannot be read from the database by others). The job's
-//! row holds its state and result; this only adds "how far" while it runs.
+//! Background jobs any feature can start (imports now; exports and recalculations later): [`start`]
+//! writes the job's row, runs the work on the server's runtime, and records how it ended as JSON in
+//! the row, so the outcome survives a restart; a job a stopped server left running is failed at the
+//! next start ([`fail_interrupted`]). While a job runs, its progress is kept in memory by the instance
+//! that runs it (an import writes in one transaction, so its progress cannot be read from the
+//! database by others). The job's own page (`/jobs/{id}`) belongs to the feature that started it.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use serde::Serialize;
 use tokio::sync::watch;
+
+use crate::{AppState, WebError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -100,13 +107,71 @@ impl Jobs {
     }
 }
 
-/// At start: jobs a stopped server left running are marked failed, with a result that tells the user
-/// nothing was written (imports write in one transaction). Returns how many there were.
-pub async fn fail_interrupted(store: &liaison_store::Store) -> Result<u64, crate::WebError> {
-    let result = crate::registry::import_jobs::JobResult::failed(
-        "服务器在导入过程中重新启动，本次没有写入任何数据，请重新上传",
-    );
-    let json = serde_json::to_string(&result).map_err(|e| crate::WebError::Internal(e.to_string()))?;
+/// What a job's row holds when the job failed through no fault of the user's: `{"failure": "…"}`.
+/// Every job's result type reads this shape (a `failure` field) so its page can say so.
+#[derive(Debug, Serialize)]
+struct Failure<'a> {
+    failure: &'a str,
+}
+
+fn failure_json(message: &str) -> String {
+    serde_json::to_string(&Failure { failure: message }).unwrap_or_default()
+}
+
+/// What the user reads when a job failed for a reason that is not theirs.
+pub const FAILED: &str = "处理时发生系统错误，请稍后重试";
+
+/// Starts `work` as job `kind` of `account` (with its input file's content address) and returns the
+/// job's id and a signal that turns `true` once its row is final. The work's `Ok` value is the job's
+/// result (its row: done); an error or a panic fails the job with [`FAILED`].
+pub async fn start<W, Fut, R>(
+    state: &AppState,
+    account: i64,
+    kind: &str,
+    input: &str,
+    work: W,
+) -> Result<(i64, watch::Receiver<bool>), WebError>
+where
+    W: FnOnce(Arc<Progress>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<R, WebError>> + Send + 'static,
+    R: Serialize + Send + 'static,
+{
+    let id = state.store.start_job(kind, account, input).await?;
+    let (progress, done) = state.jobs.register(id);
+    let finished = done.subscribe();
+    let task = tokio::spawn(work(progress));
+    let st = state.clone();
+    tokio::spawn(async move {
+        let (ok, json) = match task.await {
+            Ok(Ok(result)) => match serde_json::to_string(&result) {
+                Ok(json) => (true, json),
+                Err(e) => {
+                    tracing::error!(job = id, error = %e, "job result not recorded");
+                    (false, failure_json(FAILED))
+                }
+            },
+            Ok(Err(e)) => {
+                tracing::error!(job = id, error = %e, "job failed");
+                (false, failure_json(FAILED))
+            }
+            Err(e) => {
+                tracing::error!(job = id, error = %e, "job ended abnormally");
+                (false, failure_json(FAILED))
+            }
+        };
+        if let Err(e) = st.store.finish_job(id, ok, &json).await {
+            tracing::error!(job = id, error = %e, "could not record the job's result");
+        }
+        let _ = done.send(true);
+        st.jobs.forget(id);
+    });
+    Ok((id, finished))
+}
+
+/// At start: jobs a stopped server left running are marked failed, with a result that says so.
+/// Returns how many there were.
+pub async fn fail_interrupted(store: &liaison_store::Store) -> Result<u64, WebError> {
+    let json = failure_json("服务器在处理过程中重新启动，本次处理没有完成，请重新开始");
     Ok(store.fail_interrupted_jobs(&json).await?)
 }
 

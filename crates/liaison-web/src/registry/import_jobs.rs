@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::excel_io::{ImportPage, RowError, columns, run_import};
 use crate::ctx::Staff;
 use crate::extract::{Multipart, Path, Query};
-use crate::job::Phase;
+use crate::job::{self, Phase};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -66,36 +66,21 @@ pub async fn upload(
         .put(bytes.to_vec())
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let id = state
-        .store
-        .start_job(&format!("import.{kind}"), account, &input)
-        .await?;
-    let (progress, done) = state.jobs.register(id);
-    let mut finished = state.jobs.get(id).map(|r| r.finished);
     let (st, sf, k) = (state.clone(), staff.clone(), kind.clone());
-    let work = tokio::spawn(async move { run_import(&st, &sf, &k, &bytes, &progress).await });
-    let st = state.clone();
-    tokio::spawn(async move {
-        let result = match work.await {
-            Ok(Ok(Ok(counts))) => JobResult::imported(counts),
-            Ok(Ok(Err(errors))) => JobResult::rejected(errors),
-            Ok(Err(e)) => {
-                tracing::error!(job = id, error = %e, "import failed");
-                JobResult::failed("导入时发生系统错误，没有写入任何数据，请稍后重试")
-            }
-            Err(e) => {
-                tracing::error!(job = id, error = %e, "import task ended abnormally");
-                JobResult::failed("导入时发生系统错误，没有写入任何数据，请稍后重试")
-            }
-        };
-        let ok = !result.is_failure();
-        let json = serde_json::to_string(&result).unwrap_or_default();
-        if let Err(e) = st.store.finish_job(id, ok, &json).await {
-            tracing::error!(job = id, error = %e, "could not record the import's result");
-        }
-        let _ = done.send(true);
-        st.jobs.forget(id);
-    });
+    let (id, finished) = job::start(
+        &state,
+        account,
+        &format!("import.{kind}"),
+        &input,
+        move |progress| async move {
+            Ok(match run_import(&st, &sf, &k, &bytes, &progress).await? {
+                Ok(counts) => JobResult::imported(counts),
+                Err(errors) => JobResult::rejected(errors),
+            })
+        },
+    )
+    .await?;
+    let mut finished = Some(finished);
     let wait = std::time::Duration::from_millis(q.wait.unwrap_or(1500).min(30_000));
     let ended = match finished.as_mut() {
         Some(rx) => matches!(tokio::time::timeout(wait, rx.wait_for(|d| *d)).await, Ok(Ok(_))),
@@ -164,8 +149,10 @@ pub struct ProgressPage {
     percent: usize,
 }
 
-/// What an import job ended with, kept as JSON in the job's row.
+/// What an import job ended with, kept as JSON in the job's row (a failure that is not the file's
+/// fault is the job runner's `{"failure": "…"}`).
 #[derive(Debug, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct JobResult {
     /// (created, updated, unchanged) when the file was imported.
     counts: Option<(usize, usize, usize)>,
@@ -193,22 +180,19 @@ impl JobResult {
         }
     }
 
-    pub fn failed(message: &str) -> JobResult {
+    fn failed(message: &str) -> JobResult {
         JobResult {
             failure: Some(message.to_owned()),
             ..JobResult::default()
         }
-    }
-
-    fn is_failure(&self) -> bool {
-        self.failure.is_some()
     }
 }
 
 fn result_page(staff: &Staff, kind: &str, label: &'static str, r: JobResult) -> ImportPage {
     let mut errors = r.errors;
     if let Some(f) = r.failure {
-        errors.push((0, String::new(), f));
+        // an import writes in one transaction: a failed one wrote nothing
+        errors.push((0, String::new(), format!("{f}（本次没有写入任何数据）")));
     }
     ImportPage {
         page: Page::new(&staff.ctx, format!("导入{label}"), "/import"),

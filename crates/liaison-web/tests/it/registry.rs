@@ -256,6 +256,13 @@ both_backends!(
         }
         let page = clerk.get(&format!("/deputies/{mid}")).await.html();
         assert!(page.text("#link-status").starts_with("符合要求"), "{}", page.text("#link-status"));
+        // a deputy records meetings for their own households only, not for another deputy's
+        let mut deputy = app.client();
+        deputy.login("deputy", PASSWORD).await;
+        let r = deputy.post_form(&format!("/deputies/{mid}/households/meeting"), &[("household", &ids[0]), ("on", &today), ("note", "代记")]).await;
+        assert_eq!(r.status.as_u16(), 403, "{}", r.body);
+        let meetings: i64 = clerk.get(&format!("/deputies/{mid}")).await.html().texts("#household-list tbody tr td:nth-child(5)").iter().map(|t| t.trim_end_matches(" 次").parse::<i64>().unwrap_or(0)).sum();
+        assert_eq!(meetings, 6, "nothing recorded by the other deputy");
         // the neighbouring township cannot add households to this deputy
         let mut other = app.client();
         other.login("other_town_clerk", PASSWORD).await;
