@@ -11,8 +11,9 @@ use std::sync::{Arc, OnceLock};
 use chrono::Utc;
 use liaison_domain::RegionCode;
 use liaison_domain::audit::AuditAction;
+use liaison_domain::opinion::submission::Submission;
 use liaison_domain::opinion::{self, Channel, Stage, Status};
-use liaison_domain::personal::{CitizenName, CitizenPhone};
+use liaison_domain::personal::{CitizenName, CitizenPhone, Phone};
 use liaison_domain::subject::SubjectKind;
 use tokio::sync::{mpsc, oneshot};
 
@@ -48,6 +49,44 @@ pub struct NewOpinion {
     pub photos: Vec<String>,
     /// Rate-limit buckets to count this submission against (empty for staff records).
     pub limit_buckets: Vec<(String, i64)>,
+}
+
+/// Where a submission belongs: how it came in, the deputy and station it reached, its region.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub channel: Channel,
+    pub person_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub region: RegionCode,
+}
+
+impl NewOpinion {
+    /// A parsed submission, placed, from `actor` (no rate limits: add `limit_buckets` for the public).
+    pub fn new(
+        sub: Submission,
+        share_contact: bool,
+        nonce: String,
+        place: Placement,
+        actor: Actor,
+        photos: Vec<String>,
+    ) -> NewOpinion {
+        NewOpinion {
+            nonce,
+            channel: place.channel,
+            person_id: place.person_id,
+            station_id: place.station_id,
+            region: place.region,
+            category: sub.category,
+            description: sub.description,
+            citizen_name: sub.name,
+            citizen_phone: sub.phone.map(Phone::into_personal).unwrap_or_default(),
+            callback_ok: sub.callback,
+            share_contact,
+            actor,
+            photos,
+            limit_buckets: vec![],
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

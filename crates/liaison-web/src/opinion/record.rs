@@ -9,9 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::RegionCode;
 use liaison_domain::opinion::access::{is_staff as is_opinion_staff, station_only};
 use liaison_domain::opinion::{Channel, show_receipt};
-use liaison_domain::personal::Phone;
 use liaison_domain::{Permission, Role};
-use liaison_store::opinion::intake::NewOpinion;
+use liaison_store::opinion::intake::{NewOpinion, Placement};
 use liaison_store::registry::station::StationFilter;
 
 use crate::ctx::Staff;
@@ -183,22 +182,13 @@ pub async fn submit(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let new = NewOpinion {
-        nonce: nonce_of(&values),
+    let place = Placement {
         channel,
         person_id: person,
         station_id: station,
         region,
-        category: sub.category,
-        description: sub.description,
-        citizen_name: sub.name,
-        citizen_phone: sub.phone.map(Phone::into_personal).unwrap_or_default(),
-        callback_ok: sub.callback,
-        share_contact: values.share,
-        actor: staff.actor(),
-        photos,
-        limit_buckets: vec![],
     };
+    let new = NewOpinion::new(sub, values.share, nonce_of(&values), place, staff.actor(), photos);
     let s = state.store.submit_opinion(new).await?;
     tracing::info!(receipt = %show_receipt(&s.receipt), "opinion recorded by staff");
     Ok(Redirect::to(&format!("/opinions/{}?done=recorded", s.id)).into_response())

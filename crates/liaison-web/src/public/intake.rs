@@ -10,8 +10,7 @@ use axum::response::{IntoResponse, Response};
 use liaison_domain::RegionCode;
 use liaison_domain::opinion::submission::{Submission, SubmissionFields};
 use liaison_domain::opinion::{Channel, show_receipt};
-use liaison_domain::personal::Phone;
-use liaison_store::opinion::intake::{NewOpinion, PER_CODE, PER_IP};
+use liaison_store::opinion::intake::{NewOpinion, PER_CODE, PER_IP, Placement};
 use liaison_store::registry::qr::QrTarget;
 use liaison_store::{Actor, StoreError};
 
@@ -251,28 +250,23 @@ pub async fn submit(
         n if n > 0 => n,
         _ => PER_IP,
     };
-    let new = NewOpinion {
-        nonce: nonce_of(&values),
+    let place = Placement {
         channel,
         person_id: person,
         station_id: station,
         region,
-        category: sub.category,
-        description: sub.description,
-        citizen_name: sub.name,
-        citizen_phone: sub.phone.map(Phone::into_personal).unwrap_or_default(),
-        callback_ok: sub.callback,
-        share_contact: values.share,
-        actor: Actor {
-            account_id: None,
-            username: "public".into(),
-            ip: ctx.ip.clone(),
-        },
-        photos,
+    };
+    let actor = Actor {
+        account_id: None,
+        username: "public".into(),
+        ip: ctx.ip.clone(),
+    };
+    let new = NewOpinion {
         limit_buckets: vec![
             (format!("ip:{}", ctx.ip), per_ip),
             (format!("code:{code}"), PER_CODE.max(per_ip)),
         ],
+        ..NewOpinion::new(sub, values.share, nonce_of(&values), place, actor, photos)
     };
     match state.store.submit_opinion(new).await {
         Ok(s) => Ok(ReceiptPage {
