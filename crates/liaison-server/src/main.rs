@@ -4,6 +4,9 @@ mod config;
 mod demo;
 mod serve;
 
+/// What the commands return: any error, printed by `main`.
+pub(crate) type AnyResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

@@ -1,5 +1,6 @@
 //! `serve`, `migrate`, `audit verify`, `bootstrap`.
 
+use crate::AnyResult;
 use std::net::SocketAddr;
 
 use liaison_domain::password::hash_password;
@@ -11,8 +12,6 @@ use liaison_web::{AppState, WebConfig};
 
 use crate::config::Config;
 use crate::demo;
-
-pub type AnyResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Creates the data folder, opens the database and migrates it.
 pub async fn open(config: &Config) -> AnyResult<Store> {

@@ -100,7 +100,6 @@ fn all_routes() -> Routes {
         .merge(pages::routes())
         .merge(auth::routes())
         .merge(notification::routes())
-        .merge(job::routes())
         .merge(admin::routes())
         .merge(registry::routes())
         .merge(public::routes())

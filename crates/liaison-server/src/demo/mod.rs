@@ -7,8 +7,8 @@ use liaison_domain::{RegionCode, Role};
 use liaison_store::account::NewAccount;
 use liaison_store::{Actor, Store};
 
+use crate::AnyResult;
 use crate::config::Config;
-use crate::serve::AnyResult;
 
 mod people;
 #[cfg(feature = "bench-data")]

@@ -13,7 +13,7 @@ use liaison_store::{Actor, Store};
 
 use super::people;
 use super::rng::Rng;
-use crate::serve::AnyResult;
+use crate::AnyResult;
 
 pub const PROVINCE: &str = "13";
 

@@ -10,7 +10,7 @@ use liaison_store::{Actor, Store};
 
 use super::people;
 use super::rng::Rng;
-use crate::serve::AnyResult;
+use crate::AnyResult;
 
 const COUNTY_UNITS: &[(&str, &str)] = &[
     ("共和县交通运输局", "department"),

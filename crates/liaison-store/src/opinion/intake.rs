@@ -17,6 +17,7 @@ use liaison_domain::personal::{CitizenName, CitizenPhone, Phone};
 use liaison_domain::subject::SubjectKind;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::opinion::notify::{Arrival, ArrivalCache};
 use crate::{Actor, Result, Store, StoreError, Tx};
 
 /// Per-window limits for the public form (fixed windows of an hour).
@@ -183,7 +184,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let now = Utc::now();
         let due = deadlines.due(Stage::Submitted.as_str(), now);
-        let mut arrivals = crate::opinion::notify::ArrivalCache::default();
+        let mut arrivals = ArrivalCache::default();
         let window = window_start(now.timestamp());
         // resent forms (earlier, or twice in this batch) are the submission already made, not counted
         let nonces: Vec<&str> = batch.iter().map(|n| n.nonce.as_str()).collect();
@@ -247,7 +248,16 @@ impl Store {
             }
             let words = terms.get(i).map_or("", String::as_str);
             let s = self.write_one(&mut tx, new, words, now, due).await?;
-            self.notify_arrival_in(&mut tx, s.id, &s.receipt, new, &mut arrivals)
+            let arrival = Arrival {
+                channel: new.channel,
+                person_id: new.person_id,
+                station_id: new.station_id,
+                region: &new.region,
+                category: &new.category,
+                phone: new.citizen_phone.expose(),
+                recorder: new.actor.account_id,
+            };
+            self.notify_arrival_in(&mut tx, s.id, &s.receipt, &arrival, &mut arrivals)
                 .await?;
             if new.actor.account_id.is_some() {
                 let action = if new.channel == Channel::DeputyVisit || new.channel.recorded_by_staff() {

@@ -12,7 +12,6 @@ use liaison_domain::{RegionCode, Role, Scope};
 
 use crate::notification::{Delivery, NewNotification, SmsRow};
 use crate::opinion::Opinion;
-use crate::opinion::intake::NewOpinion;
 use crate::{Result, Store, StoreError, Tx};
 
 /// What a notice needs to know of its item.
@@ -69,6 +68,19 @@ impl<'a> Item<'a> {
     }
 }
 
+/// What the notices of a new submission need to know of it.
+pub(crate) struct Arrival<'a> {
+    pub channel: liaison_domain::opinion::Channel,
+    pub person_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub region: &'a RegionCode,
+    pub category: &'a str,
+    /// The citizen's phone (personal information: only to resolve the SMS recipient).
+    pub phone: &'a str,
+    /// The account that recorded it, which is not told of its own record.
+    pub recorder: Option<i64>,
+}
+
 /// Who is told of an arrival: the recipient kind, the deputy, the station, the region.
 type ArrivalTarget = (Recipient, Option<i64>, Option<i64>, String);
 
@@ -120,12 +132,12 @@ impl Store {
     /// The notices of a new submission (the account that recorded it is not told), written in the
     /// intake transaction. `cache` lives for one intake batch: submissions through the same code find
     /// their recipients and labels once.
-    pub async fn notify_arrival_in(
+    pub(crate) async fn notify_arrival_in(
         &self,
         tx: &mut Tx,
         opinion_id: i64,
         receipt: &str,
-        new: &NewOpinion,
+        new: &Arrival<'_>,
         cache: &mut ArrivalCache,
     ) -> Result<()> {
         let list = notify::on_arrival(new.channel);
@@ -137,7 +149,7 @@ impl Store {
             station_id: new.station_id,
             unit_id: None,
             escalated: false,
-            phone: new.citizen_phone.expose().trim(),
+            phone: new.phone.trim(),
             stage: Stage::Submitted,
             about: String::new(),
             follower: false,
@@ -153,15 +165,12 @@ impl Store {
                     a
                 }
             };
-            let accounts: Vec<i64> = found
-                .into_iter()
-                .filter(|a| Some(*a) != new.actor.account_id)
-                .collect();
+            let accounts: Vec<i64> = found.into_iter().filter(|a| Some(*a) != new.recorder).collect();
             if accounts.is_empty() {
                 continue;
             }
             if item.about.is_empty() {
-                let labels = (new.category.clone(), new.region.as_str().to_owned());
+                let labels = (new.category.to_owned(), new.region.as_str().to_owned());
                 item.about = match cache.about.get(&labels) {
                     Some(a) => a.clone(),
                     None => {
@@ -169,7 +178,7 @@ impl Store {
                             sqlx::query_as(
                                 "SELECT (SELECT label FROM category WHERE code = $1), (SELECT name FROM region WHERE code = $2)",
                             )
-                            .bind(&new.category).bind(new.region.as_str()).fetch_one(&mut *c).await?
+                            .bind(new.category).bind(new.region.as_str()).fetch_one(&mut *c).await?
                         });
                         let about =
                             format!("{} · {}", category.unwrap_or_default(), place.unwrap_or_default());

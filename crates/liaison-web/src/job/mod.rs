@@ -174,9 +174,3 @@ pub async fn fail_interrupted(store: &liaison_store::Store) -> Result<u64, WebEr
     let json = failure_json("服务器在处理过程中重新启动，本次处理没有完成，请重新开始");
     Ok(store.fail_interrupted_jobs(&json).await?)
 }
-
-/// The page of one background job (an import's progress, then its result); the import that starts
-/// it is the registry's.
-pub(crate) fn routes() -> crate::routes::Routes {
-    crate::routes::Routes::new().get("/jobs/{id}", crate::registry::import_jobs::job)
-}

@@ -13,7 +13,7 @@ use liaison_store::registry::qr::QrTarget;
 use liaison_store::registry::station::Station;
 use liaison_store::registry::station_file::{FileKind, StationFile};
 
-use super::intake::IntakeForm;
+use super::form::IntakeForm;
 use crate::extract::Path;
 use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};

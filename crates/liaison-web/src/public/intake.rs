@@ -19,54 +19,9 @@ use crate::layout::Page;
 use crate::upload::MultipartForm;
 use crate::{AppState, RequestCtx, WebError};
 
+pub use super::form::{IntakeForm, IntakeValues, categories};
+
 pub const MAX_PHOTOS: usize = 3;
-
-/// What the citizen typed, kept to show again with the errors.
-#[derive(Debug, Clone, Default)]
-pub struct IntakeValues {
-    pub category: String,
-    pub description: String,
-    pub name: String,
-    pub phone: String,
-    pub callback: bool,
-    pub share: bool,
-    pub nonce: String,
-}
-
-/// The form, filled into the deputy's or station's public card.
-#[derive(Debug, Clone)]
-pub struct IntakeForm {
-    pub action: String,
-    pub categories: Vec<(String, String)>,
-    pub values: IntakeValues,
-    pub errors: Vec<String>,
-    pub draft_key: String,
-}
-
-impl IntakeForm {
-    pub async fn new(state: &AppState, code: &str) -> Result<IntakeForm, WebError> {
-        Ok(IntakeForm {
-            action: format!("/q/{code}"),
-            categories: categories(state).await?,
-            values: IntakeValues {
-                nonce: liaison_domain::token::random_token(),
-                ..IntakeValues::default()
-            },
-            errors: vec![],
-            draft_key: format!("draft-{code}"),
-        })
-    }
-}
-
-pub async fn categories(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
-    Ok(state
-        .store
-        .categories()
-        .await?
-        .into_iter()
-        .map(|c| (c.code, c.label))
-        .collect())
-}
 
 /// Reads the citizen's part of the form (shared with staff records): the values as typed, to show
 /// again, and the parsed submission or every problem in Chinese.

@@ -2,6 +2,7 @@
 
 pub mod card;
 pub mod find;
+pub mod form;
 pub mod intake;
 pub mod published;
 pub mod track;

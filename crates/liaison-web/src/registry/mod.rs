@@ -46,6 +46,8 @@ pub(crate) fn routes() -> Routes {
         .get_post("/units", units::list, units::create)
         .get_post("/units/routing", routing::page, routing::save)
         .get_post("/import/{kind}", excel_io::form, import_jobs::upload)
+        // the job page of an import (the runner, `crate::job`, knows no feature)
+        .get("/jobs/{id}", import_jobs::job)
         .get("/import/{kind}/template.xlsx", excel_io::template)
         .get("/export/{file}", export::export)
 }
