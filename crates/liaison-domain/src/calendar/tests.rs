@@ -1,4 +1,6 @@
+use super::span::END_OF_DAY;
 use super::*;
+use chrono::{DateTime, FixedOffset};
 use proptest::prelude::*;
 
 fn d(s: &str) -> NaiveDate {

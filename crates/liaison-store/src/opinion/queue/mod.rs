@@ -4,50 +4,23 @@
 //! the dates of each step for the Excel export.
 
 pub mod choices;
+#[macro_use]
+mod filter;
 mod list;
+mod summary;
 
 use chrono::{DateTime, Utc};
-use liaison_domain::opinion::{Channel, Stage};
-use liaison_domain::{RegionCode, RegionLevel, Scope, deadline};
+use liaison_domain::Scope;
 
 use crate::opinion::{Opinion, Queue};
 use crate::page::TimeCursor;
-use crate::{Result, Store, StoreError};
-use liaison_domain::opinion::access::{is_staff as is_opinion_staff, station_only};
+use crate::{Result, Store};
+use filter::{Arg, Built};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Due {
-    #[default]
-    Any,
-    Overdue,
-    Soon,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    Newest,
-    /// Soonest deadline first; items without one last.
-    Due,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct QueueFilter {
-    pub stages: Vec<Stage>,
-    pub category: Option<String>,
-    /// Narrows to a subtree inside the caller's scope (a township).
-    pub region: Option<RegionCode>,
-    pub station: Option<i64>,
-    pub person: Option<i64>,
-    pub channel: Option<Channel>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    pub due: Due,
-    pub key_only: bool,
-    /// Only items the duplicate pass flagged (疑似重复) whose look-alike is open and visible.
-    pub dup: bool,
-    pub sort: Sort,
-}
+pub(crate) use filter::open_sql;
+pub use filter::{Due, QueueFilter, Sort};
+pub(crate) use summary::SummaryCache;
+pub use summary::{OverdueSummary, SUMMARY_FOR};
 
 /// Where the next page of a queue starts: before this id (newest first) or after this (due time, id)
 /// (by deadline).
@@ -78,265 +51,10 @@ pub struct StepDates {
     pub rated_at: Option<DateTime<Utc>>,
 }
 
-/// A region queue over a province or a city (and not narrowed below it).
-fn is_wide(scope: &Scope, queue: Queue, f: &QueueFilter) -> bool {
-    matches!(queue, Queue::Region)
-        && scope
-            .narrowed(f.region.as_ref())
-            .is_some_and(|r| r.level() < RegionLevel::County)
-}
-
-/// A bound value of a built statement.
-pub(crate) enum Arg {
-    I(i64),
-    S(String),
-    T(DateTime<Utc>),
-}
-
-/// Binds a built statement's arguments in order.
-macro_rules! bind_args {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in $args {
-            q = match a {
-                Arg::I(v) => q.bind(*v),
-                Arg::S(v) => q.bind(v.clone()),
-                Arg::T(v) => q.bind(*v),
-            };
-        }
-        q
-    }};
-}
-
-/// Conditions and their arguments, numbered `$1…` in the order they are pushed.
-#[derive(Default)]
-struct Built {
-    conds: Vec<String>,
-    args: Vec<Arg>,
-}
-
-impl Built {
-    /// Adds a condition whose `?` stands for `a`.
-    fn push(&mut self, cond: &str, a: Arg) {
-        self.args.push(a);
-        self.conds
-            .push(cond.replace('?', &format!("${}", self.args.len())));
-    }
-
-    /// Adds a condition without arguments.
-    fn fixed(&mut self, cond: String) {
-        self.conds.push(cond);
-    }
-
-    /// The conditions added since `from`, joined with AND.
-    fn since(&self, from: usize) -> String {
-        self.conds[from..].join(" AND ")
-    }
-}
-
-/// `{alias}.stage NOT IN (…)`: the item is still open. Written from [`Stage`] in its order, so the text
-/// is the same everywhere (the partial indexes on open items name it literally).
-pub(crate) fn open_sql(alias: &str) -> String {
-    let finals: Vec<String> = Stage::ALL
-        .iter()
-        .filter(|s| !s.is_open())
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect();
-    format!("{alias}.stage NOT IN ({})", finals.join(", "))
-}
-
-/// Overdue counts per lead unit and per township: (name, count), most first.
-#[derive(Debug, Clone)]
-pub struct OverdueSummary {
-    pub by_unit: Vec<(String, i64)>,
-    pub by_township: Vec<(String, i64)>,
-    /// When it was counted (it is reused for [`SUMMARY_FOR`]).
-    pub at: DateTime<Utc>,
-}
-
 /// Counts stop here.
 pub const COUNT_CAP: i64 = 1000;
 
-/// How long an overdue summary is reused: it groups every overdue item of a county (thousands of
-/// index entries, ≈ 8 ms at 5 million items), and a half-minute-old tally serves a supervisor as well.
-pub const SUMMARY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Overdue summaries by region code, with when they were computed.
-#[derive(Debug, Default)]
-pub(crate) struct SummaryCache {
-    kept: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, OverdueSummary)>>,
-}
-
-impl SummaryCache {
-    fn get(&self, region: &str) -> Option<OverdueSummary> {
-        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        kept.get(region)
-            .filter(|(at, _)| at.elapsed() < SUMMARY_FOR)
-            .map(|(_, s)| s.clone())
-    }
-
-    fn put(&self, region: &str, summary: &OverdueSummary) {
-        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        // bounded: the stale ones go first, and a flood of regions empties it
-        kept.retain(|_, (at, _)| at.elapsed() < SUMMARY_FOR);
-        if kept.len() >= 10_000 {
-            kept.clear();
-        }
-        kept.insert(region.to_owned(), (std::time::Instant::now(), summary.clone()));
-    }
-}
-
 impl Store {
-    /// Adds the conditions of a queue and filter to `b` (arguments numbered after those already in it).
-    fn queue_where(
-        &self,
-        b: &mut Built,
-        scope: &Scope,
-        queue: Queue,
-        f: &QueueFilter,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        // Over a province or a city the region range is most of the table: an index on it would read
-        // millions of entries, so the range (and the stage list) is written so no index serves it, and
-        // the planner walks the order index (id, or due time) and stops after one page. Inside a
-        // county the region is named by its prefix, which the level indexes serve in order.
-        let wide = is_wide(scope, queue, f);
-        // SQLite's planner would take the region range's index anyway; PostgreSQL weighs the range by its
-        // statistics (the whole table) and walks the order index by itself, where hiding the columns
-        // would make it guess a few rows and sort them all
-        let hide = wide && self.backend() == crate::Backend::Sqlite;
-        let col = |c: &str| {
-            if hide {
-                format!("({c} || '')")
-            } else {
-                c.to_owned()
-            }
-        };
-        match queue {
-            Queue::Deputy(person) => {
-                if scope.person_id != Some(person) {
-                    return Err(StoreError::Forbidden);
-                }
-                b.push("o.person_id = ?", Arg::I(person));
-            }
-            Queue::Unit(unit) => {
-                if scope.unit_id != Some(unit) {
-                    return Err(StoreError::Forbidden);
-                }
-                b.push(
-                    "o.id IN (SELECT opinion_id FROM opinion_unit WHERE unit_id = ?)",
-                    Arg::I(unit),
-                );
-            }
-            Queue::Region => {
-                if !is_opinion_staff(scope) {
-                    return Err(StoreError::Forbidden);
-                }
-                match scope.narrowed(f.region.as_ref()) {
-                    // a filter outside the caller's region: nothing, without reading anything
-                    None => b.fixed("1 = 0".into()),
-                    // 重点督办 and 疑似重复 read their few flagged items by the region range
-                    Some(r) if wide || f.key_only || f.dup => {
-                        let (lo, hi) = r.subtree_range();
-                        b.push(&format!("{} >= ?", col("o.region_code")), Arg::S(lo));
-                        b.push(&format!("{} <= ?", col("o.region_code")), Arg::S(hi));
-                    }
-                    // inside a county: the region's prefix as an equality (the level indexes)
-                    Some(r) => {
-                        let digits = if r.level() == RegionLevel::County { 6 } else { 9 };
-                        b.push(
-                            &format!("substr(o.region_code, 1, {digits}) = ?"),
-                            Arg::S(r.as_str()[..digits].to_owned()),
-                        );
-                        if r.level() == RegionLevel::Village {
-                            b.push("o.region_code = ?", Arg::S(r.as_str().to_owned()));
-                        }
-                    }
-                }
-                if station_only(scope) {
-                    let s = scope.station_id.ok_or(StoreError::Forbidden)?;
-                    b.push("o.station_id = ?", Arg::I(s));
-                }
-            }
-        }
-        if let Some(r) = f.region.as_ref().filter(|_| !matches!(queue, Queue::Region)) {
-            let (lo, hi) = r.subtree_range();
-            b.push(&format!("{} >= ?", col("o.region_code")), Arg::S(lo));
-            b.push(&format!("{} <= ?", col("o.region_code")), Arg::S(hi));
-        }
-        // sorted by deadline, only open items have one: the open-stage list adds nothing there
-        let all_open = f.sort == Sort::Due
-            && Stage::ALL
-                .iter()
-                .filter(|s| s.is_open())
-                .all(|s| f.stages.contains(s));
-        if !f.stages.is_empty() && !all_open {
-            // stage names come from the fixed enum, never from input
-            let list: Vec<String> = f.stages.iter().map(|s| format!("'{}'", s.as_str())).collect();
-            b.fixed(format!("{} IN ({})", col("o.stage"), list.join(", ")));
-        }
-        if let Some(c) = &f.category {
-            b.push(&format!("{} = ?", col("o.category")), Arg::S(c.clone()));
-        }
-        if let Some(s) = f.station {
-            b.push("o.station_id = ?", Arg::I(s));
-        }
-        if let Some(p) = f.person {
-            b.push("o.person_id = ?", Arg::I(p));
-        }
-        if let Some(c) = f.channel {
-            b.push("o.channel = ?", Arg::S(c.as_str().to_owned()));
-        }
-        if let Some(t) = f.from {
-            b.push("o.submitted_at >= ?", Arg::T(t));
-        }
-        if let Some(t) = f.to {
-            b.push("o.submitted_at < ?", Arg::T(t));
-        }
-        match f.due {
-            Due::Any => {}
-            Due::Overdue => b.push("o.due_at < ?", Arg::T(now)),
-            Due::Soon => {
-                b.push("o.due_at >= ?", Arg::T(now));
-                b.push("o.due_at <= ?", Arg::T(now + deadline::soon_window()));
-            }
-        }
-        if f.key_only {
-            b.fixed("o.key_supervision = TRUE".into());
-        }
-        if f.dup {
-            self.dup_where(b, scope)?;
-        }
-        Ok(())
-    }
-
-    /// 疑似重复: flagged by the duplicate pass, both items open (the partial index's terms), and the
-    /// look-alike inside the caller's region (and, for a station manager, at their station).
-    fn dup_where(&self, b: &mut Built, scope: &Scope) -> Result<()> {
-        if !is_opinion_staff(scope) {
-            return Err(StoreError::Forbidden);
-        }
-        b.fixed("o.similar_to IS NOT NULL".into());
-        b.fixed(open_sql("o"));
-        let (lo, hi) = scope.range();
-        b.args.push(Arg::S(lo));
-        b.args.push(Arg::S(hi));
-        let n = b.args.len();
-        let mut target = format!(
-            "EXISTS (SELECT 1 FROM opinion t WHERE t.id = o.similar_to AND {} AND t.region_code BETWEEN ${} AND ${n}",
-            open_sql("t"),
-            n - 1
-        );
-        if station_only(scope) {
-            b.args
-                .push(Arg::I(scope.station_id.ok_or(StoreError::Forbidden)?));
-            target.push_str(&format!(" AND t.station_id = ${}", b.args.len()));
-        }
-        target.push(')');
-        b.fixed(target);
-        Ok(())
-    }
-
     /// One page of a queue.
     pub async fn worklist(
         &self,
@@ -434,115 +152,6 @@ impl Store {
         })
     }
 
-    /// Overdue open items in a county (or finer) within the caller's region, per lead unit and per
-    /// township: (name, count), most first. None above county level, where exact counts over millions
-    /// of rows would cost seconds: the caller narrows to a county first. One pass over the region's
-    /// deadline index (it carries the township and the lead unit), folded here, reused for
-    /// [`SUMMARY_FOR`].
-    pub async fn overdue_summary(
-        &self,
-        scope: &Scope,
-        region: Option<&RegionCode>,
-    ) -> Result<Option<OverdueSummary>> {
-        if !is_opinion_staff(scope) {
-            return Err(StoreError::Forbidden);
-        }
-        let Some(r) = scope
-            .narrowed(region)
-            .filter(|r| r.level() >= RegionLevel::County)
-        else {
-            return Ok(None);
-        };
-        if let Some(kept) = self.summaries.get(r.as_str()) {
-            return Ok(Some(kept));
-        }
-        let now = Utc::now();
-        let digits = if r.level() == RegionLevel::County { 6 } else { 9 };
-        let village = r.level() == RegionLevel::Village;
-        let sql = format!(
-            "SELECT substr(o.region_code, 1, 9), o.lead_unit_id, COUNT(*) FROM opinion o \
-             WHERE substr(o.region_code, 1, {digits}) = $1 AND o.due_at < $2{} \
-             GROUP BY substr(o.region_code, 1, 9), o.lead_unit_id",
-            if village { " AND o.region_code = $3" } else { "" }
-        );
-        let rows: Vec<(String, Option<i64>, i64)> = with_pool!(&self.read, p => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(r.as_str()[..digits].to_owned())
-                .bind(now);
-            if village {
-                q = q.bind(r.as_str().to_owned());
-            }
-            q.fetch_all(p).await?
-        });
-        let mut units: std::collections::BTreeMap<Option<i64>, i64> = Default::default();
-        let mut towns: std::collections::BTreeMap<String, i64> = Default::default();
-        for (town, unit, n) in rows {
-            *units.entry(unit).or_default() += n;
-            *towns.entry(format!("{town}000")).or_default() += n;
-        }
-        let unit_ids: Vec<i64> = units.keys().flatten().copied().collect();
-        let town_codes: Vec<String> = towns.keys().cloned().collect();
-        let unit_names = self.names_by_id("handling_unit", &unit_ids).await?;
-        let town_names = self.region_names(&town_codes).await?;
-        let ranked = |mut v: Vec<(String, i64)>| {
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            v.truncate(50);
-            v
-        };
-        let by_unit = units
-            .into_iter()
-            .map(|(id, n)| {
-                let name = id.and_then(|id| unit_names.get(&id).cloned());
-                (name.unwrap_or_else(|| "（未交办）".to_owned()), n)
-            })
-            .collect();
-        let by_township = towns
-            .into_iter()
-            .map(|(code, n)| (town_names.get(&code).cloned().unwrap_or(code), n))
-            .collect();
-        let summary = OverdueSummary {
-            by_unit: ranked(by_unit),
-            by_township: ranked(by_township),
-            at: now,
-        };
-        self.summaries.put(r.as_str(), &summary);
-        Ok(Some(summary))
-    }
-
-    /// `id -> name` of a few rows of a table that has both (ids from the caller's own query).
-    async fn names_by_id(
-        &self,
-        table: &'static str,
-        ids: &[i64],
-    ) -> Result<std::collections::HashMap<i64, String>> {
-        if ids.is_empty() {
-            return Ok(Default::default());
-        }
-        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-        let sql = format!("SELECT id, name FROM {table} WHERE id IN ({})", list.join(","));
-        let rows: Vec<(i64, String)> = with_pool!(&self.read, p => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(p).await?
-        });
-        Ok(rows.into_iter().collect())
-    }
-
-    /// `code -> name` of a few regions (codes read from the database; anything but digits is skipped).
-    async fn region_names(&self, codes: &[String]) -> Result<std::collections::HashMap<String, String>> {
-        let list: Vec<String> = codes
-            .iter()
-            .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
-            .map(|c| format!("'{c}'"))
-            .collect();
-        if list.is_empty() {
-            return Ok(Default::default());
-        }
-        let sql = format!("SELECT code, name FROM region WHERE code IN ({})", list.join(","));
-        let rows: Vec<(String, String)> = with_pool!(&self.read, p => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(p).await?
-        });
-        Ok(rows.into_iter().collect())
-    }
-
     /// When each item's steps first happened.
     pub async fn step_dates(&self, ids: &[i64]) -> Result<Vec<StepDates>> {
         if ids.is_empty() {
@@ -562,25 +171,5 @@ impl Store {
         Ok(with_pool!(&self.read, p => {
             sqlx::query_as::<_, StepDates>(sqlx::AssertSqlSafe(sql)).fetch_all(p).await?
         }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::open_sql;
-
-    #[test]
-    fn the_open_stage_text_is_the_one_the_partial_indexes_name() {
-        let text = "stage NOT IN ('closed', 'declined', 'published', 'merged')";
-        assert_eq!(open_sql("o"), format!("o.{text}"));
-        for m in [
-            include_str!("../../../migrations/sqlite/0013_duplicate_flags.sql"),
-            include_str!("../../../migrations/postgres/0013_duplicate_flags.sql"),
-        ] {
-            assert!(
-                m.contains(text),
-                "the partial index and the queries must say the same"
-            );
-        }
     }
 }
