@@ -78,7 +78,7 @@ pub struct Store {
     pub(crate) calendar: std::sync::Arc<crate::calendar::CalendarCache>,
     /// The deadline rules, kept for a minute (see `deadlines`).
     pub(crate) deadline_rules: std::sync::Arc<crate::deadline::DeadlineRuleCache>,
-    /// Overdue summaries per region, kept half a minute (see `worklist`).
+    /// Overdue summaries per region, kept half a minute (see `Store::queue`).
     pub(crate) summaries: std::sync::Arc<crate::opinion::queue::SummaryCache>,
     /// The opinion categories (data from the migrations), kept for a minute.
     pub(crate) categories: std::sync::Arc<crate::cache::Cached<Vec<crate::registry::routing::Category>>>,

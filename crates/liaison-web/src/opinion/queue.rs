@@ -265,7 +265,7 @@ pub async fn list(
     let (tab, queue, filter) = resolve(&staff, &q)?;
     let rows = state
         .store
-        .worklist(&staff.scope, queue, &filter, position_of(&q), page::fetch(PAGE))
+        .queue(&staff.scope, queue, &filter, position_of(&q), page::fetch(PAGE))
         .await?;
     let base = q.base(tab);
     let Paged { rows, next } = Paged::cut(rows, PAGE, |o| position_after(filter.sort, o));
@@ -290,7 +290,7 @@ pub async fn list(
             Row { o, due, dup }
         })
         .collect();
-    let counts = state.store.worklist_counts(&staff.scope, queue, &filter).await?;
+    let counts = state.store.queue_counts(&staff.scope, queue, &filter).await?;
     let summary = if tab == "region" && filter.due == Due::Overdue {
         state
             .store
@@ -336,7 +336,7 @@ pub async fn export(
     loop {
         let page = state
             .store
-            .worklist(&staff.scope, queue, &filter, cursor, 1000)
+            .queue(&staff.scope, queue, &filter, cursor, 1000)
             .await?;
         let done = page.len() < 1000;
         cursor = page.last().map(|o| position_after(filter.sort, o));

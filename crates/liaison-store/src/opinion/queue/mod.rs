@@ -56,7 +56,7 @@ pub const COUNT_CAP: i64 = 1000;
 
 impl Store {
     /// One page of a queue.
-    pub async fn worklist(
+    pub async fn queue(
         &self,
         scope: &Scope,
         queue: Queue,
@@ -106,7 +106,7 @@ impl Store {
     /// Open items of a queue by due state, 重点督办 and (region queues) 疑似重复; the filter's own due
     /// state and stages are ignored. One statement; each count stops at [`COUNT_CAP`] (shown as
     /// "1000+"), so a province-wide queue counts as fast as a township's.
-    pub async fn worklist_counts(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<Counts> {
+    pub async fn queue_counts(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<Counts> {
         let now = Utc::now();
         let mut b = Built::default();
         let mut parts = Vec::new();
