@@ -1,4 +1,5 @@
-//! 站点管理: list with filters, create, edit, close, resident deputies, QR.
+//! Creating, editing and closing a station: the form as typed and its parsing (shared with the
+//! spreadsheet import), the form page, and the writes.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -8,100 +9,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use liaison_domain::registry::station::StationKind;
 use liaison_domain::{Permission, RegionCode};
-use liaison_store::Cursor;
-use liaison_store::page::{self, Key};
-use liaison_store::registry::deputy::Deputy;
-use liaison_store::registry::qr::QrTarget;
-use liaison_store::registry::station::{Station, StationFilter, StationInput};
+use liaison_store::registry::station::{Station, StationInput};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
-use crate::extract::{Form, Path, Query};
+use crate::extract::{Form, Path};
 use crate::layout::Page;
 use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
-use liaison_store::registry::station_file::{FileKind, StationFile};
-
-const PAGE_SIZE: i64 = 50;
-
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    q: String,
-    after: Option<String>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "registry/stations.html")]
-pub struct ListPage {
-    page: Page,
-    rows: Vec<Station>,
-    f: ListQuery,
-    kinds: Vec<(&'static str, &'static str)>,
-    next: Option<String>,
-    error: Option<String>,
-    can_manage: bool,
-    export_query: String,
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    staff: Staff,
-    Query(f): Query<ListQuery>,
-) -> Result<ListPage, WebError> {
-    staff.require(Permission::ViewRegistry)?;
-    let mut error = None;
-    let region = match super::region_filter(&Some(f.region.clone())) {
-        Ok(r) => r,
-        Err(e) => {
-            error = Some(e);
-            None
-        }
-    };
-    let filter = StationFilter {
-        region,
-        kind: StationKind::parse(&f.kind),
-        open: match f.status.as_str() {
-            "open" => Some(true),
-            "closed" => Some(false),
-            _ => None,
-        },
-        q: (!f.q.trim().is_empty()).then(|| f.q.trim().chars().take(30).collect()),
-    };
-    let query = [
-        ("region", f.region.as_str()),
-        ("kind", &f.kind),
-        ("status", &f.status),
-        ("q", &f.q),
-    ];
-    let after = f.after.as_deref().and_then(Cursor::parse);
-    let fetched = state
-        .store
-        .stations(&staff.scope, &filter, after.as_ref(), page::fetch(PAGE_SIZE))
-        .await;
-    let page = super::list_page(fetched, PAGE_SIZE, "/stations", &query, |s: &Station| {
-        Cursor::new(&s.region_code, s.id)
-    })?;
-    let (rows, next) = (page.rows, page.next);
-    error = error.or(page.error);
-    let export_query = super::filter_query(&query);
-    Ok(ListPage {
-        export_query,
-        page: Page::new(&staff.ctx, "站点管理", "/stations"),
-        rows,
-        kinds: StationKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
-        f,
-        next,
-        error,
-        can_manage: staff.scope.can(Permission::ManageRegistry),
-    })
-}
 
 /// The form's fields as typed.
 #[derive(Deserialize, Default, Clone)]
@@ -300,60 +215,6 @@ pub async fn create(
         .into_response())
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "registry/station_detail.html")]
-pub struct DetailPage {
-    page: Page,
-    s: Station,
-    residents: Vec<Deputy>,
-    candidates: Vec<Deputy>,
-    qr_url: String,
-    can_manage: bool,
-    can_contacts: bool,
-    today: String,
-    photos: Vec<StationFile>,
-    documents: Vec<StationFile>,
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
-
-pub async fn detail(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
-    headers: axum::http::HeaderMap,
-) -> Result<DetailPage, WebError> {
-    staff.require(Permission::ViewRegistry)?;
-    let s = state.store.station(&staff.scope, id).await?;
-    let qr_url = if s.is_open() {
-        let code = state.store.qr_code_for(QrTarget::Station(id)).await?;
-        format!("{}/q/{code}", crate::public::base_url(&state.config, &headers))
-    } else {
-        String::new()
-    };
-    let candidates = if staff.scope.can(Permission::ManageRegistry) && s.is_open() {
-        state.store.resident_candidates(&staff.scope, id, 500).await?
-    } else {
-        vec![]
-    };
-    Ok(DetailPage {
-        page: Page::new(&staff.ctx, s.name.clone(), "/stations").notice(q.done.as_deref()),
-        residents: state.store.residents(id).await?,
-        photos: state.store.station_files(id, FileKind::Photo).await?,
-        documents: state.store.station_files(id, FileKind::Document).await?,
-        candidates,
-        s,
-        qr_url,
-        can_manage: staff.scope.can(Permission::ManageRegistry),
-        can_contacts: staff.scope.can(Permission::ReadContacts),
-        today: liaison_domain::time::today().to_string(),
-    })
-}
-
 pub async fn edit_form(
     State(state): State<AppState>,
     staff: Staff,
@@ -416,41 +277,4 @@ pub async fn close(
         .close_station(&staff.scope, &staff.actor(), id, on, reason)
         .await?;
     Ok(Redirect::to(&format!("/stations/{id}?done=closed")).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct ResidentForm {
-    #[serde(default)]
-    mandate: String,
-}
-
-/// `POST /stations/{id}/residents` (add) and `/stations/{id}/residents/remove`.
-pub async fn residents(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((id, action)): Path<(i64, String)>,
-    Form(f): Form<ResidentForm>,
-) -> Result<Response, WebError> {
-    staff.require(Permission::ManageRegistry)?;
-    let mandate = f
-        .mandate
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| WebError::invalid("mandate", "请选择代表"))?;
-    match action.as_str() {
-        "add" => {
-            state
-                .store
-                .add_resident(&staff.scope, &staff.actor(), id, mandate)
-                .await?
-        }
-        "remove" => {
-            state
-                .store
-                .remove_resident(&staff.scope, &staff.actor(), id, mandate)
-                .await?
-        }
-        _ => return Err(WebError::NotFound),
-    }
-    Ok(Redirect::to(&format!("/stations/{id}?done=saved#residents")).into_response())
 }
