@@ -5,15 +5,16 @@
 //! event, its photos and its audit row, and a batch costs one disk sync instead of one per submission.
 //! A batch that fails is retried one submission at a time, so one bad submission fails alone.
 
+mod new;
+pub use new::{NewOpinion, Placement};
+
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::Utc;
 use liaison_domain::RegionCode;
 use liaison_domain::audit::AuditAction;
-use liaison_domain::opinion::submission::Submission;
 use liaison_domain::opinion::{self, Channel, Stage, Status};
-use liaison_domain::personal::{CitizenName, CitizenPhone, Phone};
 use liaison_domain::subject::SubjectKind;
 use tokio::sync::{mpsc, oneshot};
 
@@ -27,68 +28,6 @@ pub const PER_IP: i64 = 20;
 /// Submissions one deputy's or station's code may take per window.
 pub const PER_CODE: i64 = 120;
 const MAX_BATCH: usize = 64;
-
-/// A submission, parsed at the edge (`liaison_domain::opinion::submission`) and placed by the web
-/// layer (the code scanned, or the scope of a staff record).
-#[derive(Debug, Clone)]
-pub struct NewOpinion {
-    /// The form's one-time token: the same token twice is the same submission.
-    pub nonce: String,
-    pub channel: Channel,
-    pub person_id: Option<i64>,
-    pub station_id: Option<i64>,
-    pub region: RegionCode,
-    pub category: String,
-    pub description: String,
-    pub citizen_name: CitizenName,
-    pub citizen_phone: CitizenPhone,
-    pub callback_ok: bool,
-    pub share_contact: bool,
-    /// Who submits: the public (no account) or the staff/deputy account recording it.
-    pub actor: Actor,
-    /// Photos already stored in the file store (content addresses).
-    pub photos: Vec<String>,
-    /// Rate-limit buckets to count this submission against (empty for staff records).
-    pub limit_buckets: Vec<(String, i64)>,
-}
-
-/// Where a submission belongs: how it came in, the deputy and station it reached, its region.
-#[derive(Debug, Clone)]
-pub struct Placement {
-    pub channel: Channel,
-    pub person_id: Option<i64>,
-    pub station_id: Option<i64>,
-    pub region: RegionCode,
-}
-
-impl NewOpinion {
-    /// A parsed submission, placed, from `actor` (no rate limits: add `limit_buckets` for the public).
-    pub fn new(
-        sub: Submission,
-        share_contact: bool,
-        nonce: String,
-        place: Placement,
-        actor: Actor,
-        photos: Vec<String>,
-    ) -> NewOpinion {
-        NewOpinion {
-            nonce,
-            channel: place.channel,
-            person_id: place.person_id,
-            station_id: place.station_id,
-            region: place.region,
-            category: sub.category,
-            description: sub.description,
-            citizen_name: sub.name,
-            citizen_phone: sub.phone.map(Phone::into_personal).unwrap_or_default(),
-            callback_ok: sub.callback,
-            share_contact,
-            actor,
-            photos,
-            limit_buckets: vec![],
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submitted {
