@@ -50,6 +50,21 @@ impl Scope {
         }
     }
 
+    /// [`Scope::narrowed`] as the code range a query binds; None when the two do not meet.
+    pub fn narrowed_range(&self, filter: Option<&RegionCode>) -> Option<(String, String)> {
+        self.narrowed(filter).map(|r| r.subtree_range())
+    }
+
+    /// A list filter's region, which must lie inside the caller's (a wider or foreign one is refused,
+    /// unlike [`Scope::narrowed`], which a queue's filter uses): its code range, or None.
+    pub fn filter_range(&self, filter: Option<&RegionCode>) -> Option<(String, String)> {
+        match filter {
+            Some(r) if self.covers(r) => Some(r.subtree_range()),
+            Some(_) => None,
+            None => Some(self.range()),
+        }
+    }
+
     pub fn is_admin(&self) -> bool {
         self.roles.iter().any(|r| r.is_admin())
     }
@@ -86,6 +101,13 @@ mod tests {
             "a wider filter adds nothing"
         );
         assert_eq!(s.narrowed(Some(&code("632521101"))), None, "another township");
+        // a list filter must lie inside: a wider one is refused rather than narrowed
+        assert_eq!(s.filter_range(Some(&code("632521"))), None);
+        assert_eq!(s.filter_range(None), Some(s.range()));
+        assert_eq!(
+            s.filter_range(Some(&code("632521100201"))),
+            s.narrowed_range(Some(&code("632521100201")))
+        );
     }
 
     #[test]

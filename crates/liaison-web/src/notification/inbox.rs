@@ -25,7 +25,7 @@ pub struct InboxQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "inbox.html")]
+#[template(path = "notification/inbox.html")]
 pub struct InboxPage {
     page: Page,
     items: Vec<InboxItem>,

@@ -15,11 +15,6 @@ pub const CHOICES_MAX: usize = 300;
 /// One option: (id, label). A station's id; a deputy's person id (what the queue filters on).
 pub type Choice = (i64, String);
 
-/// The caller's region narrowed by `region`, as a code range; None when the two do not meet.
-fn narrowed(scope: &Scope, region: Option<&RegionCode>) -> Option<(String, String)> {
-    scope.narrowed(region).map(|r| r.subtree_range())
-}
-
 impl Store {
     /// The stations of `region` inside the caller's (open ones first, in region order); None when
     /// there are more than [`CHOICES_MAX`].
@@ -31,7 +26,7 @@ impl Store {
         if !is_opinion_staff(scope) {
             return Err(StoreError::Forbidden);
         }
-        let Some((lo, hi)) = narrowed(scope, region) else {
+        let Some((lo, hi)) = scope.narrowed_range(region) else {
             return Ok(Some(vec![]));
         };
         let rows: Vec<(i64, String, Option<NaiveDate>)> = with_pool!(&self.read, p => {
@@ -67,7 +62,7 @@ impl Store {
         if !is_opinion_staff(scope) {
             return Err(StoreError::Forbidden);
         }
-        let Some((lo, hi)) = narrowed(scope, region) else {
+        let Some((lo, hi)) = scope.narrowed_range(region) else {
             return Ok(Some(vec![]));
         };
         let rows: Vec<(i64, String, String, String)> = with_pool!(&self.read, p => {

@@ -8,7 +8,6 @@ use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
 use crate::Cursor;
-use crate::registry::station::narrowed;
 use crate::{Result, Store, StoreError};
 
 /// The columns of [`Deputy`] (a literal, so queries stay `&'static str`); each query adds its FROM.
@@ -91,7 +90,9 @@ impl Store {
         if !scope.can(Permission::ViewRegistry) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = narrowed(scope, f.region.as_ref())?;
+        let (lo, hi) = scope
+            .filter_range(f.region.as_ref())
+            .ok_or(StoreError::OutOfScope)?;
         // a name prefix: LIKE for the meaning, a range so an index on the name can serve it
         let prefix = f.q.as_ref().map(|q| q.replace(['%', '_', '\\'], ""));
         let pattern = prefix.as_ref().map(|q| format!("{q}%"));

@@ -77,15 +77,6 @@ pub struct StationFilter {
     pub q: Option<String>,
 }
 
-/// A filter region, narrowed to the caller's scope: `OutOfScope` if it lies outside.
-pub(crate) fn narrowed(scope: &Scope, region: Option<&RegionCode>) -> Result<(String, String)> {
-    match region {
-        Some(r) if scope.covers(r) => Ok(r.subtree_range()),
-        Some(_) => Err(StoreError::OutOfScope),
-        None => Ok(scope.range()),
-    }
-}
-
 impl Store {
     /// The open station of the caller's subtree with this exact name, if exactly one (for imports).
     pub(crate) async fn station_by_name_in(
@@ -145,7 +136,9 @@ impl Store {
         if !scope.can(Permission::ViewRegistry) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = narrowed(scope, f.region.as_ref())?;
+        let (lo, hi) = scope
+            .filter_range(f.region.as_ref())
+            .ok_or(StoreError::OutOfScope)?;
         let pattern =
             f.q.as_ref()
                 .map(|q| format!("%{}%", q.replace(['%', '_', '\\'], "")));
