@@ -213,10 +213,27 @@ pub async fn render(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let res = next.run(req).await;
-    let Some(f) = res.extensions().get::<Failure>().cloned() else {
+    let Some(f) = res.extensions().get::<Failure>().cloned().or_else(|| bare(&res)) else {
         return res;
     };
     let status = res.status();
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let mut out = written(status, f, wants_json, htmx, &path, query, request_id);
+    if let Some(allow) = allow {
+        out.headers_mut().insert(header::ALLOW, allow);
+    }
+    out
+}
+
+fn written(
+    status: StatusCode,
+    f: Failure,
+    wants_json: bool,
+    htmx: bool,
+    path: &str,
+    query: Option<String>,
+    request_id: Option<String>,
+) -> Response {
     if let Some(cause) = &f.cause {
         tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), %path, "internal error: {cause}");
     }
@@ -239,7 +256,7 @@ pub async fn render(req: Request, next: Next) -> Response {
         "unauthenticated" if !htmx => {
             let next = match query {
                 Some(q) => format!("{path}?{q}"),
-                None => path.clone(),
+                None => path.to_owned(),
             };
             let to = format!("/login?next={}", urlencode(&next));
             return Redirect::to(&to).into_response();
@@ -261,6 +278,39 @@ pub async fn render(req: Request, next: Next) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     out
+}
+
+/// A refusal the framework wrote itself (a method the route does not answer, a body over the limit,
+/// a request that timed out), with an empty or English plain-text body: the same Chinese page, fragment
+/// or JSON as every other error.
+fn bare(res: &Response) -> Option<Failure> {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let ours = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"));
+    if ours {
+        return None;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "此地址不支持这种请求方式"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "上传的内容太大，请缩小文件后重试"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "请求超时，请重试"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("bad_request", "提交的内容格式不正确，请刷新页面后重试"),
+        StatusCode::NOT_FOUND => ("not_found", "未找到"),
+        s if s.is_server_error() => ("internal", "服务器内部错误"),
+        _ => ("bad_request", "请求无法处理，请刷新页面后重试"),
+    };
+    Some(Failure {
+        code,
+        message: message.to_owned(),
+        fields: vec![],
+        cause: None,
+    })
 }
 
 /// Percent-encodes a path for a query value.

@@ -9,6 +9,7 @@ mod document;
 mod error;
 mod excel;
 mod extract;
+mod headers;
 pub mod job;
 mod jpeg;
 mod layout;
@@ -54,6 +55,15 @@ pub struct WebConfig {
     pub intake_per_ip: i64,
     /// The SMS gateway (`LIAISON_SMS_URL`, plain http); `None`: SMS stay queued, unsent.
     pub sms_url: Option<String>,
+}
+
+impl WebConfig {
+    /// Served over TLS: the public address is `https://…`.
+    pub fn https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")))
+    }
 }
 
 #[derive(Clone)]
@@ -118,10 +128,14 @@ pub fn router(state: AppState) -> Router {
     let app = all_routes()
         .into_router()
         .fallback(pages::not_found)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
         .layer(axum::middleware::from_fn(error::render))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
     app.with_state(state)
 }

@@ -9,6 +9,7 @@ mod bulk_offer;
 mod calendar;
 mod errors;
 mod excel;
+mod headers;
 mod login;
 mod notifications;
 mod opinion_paths;
