@@ -14,8 +14,12 @@ pub struct Config {
     pub database_url: String,
     /// Set when served behind TLS: cookies get `Secure`.
     pub secure_cookies: bool,
-    /// Trust `X-Forwarded-For` (only behind your own proxy).
+    /// Behind a proxy on this machine (nginx on loopback): believe the `X-Forwarded-For` entry it
+    /// appends. For proxies elsewhere list them in `trusted_proxies` instead.
     pub trust_proxy: bool,
+    /// The proxies whose `X-Forwarded-For` entries are believed, comma-separated addresses or
+    /// networks (`10.0.0.5, 10.1.0.0/16`); the client is the rightmost address that is not one.
+    pub trusted_proxies: String,
     /// The public address printed into QR codes; empty: the address the browser used.
     pub public_url: String,
     /// 码上办 submissions one address may make per hour (default 20; a reception hall behind one
@@ -34,6 +38,7 @@ impl Default for Config {
             database_url: String::new(),
             secure_cookies: false,
             trust_proxy: false,
+            trusted_proxies: String::new(),
             public_url: String::new(),
             intake_per_ip: liaison_store::opinion::intake::PER_IP,
             sms_url: String::new(),
@@ -105,6 +110,9 @@ impl Config {
         if let Some(v) = env("LIAISON_TRUST_PROXY") {
             c.trust_proxy = parse_bool("LIAISON_TRUST_PROXY", &v)?;
         }
+        if let Some(v) = env("LIAISON_TRUSTED_PROXIES") {
+            c.trusted_proxies = v;
+        }
         if let Some(v) = &cli.data_dir {
             c.data_dir = v.clone();
         }
@@ -115,6 +123,17 @@ impl Config {
             c.database_url = v.clone();
         }
         Ok(c)
+    }
+
+    /// The proxies to believe: the configured list, else loopback when `trust_proxy` is set, else none.
+    pub fn proxies(&self) -> Result<liaison_web::TrustedProxies, ConfigError> {
+        let list = liaison_web::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| ConfigError::Env("LIAISON_TRUSTED_PROXIES", e))?;
+        Ok(match (list.is_empty(), self.trust_proxy) {
+            (false, _) => list,
+            (true, true) => liaison_web::TrustedProxies::loopback(),
+            (true, false) => list,
+        })
     }
 
     /// The database URL in effect: the configured one, or the SQLite file in the data folder.

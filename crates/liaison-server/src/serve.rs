@@ -64,7 +64,7 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
         liaison_store::blob::Blobs::new(&config.data_dir),
         WebConfig {
             secure_cookies: config.secure_cookies,
-            trust_proxy: config.trust_proxy,
+            trusted_proxies: config.proxies()?,
             public_url: (!config.public_url.is_empty()).then(|| config.public_url.clone()),
             intake_per_ip: config.intake_per_ip,
             sms_url: (!config.sms_url.is_empty()).then(|| config.sms_url.clone()),

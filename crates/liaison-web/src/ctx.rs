@@ -70,17 +70,18 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("x=; Path=/"))
 }
 
-fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy
-        && let Some(f) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = f.split(',').next()
-    {
-        return first.trim().chars().take(45).collect();
-    }
-    req.extensions()
+fn client_ip(req: &Request, trusted: &crate::client_addr::TrustedProxies) -> String {
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "127.0.0.1".to_owned())
+        .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |c| c.0.ip());
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    crate::client_addr::client_addr(peer, &forwarded, trusted).to_string()
 }
 
 /// A cross-site request gives itself away by its `Origin`; same-origin and old browsers pass.
@@ -198,7 +199,7 @@ async fn build(state: AppState, mut req: Request, next: Next) -> Result<Response
         unread,
         session,
         csrf,
-        ip: client_ip(&req, state.config.trust_proxy),
+        ip: client_ip(&req, &state.config.trusted_proxies),
         large_text: cookie(&headers, LARGE_TEXT_COOKIE) == Some("1"),
         password_expired,
         user_agent: headers

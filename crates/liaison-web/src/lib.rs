@@ -3,6 +3,7 @@
 
 mod admin;
 mod api;
+mod client_addr;
 mod auth;
 mod ctx;
 mod document;
@@ -35,6 +36,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 
 use routes::Routes;
 
+pub use client_addr::TrustedProxies;
 pub use ctx::RequestCtx;
 pub use error::WebError;
 
@@ -46,8 +48,9 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
 pub struct WebConfig {
     /// Add `Secure` to cookies (set when served behind TLS).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// The proxies in front of the server whose `X-Forwarded-For` entries are believed; empty: the
+    /// peer is the client.
+    pub trusted_proxies: TrustedProxies,
     /// The public address printed into QR codes (e.g. `https://rd.example.gov.cn`); default: the Host
     /// the request came in on.
     pub public_url: Option<String>,
