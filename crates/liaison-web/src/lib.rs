@@ -3,8 +3,8 @@
 
 mod admin;
 mod api;
-mod client_addr;
 mod auth;
+mod client_addr;
 mod ctx;
 mod document;
 mod error;

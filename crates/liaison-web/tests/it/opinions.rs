@@ -206,3 +206,31 @@ both_backends!(
         assert_eq!(u.get("/opinions/new").await.status.as_u16(), 403);
     }
 );
+
+both_backends!(
+    async fn a_reused_form_with_new_text_is_a_new_submission_and_never_shows_anothers_receipt(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        let mut kiosk = app.client();
+        let page = kiosk.get(&format!("/q/{}", w.station_code)).await;
+        let nonce = page.html().attrs("input[name=nonce]", "value")[0].clone();
+        let path = format!("/q/{}", w.station_code);
+        let first = [("nonce", nonce.as_str()), ("category", "roads"), ("description", "第一位群众：村口路灯不亮"), ("phone", "13912345678")];
+        let a = kiosk.post_multipart(&path, &first, &[]).await.html().text("#receipt");
+        // the back button on a shared phone: the same form, another citizen's text
+        let second = [("nonce", nonce.as_str()), ("category", "utilities"), ("description", "第二位群众：自来水浑浊")];
+        let r = kiosk.post_multipart(&path, &second, &[]).await;
+        assert_eq!(r.status.as_u16(), 200);
+        let b = r.html().text("#receipt");
+        assert!(!b.is_empty() && a != b, "a new receipt, not the first citizen's: {a} / {b}");
+        // the first citizen's exact resend is still the one submission
+        let again = kiosk.post_multipart(&path, &first, &[]).await.html().text("#receipt");
+        assert_eq!(again, a);
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let queue = clerk.get("/opinions").await;
+        assert_eq!(queue.html().count("#queue a"), 2, "both texts stored: {}", queue.body);
+        assert!(queue.body.contains("自来水浑浊"));
+    }
+);

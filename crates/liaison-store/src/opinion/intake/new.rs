@@ -12,7 +12,9 @@ use crate::Actor;
 /// layer (the code scanned, or the scope of a staff record).
 #[derive(Debug, Clone)]
 pub struct NewOpinion {
-    /// The form's one-time token: the same token twice is the same submission.
+    /// What recognises a resent form: the form's one-time token joined with a digest of everything
+    /// sent ([`resend_key`]). The same form sent again with the same content is the same submission;
+    /// the same token with other content (a back button, a shared kiosk, a second citizen) is a new one.
     pub nonce: String,
     pub channel: Channel,
     pub person_id: Option<i64>,
@@ -51,6 +53,7 @@ impl NewOpinion {
         actor: Actor,
         photos: Vec<String>,
     ) -> NewOpinion {
+        let nonce = resend_key(&nonce, &sub, share_contact, &place, &photos);
         NewOpinion {
             nonce,
             channel: place.channel,
@@ -68,4 +71,36 @@ impl NewOpinion {
             limit_buckets: vec![],
         }
     }
+}
+
+/// The form's token joined with a SHA-256 of the content, each field length-prefixed, so that only
+/// an identical resend finds the submission already made.
+pub fn resend_key(
+    nonce: &str,
+    sub: &Submission,
+    share: bool,
+    place: &Placement,
+    photos: &[String],
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut field = |s: &str| {
+        h.update((s.len() as u64).to_be_bytes());
+        h.update(s.as_bytes());
+    };
+    field(place.channel.as_str());
+    field(&place.person_id.map(|p| p.to_string()).unwrap_or_default());
+    field(&place.station_id.map(|p| p.to_string()).unwrap_or_default());
+    field(place.region.as_str());
+    field(&sub.category);
+    field(&sub.description);
+    field(sub.name.expose());
+    let phone = sub.phone.clone().map(Phone::into_personal).unwrap_or_default();
+    field(phone.expose());
+    field(if sub.callback { "1" } else { "0" });
+    field(if share { "1" } else { "0" });
+    for p in photos {
+        field(p);
+    }
+    format!("{nonce}.{}", hex::encode(&h.finalize()[..16]))
 }
