@@ -16,8 +16,30 @@ use crate::extract::{Form, Query};
 use crate::layout::{Page, local_time};
 use crate::{AppState, RequestCtx, WebError};
 
-/// Failed lookups one address may make per hour.
-const FAILED_LOOKUPS: i64 = 30;
+/// Failed lookups of one receipt per hour: what guards the four digits (10,000 choices) of a known
+/// receipt code.
+const FAILED_PER_RECEIPT: i64 = 8;
+/// Failed lookups one address may make per hour: high, because a whole village may share one
+/// address; it only slows the guessing of receipt codes themselves.
+const FAILED_PER_ADDRESS: i64 = 200;
+
+/// Why a lookup shows no item.
+enum Miss {
+    NotFound,
+    /// Too many failures; minutes until the window ends.
+    Limited(i64),
+}
+
+impl Miss {
+    fn message(&self) -> String {
+        match self {
+            Miss::NotFound => "没有找到：请核对回执码；留了电话的，还要填写手机号后 4 位".into(),
+            Miss::Limited(minutes) => {
+                format!("查询失败次数过多，为保护您的信息，请 {minutes} 分钟后再试")
+            }
+        }
+    }
+}
 
 #[derive(Deserialize, Default)]
 pub struct TrackQuery {
@@ -33,7 +55,7 @@ pub struct TrackPage {
     page: Page,
     r: String,
     d: String,
-    error: Option<&'static str>,
+    error: Option<String>,
     item: Option<Tracked>,
     notice: Option<&'static str>,
 }
@@ -87,22 +109,38 @@ async fn lookup(
     ctx: &RequestCtx,
     r: &str,
     d: &str,
-) -> Result<Result<Visible<Opinion>, &'static str>, WebError> {
-    let bucket = format!("track:{}", ctx.ip);
-    if state.store.failures(&bucket).await? >= FAILED_LOOKUPS {
-        return Err(WebError::RateLimited);
+) -> Result<Result<Visible<Opinion>, Miss>, WebError> {
+    let code = parse_receipt(r);
+    // a code that cannot be a receipt protects nothing: only the address counts it
+    let mut buckets = vec![(format!("track:{}", ctx.ip), FAILED_PER_ADDRESS)];
+    if let Some(code) = &code {
+        buckets.push((format!("track-receipt:{code}"), FAILED_PER_RECEIPT));
     }
-    let found = match parse_receipt(r) {
-        Some(code) => state.store.track(&code, d).await?,
+    for (bucket, limit) in &buckets {
+        if state.store.failures(bucket).await? >= *limit {
+            return Ok(Err(Miss::Limited(minutes_left())));
+        }
+    }
+    let found = match &code {
+        Some(code) => state.store.track(code, d).await?,
         None => None,
     };
     match found {
         Some(o) => Ok(Ok(o)),
         None => {
-            state.store.count_failure(&bucket, FAILED_LOOKUPS).await?;
-            Ok(Err("没有找到：请核对回执码；留了电话的，还要填写手机号后 4 位"))
+            for (bucket, limit) in &buckets {
+                state.store.count_failure(bucket, *limit).await?;
+            }
+            Ok(Err(Miss::NotFound))
         }
     }
+}
+
+/// Minutes until the current rate-limit window ends (at least 1).
+fn minutes_left() -> i64 {
+    let window = liaison_store::opinion::intake::WINDOW_SECS;
+    let now = chrono::Utc::now().timestamp();
+    ((window - now.rem_euclid(window)) + 59) / 60
 }
 
 /// `GET /t?r=&d=`
@@ -128,13 +166,17 @@ pub async fn page(
             p.item = Some(tracked(&o, &events));
             Ok(p.into_response())
         }
+        Err(m @ Miss::Limited(_)) => {
+            p.error = Some(m.message());
+            Ok((StatusCode::TOO_MANY_REQUESTS, p).into_response())
+        }
         // a link from an SMS carries only the receipt: ask for the digits rather than say "not found"
         Err(_) if q.d.trim().is_empty() => {
-            p.error = Some("请填写手机号后 4 位后查询（没有留电话的，请核对回执码）");
+            p.error = Some("请填写手机号后 4 位后查询（没有留电话的，请核对回执码）".into());
             Ok(p.into_response())
         }
         Err(m) => {
-            p.error = Some(m);
+            p.error = Some(m.message());
             Ok((StatusCode::NOT_FOUND, p).into_response())
         }
     }
@@ -159,7 +201,8 @@ pub async fn rate(
 ) -> Result<Response, WebError> {
     let o = match lookup(&state, &ctx, &f.r, &f.d).await? {
         Ok(o) => o,
-        Err(_) => return Err(WebError::NotFound),
+        Err(Miss::Limited(_)) => return Err(WebError::RateLimited),
+        Err(Miss::NotFound) => return Err(WebError::NotFound),
     };
     let rating = Satisfaction::parse(&f.rating)
         .ok_or_else(|| WebError::invalid("rating", "请选择满意、基本满意或不满意"))?;

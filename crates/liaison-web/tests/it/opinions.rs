@@ -234,3 +234,35 @@ both_backends!(
         assert!(queue.body.contains("自来水浑浊"));
     }
 );
+
+both_backends!(
+    async fn tracking_limits_guessing_per_receipt_without_locking_out_a_village_behind_one_address(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        let mut v = app.client();
+        let path = format!("/q/{}", w.station_code);
+        v.get(&path).await;
+        let mine = [("category", "roads"), ("description", "村口的桥栏杆断了"), ("phone", "13912345678")];
+        let a = v.post_multipart(&path, &mine, &[]).await.html().text("#receipt");
+        let theirs = [("category", "roads"), ("description", "小学门口没有减速带"), ("phone", "13800001111")];
+        let b = v.post_multipart(&path, &theirs, &[]).await.html().text("#receipt");
+        // many villagers behind one address mistype receipt codes: the address is not locked out
+        for i in 0..40 {
+            let r = v.get(&format!("/t?r=ZZZZ-{i:04}&d=1234")).await;
+            assert_eq!(r.status.as_u16(), 404, "{i}");
+        }
+        assert_eq!(v.get(&format!("/t?r={b}&d=1111")).await.status.as_u16(), 200, "a correct lookup from the same address");
+        // someone guessing the four digits of one receipt is stopped, with how long to wait
+        for d in 0..8 {
+            let r = v.get(&format!("/t?r={a}&d={:04}", 2000 + d)).await;
+            assert_eq!(r.status.as_u16(), 404, "{d}");
+        }
+        let r = v.get(&format!("/t?r={a}&d=5678")).await;
+        assert_eq!(r.status.as_u16(), 429, "even the right digits wait once the receipt is locked");
+        assert!(r.html().text("[role=alert]").contains("分钟后再试"), "{}", r.body);
+        assert_eq!(r.html().attrs("input[name=r]", "value"), [a.clone()], "the typed receipt is kept");
+        // the other receipt is untouched
+        assert_eq!(v.get(&format!("/t?r={b}&d=1111")).await.status.as_u16(), 200);
+    }
+);
