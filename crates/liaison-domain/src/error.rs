@@ -20,6 +20,10 @@ pub enum DomainError {
     InvalidDisplayName,
     #[error("密码处理失败")]
     PasswordHash,
+    #[error("审计密钥应为 64 位十六进制数字")]
+    InvalidAuditKey,
+    #[error("审计校验点文件已损坏或被改动")]
+    InvalidCheckpoint,
     /// A value typed into one field is not acceptable; the message says what to do.
     #[error("{message}")]
     Field {

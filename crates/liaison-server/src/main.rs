@@ -1,6 +1,7 @@
 //! `liaison`: the one binary. Subcommands: serve, migrate, seed-demo, config, audit verify, bootstrap.
 
 mod config;
+mod data_dir;
 mod demo;
 mod serve;
 

@@ -13,15 +13,14 @@ use liaison_web::{AppState, WebConfig};
 use crate::config::Config;
 use crate::demo;
 
-/// Creates the data folder, opens the database and migrates it.
+/// Creates the data folder (owner-only), opens the database, migrates it and seals its audit chain
+/// with the deployment's key.
 pub async fn open(config: &Config) -> AnyResult<Store> {
-    for sub in ["", "files", "exports", "backups"] {
-        std::fs::create_dir_all(config.data_dir.join(sub))
-            .map_err(|e| format!("cannot create data folder {}: {e}", config.data_dir.display()))?;
-    }
+    crate::data_dir::prepare(&config.data_dir)?;
     let store = Store::connect(&config.database_url()).await?;
     store.migrate().await?;
-    Ok(store)
+    crate::data_dir::prepare(&config.data_dir)?;
+    crate::data_dir::seal(store, config).await
 }
 
 pub async fn migrate(config: &Config) -> AnyResult {
@@ -82,17 +81,19 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;
+    crate::data_dir::checkpoint(&store).await;
     store.close().await;
     Ok(())
 }
 
-/// The deadline sweep: every minute, due-soon and overdue alerts for whoever holds an item, then the
+/// The deadline sweep: every minute, the audit checkpoint, due-soon and overdue alerts for whoever holds an item, then the
 /// duplicate pass (疑似重复). Both keep their state in the items themselves, so a restart simply runs
 /// them again and nothing is sent or flagged twice.
 async fn sweep_deadlines(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
+        crate::data_dir::checkpoint(&store).await;
         match store.sweep_deadlines(chrono::Utc::now()).await {
             Ok(s) if s.due_soon + s.overdue > 0 => {
                 tracing::info!(due_soon = s.due_soon, overdue = s.overdue, "deadline sweep")

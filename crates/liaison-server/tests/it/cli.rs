@@ -39,41 +39,132 @@ fn migrate_and_config_need_nothing_but_a_folder() {
 }
 
 async fn bootstrap_then_verify(url: &str, tamper: impl std::future::Future<Output = ()>) {
-    let o = liaison(&["bootstrap", "--region", "632521", "--database-url", url]);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--database-url", url, "--data-dir", d]);
+        liaison(&all)
+    };
+    let o = run(&["bootstrap", "--region", "632521"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("初始密码"));
-    let o = liaison(&["bootstrap", "--region", "632521", "--database-url", url]);
+    let o = run(&["bootstrap", "--region", "632521"]);
     assert!(!o.status.success(), "a second bootstrap must be refused");
-    let o = liaison(&["bootstrap", "--region", "632521100", "--database-url", url]);
+    let o = run(&["bootstrap", "--region", "632521100"]);
     assert!(!o.status.success(), "a township is no deployment region");
-    let o = liaison(&["audit", "verify", "--database-url", url]);
+    let o = run(&["audit", "verify"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("校验通过"));
+    // the key and the checkpoint are outside the database, readable by the owner only
+    for f in ["audit.key", "audit.head"] {
+        let meta = std::fs::metadata(dir.path().join(f)).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(meta.permissions().mode() & 0o077, 0, "{f} is owner-only");
+        }
+        let _ = meta;
+    }
     tamper.await;
-    let o = liaison(&["audit", "verify", "--database-url", url]);
+    let o = run(&["audit", "verify"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("审计日志被篡改"));
 }
 
+/// What someone with write access to the database can do: rewrite an entry and recompute the whole
+/// chain and the head (unkeyed, or with a key guessed), or cut the newest entries and set the head back.
+#[derive(Clone, Copy)]
+enum Tamper {
+    Edit,
+    Recompute,
+    Truncate,
+}
+
+async fn tamper_sqlite(url: String, how: Tamper) {
+    use liaison_domain::audit::{AuditEntry, GENESIS};
+    use sqlx::Row;
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    for t in [
+        "DROP TRIGGER IF EXISTS audit_log_no_update",
+        "DROP TRIGGER IF EXISTS audit_log_no_delete",
+    ] {
+        sqlx::query(t).execute(&pool).await.unwrap();
+    }
+    match how {
+        Tamper::Edit => {
+            sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1")
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        Tamper::Recompute => {
+            sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1")
+                .execute(&pool)
+                .await
+                .unwrap();
+            let rows = sqlx::query("SELECT seq, at, actor_id, actor, action, target, region_code, ip, detail FROM audit_log ORDER BY seq")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+            let mut prev = GENESIS.to_owned();
+            for r in rows {
+                let e = AuditEntry {
+                    seq: r.get("seq"),
+                    at: r.get("at"),
+                    actor_id: r.get("actor_id"),
+                    actor: r.get("actor"),
+                    action: r.get("action"),
+                    target: r.get("target"),
+                    region_code: r.get("region_code"),
+                    ip: r.get("ip"),
+                    detail: r.get("detail"),
+                };
+                let h = e.legacy_hash(&prev);
+                sqlx::query("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?")
+                    .bind(&prev)
+                    .bind(&h)
+                    .bind(e.seq)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                prev = h;
+            }
+            sqlx::query("UPDATE audit_head SET hash = ? WHERE id = 1")
+                .bind(&prev)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        Tamper::Truncate => {
+            let (last,): (i64,) = sqlx::query_as("SELECT MAX(seq) FROM audit_log")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            sqlx::query("DELETE FROM audit_log WHERE seq = ?")
+                .bind(last)
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query("UPDATE audit_head SET seq = ?, hash = COALESCE((SELECT hash FROM audit_log WHERE seq = ?), ?) WHERE id = 1")
+                .bind(last - 1)
+                .bind(last - 1)
+                .bind(liaison_domain::audit::GENESIS)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+    pool.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bootstrap_and_audit_verify_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("liaison.db");
-    let url = file.to_str().unwrap().to_owned();
-    let u = url.clone();
-    bootstrap_then_verify(&url, async move {
-        let pool = sqlx::SqlitePool::connect(&u).await.unwrap();
-        sqlx::query("DROP TRIGGER audit_log_no_update")
-            .execute(&pool)
-            .await
-            .unwrap();
-        sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1")
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-    })
-    .await;
+    for how in [Tamper::Edit, Tamper::Recompute, Tamper::Truncate] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("liaison.db").to_str().unwrap().to_owned();
+        bootstrap_then_verify(&url, tamper_sqlite(url.clone(), how)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,11 +175,17 @@ async fn bootstrap_and_audit_verify_on_postgres() {
     let u = url.clone();
     bootstrap_then_verify(&url, async move {
         let pool = sqlx::PgPool::connect(&u).await.unwrap();
-        sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+        sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER USER")
             .execute(&pool)
             .await
             .unwrap();
-        sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1")
+        // cut the newest entry and set the head back: consistent inside the database
+        sqlx::query("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_head SET seq = COALESCE((SELECT MAX(seq) FROM audit_log), 0), hash = COALESCE((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), $1) WHERE id = 1")
+            .bind(liaison_domain::audit::GENESIS)
             .execute(&pool)
             .await
             .unwrap();

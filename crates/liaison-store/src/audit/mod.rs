@@ -1,4 +1,7 @@
-//! The audit log: appended in the caller's transaction, hash-chained, read only by the audit administrator.
+//! The audit log: appended in the caller's transaction, hash-chained with the deployment's key, read
+//! only by the audit administrator.
+
+pub mod seal;
 
 use std::borrow::Cow;
 
@@ -30,7 +33,7 @@ impl AuditRow {
         AuditAction::label_of(&self.action)
     }
 
-    fn entry(&self) -> AuditEntry {
+    pub(crate) fn entry(&self) -> AuditEntry {
         AuditEntry {
             seq: self.seq,
             at: self.at.clone(),
@@ -88,7 +91,7 @@ impl Store {
             ip: actor.ip.clone(),
             detail: detail.to_owned(),
         };
-        let hash = entry.chain_hash(&prev);
+        let hash = entry.chain_hash(&prev, &self.seal.key);
         with_tx!(tx, c => {
             sqlx::query(
                 "INSERT INTO audit_log (seq, at, actor_id, actor, action, target, region_code, ip, detail, prev_hash, hash) \
@@ -147,9 +150,14 @@ impl Store {
         Ok(rows)
     }
 
-    /// Walks the whole chain in order. `Ok(Ok(n))`: n entries intact; `Ok(Err(break))`: where it broke.
+    /// Walks the whole chain in order, against the checkpoint kept outside the database when there is
+    /// one. `Ok(Ok(n))`: n entries intact; `Ok(Err(break))`: where it broke.
     pub async fn audit_verify(&self) -> Result<Result<i64, ChainBreak>> {
-        let mut v = ChainVerifier::default();
+        let checkpoint = match self.seal.read_checkpoint() {
+            Ok(c) => c,
+            Err(_) => return Ok(Err(ChainBreak::CheckpointUnreadable)),
+        };
+        let mut v = ChainVerifier::new(self.seal.key.clone(), checkpoint);
         let mut after = 0i64;
         loop {
             let rows = with_pool!(&self.read, p => {
