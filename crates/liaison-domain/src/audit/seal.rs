@@ -23,7 +23,7 @@ impl AuditKey {
         let bytes = hex::decode(text.trim())
             .ok()
             .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            .ok_or_else(|| DomainError::InvalidAuditKey)?;
+            .ok_or(DomainError::InvalidAuditKey)?;
         Ok(AuditKey(bytes))
     }
 
