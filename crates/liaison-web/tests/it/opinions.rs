@@ -261,7 +261,7 @@ both_backends!(
         let r = v.get(&format!("/t?r={a}&d=5678")).await;
         assert_eq!(r.status.as_u16(), 429, "even the right digits wait once the receipt is locked");
         assert!(r.html().text("[role=alert]").contains("分钟后再试"), "{}", r.body);
-        assert_eq!(r.html().attrs("input[name=r]", "value"), [a.clone()], "the typed receipt is kept");
+        assert_eq!(r.html().attrs("input[name=r]", "value"), std::slice::from_ref(&a), "the typed receipt is kept");
         // the other receipt is untouched
         assert_eq!(v.get(&format!("/t?r={b}&d=1111")).await.status.as_u16(), 200);
     }
