@@ -64,7 +64,7 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
         WebConfig {
             secure_cookies: config.secure_cookies,
             trusted_proxies: config.proxies()?,
-            public_url: (!config.public_url.is_empty()).then(|| config.public_url.clone()),
+            public_url: public_url(config, demo_data, &base),
             intake_per_ip: config.intake_per_ip,
             sms_url: (!config.sms_url.is_empty()).then(|| config.sms_url.clone()),
         },
@@ -84,6 +84,19 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
     crate::data_dir::checkpoint(&store).await;
     store.close().await;
     Ok(())
+}
+
+/// The address printed into QR codes and SMS links: the configured one; for the demo, the address it
+/// listens on; otherwise none (staff pages then say that codes cannot be printed yet).
+fn public_url(config: &Config, demo_data: bool, listening: &str) -> Option<String> {
+    if !config.public_url.is_empty() {
+        return Some(config.public_url.clone());
+    }
+    if demo_data {
+        return Some(listening.to_owned());
+    }
+    println!("未设置对外访问地址（LIAISON_PUBLIC_URL）：二维码和短信链接暂不能生成。");
+    None
 }
 
 /// The deadline sweep: every minute, the audit checkpoint, due-soon and overdue alerts for whoever holds an item, then the

@@ -8,19 +8,18 @@ pub mod published;
 pub mod track;
 
 use crate::routes::Routes;
-use axum::http::HeaderMap;
 
-/// The address printed into QR codes: the configured public URL, else what the browser used.
-pub fn base_url(config: &crate::WebConfig, headers: &HeaderMap) -> String {
-    if let Some(u) = &config.public_url {
-        return u.trim_end_matches('/').to_owned();
+/// The address printed into QR codes and SMS links: the configured public URL. Never the `Host` a
+/// request came with — anyone can send any `Host`, and a code printed with a wrong address sends
+/// every voter who scans it elsewhere — so without one no code is made.
+pub fn base_url(config: &crate::WebConfig) -> Result<String, crate::WebError> {
+    match &config.public_url {
+        Some(u) => Ok(u.trim_end_matches('/').to_owned()),
+        None => Err(crate::WebError::Conflict {
+            code: "no_public_url",
+            message: "尚未设置本平台的对外访问地址（LIAISON_PUBLIC_URL），不能生成二维码：请系统管理员先设置，以免群众扫码后打不开".into(),
+        }),
     }
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = if config.secure_cookies { "https" } else { "http" };
-    format!("{scheme}://{host}")
 }
 
 pub(crate) fn routes() -> Routes {

@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use liaison_domain::registry::deputy::DeputyLevel;
 use liaison_domain::{Permission, mask};
 use liaison_store::registry::deputy::{Deputy, DeputyFilter};
@@ -43,11 +42,11 @@ fn inline_svg(url: &str) -> Result<String, WebError> {
     })
 }
 
-async fn card_of(state: &AppState, headers: &HeaderMap, d: &Deputy) -> Result<Card, WebError> {
+async fn card_of(state: &AppState, d: &Deputy) -> Result<Card, WebError> {
     let stations = state.store.stations_of_person(d.person_id).await?;
     let station = stations.first();
     let code = state.store.qr_code_for(QrTarget::Deputy(d.person_id)).await?;
-    let url = format!("{}/q/{code}", crate::public::base_url(&state.config, headers));
+    let url = format!("{}/q/{code}", crate::public::base_url(&state.config)?);
     // the station's public phone; failing that the deputy's own, masked
     let contact = match station.filter(|s| !s.phone.is_empty()) {
         Some(s) => s.phone.clone(),
@@ -68,7 +67,6 @@ async fn card_of(state: &AppState, headers: &HeaderMap, d: &Deputy) -> Result<Ca
 pub async fn card(
     State(state): State<AppState>,
     staff: Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<CardsPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
@@ -76,7 +74,7 @@ pub async fn card(
     if !d.in_office() {
         return Err(WebError::NotFound);
     }
-    let card = card_of(&state, &headers, &d).await?;
+    let card = card_of(&state, &d).await?;
     Ok(CardsPage {
         title: format!("人大代表服务卡 {}", d.name),
         cards: vec![card],
@@ -97,7 +95,6 @@ pub struct CardsQuery {
 pub async fn cards(
     State(state): State<AppState>,
     staff: Staff,
-    headers: HeaderMap,
     Query(f): Query<CardsQuery>,
 ) -> Result<CardsPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
@@ -111,7 +108,7 @@ pub async fn cards(
     let deputies = state.store.deputies(&staff.scope, &filter, None, 400).await?;
     let mut cards = Vec::with_capacity(deputies.len());
     for d in &deputies {
-        cards.push(card_of(&state, &headers, d).await?);
+        cards.push(card_of(&state, d).await?);
     }
     Ok(CardsPage {
         title: format!("人大代表服务卡（{} 张）", cards.len()),
@@ -132,7 +129,6 @@ pub struct PosterPage {
 pub async fn poster(
     State(state): State<AppState>,
     staff: Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<PosterPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
@@ -141,7 +137,7 @@ pub async fn poster(
         return Err(WebError::NotFound);
     }
     let code = state.store.qr_code_for(QrTarget::Station(id)).await?;
-    let url = format!("{}/q/{code}", crate::public::base_url(&state.config, &headers));
+    let url = format!("{}/q/{code}", crate::public::base_url(&state.config)?);
     let residents = state.store.residents(id).await?;
     let groups = DeputyLevel::ALL
         .iter()

@@ -1,7 +1,7 @@
 //! QR downloads for staff: the code of a station or of a deputy (person), as SVG or PNG.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use liaison_domain::Permission;
 use liaison_store::registry::qr::QrTarget;
@@ -10,12 +10,9 @@ use crate::ctx::Staff;
 use crate::extract::Path;
 use crate::{AppState, WebError};
 
-async fn url_for(state: &AppState, headers: &HeaderMap, target: QrTarget) -> Result<String, WebError> {
+async fn url_for(state: &AppState, target: QrTarget) -> Result<String, WebError> {
     let code = state.store.qr_code_for(target).await?;
-    Ok(format!(
-        "{}/q/{code}",
-        crate::public::base_url(&state.config, headers)
-    ))
+    Ok(format!("{}/q/{code}", crate::public::base_url(&state.config)?))
 }
 
 fn image(format: &str, url: &str, filename: &str) -> Result<Response, WebError> {
@@ -41,7 +38,6 @@ fn image(format: &str, url: &str, filename: &str) -> Result<Response, WebError> 
 pub async fn station(
     State(state): State<AppState>,
     staff: Staff,
-    headers: HeaderMap,
     Path((id, format)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ViewRegistry)?;
@@ -49,14 +45,13 @@ pub async fn station(
     if !s.is_open() {
         return Err(WebError::NotFound);
     }
-    let url = url_for(&state, &headers, QrTarget::Station(id)).await?;
+    let url = url_for(&state, QrTarget::Station(id)).await?;
     image(&format, &url, &format!("{}二维码", s.name))
 }
 
 pub async fn deputy(
     State(state): State<AppState>,
     staff: Staff,
-    headers: HeaderMap,
     Path((mandate, format)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ViewRegistry)?;
@@ -64,6 +59,6 @@ pub async fn deputy(
     if !d.in_office() {
         return Err(WebError::NotFound);
     }
-    let url = url_for(&state, &headers, QrTarget::Deputy(d.person_id)).await?;
+    let url = url_for(&state, QrTarget::Deputy(d.person_id)).await?;
     image(&format, &url, &format!("{}二维码", d.name))
 }

@@ -83,16 +83,32 @@ fn path_of(url: &str) -> String {
 }
 
 both_backends!(
-    async fn printed_qr_codes_scan_to_the_public_cards(db) {
+    async fn without_a_configured_public_address_no_code_is_printed(db) {
         let c = cast(&db).await;
         let app = TestApp::with_db(db);
         let (sid, mid) = seed(&app, c.id("county_clerk")).await;
         let mut clerk = app.client();
+        clerk.login("county_clerk", PASSWORD).await;
+        for path in [format!("/stations/{sid}/qr.png"), format!("/stations/{sid}/poster"), format!("/deputies/{mid}/qr.svg")] {
+            let r = clerk.get(&path).await;
+            assert_eq!(r.status.as_u16(), 409, "{path}");
+            assert!(r.html().text("h1").contains("对外访问地址"), "{path}: {}", r.body);
+        }
+        let page = clerk.get(&format!("/stations/{sid}")).await;
+        assert_eq!(page.status.as_u16(), 200);
+        assert!(page.html().text("#no-public-url").contains("LIAISON_PUBLIC_URL"));
+    }
+);
+
+both_backends!(
+    async fn printed_qr_codes_scan_to_the_public_cards(db) {
+        let c = cast(&db).await;
+        let cfg = liaison_web::WebConfig { public_url: Some("https://rd.example.cn/".into()), ..Default::default() };
+        let app = TestApp::with_config(db, cfg);
+        let (sid, mid) = seed(&app, c.id("county_clerk")).await;
+        let mut clerk = app.client();
         clerk.login("town_clerk", PASSWORD).await;
-        // the station's code
-        let r = clerk.get(&format!("/stations/{sid}/qr.png")).await;
-        assert_eq!(r.status.as_u16(), 200);
-        assert_eq!(r.headers["content-type"], "image/png");
+        // the station's code carries the configured public address, whatever Host a request names
         let req = axum::http::Request::get(format!("/stations/{sid}/qr.png")).body(axum::body::Body::empty()).unwrap();
         let bytes = {
             use tower::ServiceExt;
@@ -100,12 +116,14 @@ both_backends!(
             let mut req = req;
             let cookie = format!("liaison_session={}", session_cookie(&mut clerk).await);
             req.headers_mut().insert("cookie", cookie.parse().unwrap());
-            req.headers_mut().insert("host", "rd.example.cn".parse().unwrap());
+            req.headers_mut().insert("host", "evil.example".parse().unwrap());
             let res = app.router.clone().oneshot(req).await.unwrap();
+            assert_eq!(res.status().as_u16(), 200);
+            assert_eq!(res.headers()["content-type"], "image/png");
             res.into_body().collect().await.unwrap().to_bytes()
         };
         let url = decode_png(&bytes);
-        assert!(url.starts_with("http://rd.example.cn/q/"), "{url}");
+        assert!(url.starts_with("https://rd.example.cn/q/"), "{url}");
         let mut voter = app.client();
         let card = voter.get(&path_of(&url)).await;
         assert_eq!(card.status.as_u16(), 200);
@@ -113,7 +131,8 @@ both_backends!(
         assert_eq!(doc.text("#station-name"), "东香卡村代表联络室");
         assert_eq!(doc.texts("#residents tbody td:first-child"), ["拉毛"]);
         assert!(!card.body.contains(MANAGER_PHONE) && !card.body.contains(DEPUTY_PHONE), "no private phone on a public page");
-        assert!(!card.body.contains("<script src"), "public pages load no script; the form is a plain POST");
+        let scripts = card.html().attrs("script", "src");
+        assert_eq!(scripts, ["/static/public.js"], "public pages load only the small draft keeper; the form is a plain POST");
         assert!(card.html().count("form#intake-form[method=post][enctype='multipart/form-data']") == 1, "the 码上办 form is on the card");
         assert!(card.body.len() < 60 * 1024);
         // the deputy's code

@@ -41,13 +41,15 @@ pub async fn detail(
     staff: Staff,
     Path(id): Path<i64>,
     Query(q): Query<Done>,
-    headers: axum::http::HeaderMap,
 ) -> Result<DetailPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
     let s = state.store.station(&staff.scope, id).await?;
     let qr_url = if s.is_open() {
         let code = state.store.qr_code_for(QrTarget::Station(id)).await?;
-        format!("{}/q/{code}", crate::public::base_url(&state.config, &headers))
+        // without a configured public address the page says so instead of showing a code
+        crate::public::base_url(&state.config)
+            .map(|base| format!("{base}/q/{code}"))
+            .unwrap_or_default()
     } else {
         String::new()
     };
