@@ -196,7 +196,9 @@ const EXEMPT: &[(&str, &str, &str)] = &[
 both_backends!(
     async fn every_role_sees_only_what_it_may(db) {
         let c = cast(&db).await;
-        let app = TestApp::with_db(db);
+        // a deployment with its public address set, so QR codes can be printed
+        let cfg = liaison_web::WebConfig { public_url: Some("https://rd.example.cn".into()), ..Default::default() };
+        let app = TestApp::with_config(db, cfg);
         let w = world(&app, &c).await;
         // a citizen's item at the room, and the room's deputy as staff find them
         let mut citizen = app.client();
