@@ -37,8 +37,9 @@ use routes::Routes;
 pub use ctx::RequestCtx;
 pub use error::WebError;
 
-/// Largest request body accepted (an Excel import of 20,000 rows is well under this).
-pub const MAX_BODY: usize = 16 * 1024 * 1024;
+/// Largest request body of a route that takes no upload (forms, JSON). Upload routes set their own
+/// (`upload::Limits`, a `DefaultBodyLimit` layer on the route): there is no global limit above them.
+pub const MAX_BODY: usize = 1024 * 1024;
 
 /// Settings the web layer needs from the server's configuration.
 #[derive(Debug, Clone, Default)]
@@ -122,6 +123,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(error::render))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
     app.with_state(state)
 }

@@ -9,11 +9,14 @@ use crate::extract::Path;
 const APP_CSS: &str = include_str!("../static/app.css");
 /// htmx 2.0.11 (npm `htmx.org`, Zero-Clause BSD licence), vendored unchanged.
 const HTMX: &str = include_str!("../static/htmx.min.js");
+/// Scales photos down in the browser before the 码上办 form sends them (the server takes full size too).
+const PHOTO_UPLOAD: &str = include_str!("../static/photo-upload.js");
 
 pub async fn serve(Path(file): Path<String>) -> Result<Response, WebError> {
     let (body, ctype) = match file.as_str() {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "htmx.min.js" => (HTMX, "application/javascript; charset=utf-8"),
+        "photo-upload.js" => (PHOTO_UPLOAD, "application/javascript; charset=utf-8"),
         _ => return Err(WebError::NotFound),
     };
     let mut res = body.into_response();

@@ -8,6 +8,7 @@ pub mod published;
 pub mod track;
 
 use crate::routes::Routes;
+use axum::handler::Handler;
 use axum::http::HeaderMap;
 
 /// The address printed into QR codes: the configured public URL, else what the browser used.
@@ -26,7 +27,11 @@ pub fn base_url(config: &crate::WebConfig, headers: &HeaderMap) -> String {
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .get("/p/{file}", card::photo)
-        .get_post("/q/{code}", card::scan, intake::submit)
+        .get_post(
+            "/q/{code}",
+            card::scan,
+            intake::submit.layer(crate::upload::OPINION.layer()),
+        )
         .get("/t", track::page)
         .post("/t/rate", track::rate)
         .get("/published", published::list)
