@@ -93,6 +93,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 impl<S: Send + Sync> FromRequest<S> for Multipart {
     type Rejection = WebError;
     async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        // paced: the parser reads the form piece by piece as it arrives (see `upload::paced`)
+        let req = req.map(|body| crate::upload::paced(axum::body::Bytes::new(), body));
         axum::extract::Multipart::from_request(req, state)
             .await
             .map(Multipart)

@@ -96,6 +96,13 @@ impl Limits {
     }
 
     fn too_large(&self) -> String {
+        if self.files == 1 {
+            return format!(
+                "{}不能超过 {} MB，请缩小后再上传",
+                self.what,
+                self.file_bytes / MB
+            );
+        }
         format!(
             "上传的内容合计超过 {} MB（每{}{}不超过 {} MB），请减少或缩小后重试",
             self.body / MB,
@@ -351,30 +358,38 @@ pub async fn peek(
                     head.extend_from_slice(&data);
                 }
             }
-            Some(Err(_)) | None => {
-                token = find(&head);
-                return (token, Body::from(head));
-            }
+            Some(Err(_)) | None => break,
         }
         token = find(&head);
         if token.is_some() {
             break;
         }
     }
-    let body = Prefixed {
-        head: Some(Bytes::from(head)),
-        rest: body,
-    };
-    (token, Body::new(body))
+    (token, paced(Bytes::from(head), body))
 }
 
-/// Bytes already read, then the rest of the body.
-struct Prefixed {
-    head: Option<Bytes>,
+/// `head`, then `rest`, handed on in pieces of at most `PIECE` with a pause (a `Pending` that wakes
+/// at once) after each. The multipart parser reads everything that is ready before it parses, so
+/// without the pauses it would take in a whole body that arrives fast (and hit the body limit before
+/// parsing the text fields in front of the files); with them it parses piece by piece, holds at most
+/// a piece ahead of the handler, and a limit trips where the data crosses it.
+pub fn paced(head: Bytes, rest: Body) -> Body {
+    Body::new(Paced {
+        pending: head,
+        rest,
+        pause: false,
+    })
+}
+
+struct Paced {
+    pending: Bytes,
     rest: Body,
+    pause: bool,
 }
 
-impl HttpBody for Prefixed {
+const PIECE: usize = 64 * 1024;
+
+impl HttpBody for Paced {
     type Data = Bytes;
     type Error = axum::Error;
 
@@ -382,18 +397,34 @@ impl HttpBody for Prefixed {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        if let Some(head) = self.head.take().filter(|h| !h.is_empty()) {
-            return Poll::Ready(Some(Ok(Frame::data(head))));
+        if self.pause {
+            self.pause = false;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
         }
-        Pin::new(&mut self.rest).poll_frame(cx)
+        loop {
+            if !self.pending.is_empty() {
+                let n = self.pending.len().min(PIECE);
+                let piece = self.pending.split_to(n);
+                self.pause = true;
+                return Poll::Ready(Some(Ok(Frame::data(piece))));
+            }
+            match Pin::new(&mut self.rest).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) => self.pending = data,
+                    Err(frame) => return Poll::Ready(Some(Ok(frame))),
+                },
+                other => return other,
+            }
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.head.as_ref().is_none_or(Bytes::is_empty) && self.rest.is_end_stream()
+        self.pending.is_empty() && self.rest.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {
-        let head = self.head.as_ref().map_or(0, |h| h.len() as u64);
+        let head = self.pending.len() as u64;
         let rest = self.rest.size_hint();
         let mut hint = SizeHint::new();
         hint.set_lower(rest.lower() + head);
