@@ -288,12 +288,7 @@ fn decode_jpeg(bytes: &[u8], header: &Header) -> Result<(RgbImage, Option<Orient
 /// Decodes a PNG row by row into a box-filtered image (see `png_factor`); transparent pixels are
 /// laid on white.
 fn decode_png(bytes: &[u8]) -> Result<RgbImage, String> {
-    let mut dec = png::Decoder::new_with_limits(
-        Cursor::new(bytes),
-        png::Limits {
-            bytes: DECODE_BUDGET,
-        },
-    );
+    let mut dec = png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: DECODE_BUDGET });
     dec.set_transformations(png::Transformations::normalize_to_color8());
     let mut reader = dec.read_info().map_err(|_| BROKEN.to_owned())?;
     let (width, height, interlaced) = {
@@ -389,8 +384,8 @@ impl Shrink {
                 _ => [255; 3],
             };
             let o = base + (x / self.k * 3) as usize;
-            for c in 0..3 {
-                self.acc[o + c] += u32::from(rgb[c]);
+            for (sum, v) in self.acc[o..o + 3].iter_mut().zip(rgb) {
+                *sum += u32::from(v);
             }
         }
     }
@@ -499,7 +494,10 @@ mod tests {
         let small = image::load_from_memory(&sanitize(&from_jpeg).unwrap()).unwrap();
         assert_eq!((small.width(), small.height()), (1200, 600));
         let px = small.to_rgb8().get_pixel(600, 300).0;
-        assert!(px[1] > 150 && px[0] < 60, "colours survive the scaled decode: {px:?}");
+        assert!(
+            px[1] > 150 && px[0] < 60,
+            "colours survive the scaled decode: {px:?}"
+        );
     }
 
     #[test]
@@ -550,7 +548,10 @@ mod tests {
         let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
         jpeg[sof + 1] = 0xC2;
         let err = inspect(&jpeg).unwrap_err();
-        assert!(err.contains("像素过多"), "24 MP progressive keeps 72 MB of coefficients: {err}");
+        assert!(
+            err.contains("像素过多"),
+            "24 MP progressive keeps 72 MB of coefficients: {err}"
+        );
     }
 
     /// An Adam7-interlaced RGBA PNG (the encoder writes none), its data in stored deflate blocks.
@@ -560,7 +561,11 @@ mod tests {
             for &b in data {
                 c ^= u32::from(b);
                 for _ in 0..8 {
-                    c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                    c = if c & 1 == 1 {
+                        0xEDB8_8320 ^ (c >> 1)
+                    } else {
+                        c >> 1
+                    };
                 }
             }
             !c
@@ -574,7 +579,15 @@ mod tests {
         }
         let (w, h) = img.dimensions();
         let mut raw = Vec::new();
-        for (sx, sy, dx, dy) in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)] {
+        for (sx, sy, dx, dy) in [
+            (0, 0, 8, 8),
+            (4, 0, 8, 8),
+            (0, 4, 4, 8),
+            (2, 0, 4, 4),
+            (0, 2, 2, 4),
+            (1, 0, 2, 2),
+            (0, 1, 1, 2),
+        ] {
             if w <= sx || h <= sy {
                 continue;
             }
@@ -614,7 +627,11 @@ mod tests {
         // left half transparent, right half blue
         let half = |w: u32, h: u32| {
             image::RgbaImage::from_fn(w, h, |x, _| {
-                if x < w / 2 { image::Rgba([0, 0, 0, 0]) } else { image::Rgba([0, 0, 255, 255]) }
+                if x < w / 2 {
+                    image::Rgba([0, 0, 0, 0])
+                } else {
+                    image::Rgba([0, 0, 255, 255])
+                }
             })
         };
         let img = half(2500, 1250);
@@ -627,7 +644,9 @@ mod tests {
         w.finish().unwrap();
         let interlaced = interlaced_png(&half(1300, 650));
         for (bytes, size) in [(bytes, (1200, 600)), (interlaced, (650, 325))] {
-            let out = image::load_from_memory(&sanitize(&bytes).unwrap()).unwrap().to_rgb8();
+            let out = image::load_from_memory(&sanitize(&bytes).unwrap())
+                .unwrap()
+                .to_rgb8();
             assert_eq!(out.dimensions(), size);
             let (w, h) = size;
             let left = out.get_pixel(w / 10, h / 2).0;

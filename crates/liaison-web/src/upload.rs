@@ -317,7 +317,12 @@ pub async fn read(Multipart(mut mp): Multipart, limits: &Limits) -> Result<Multi
 
 /// Reading stopped on `e`: over the route's limit is a problem of the form (413); anything else is a
 /// body that is not a well-formed multipart form (or was cut off), 400.
-fn stopped(form: &mut MultipartForm, e: MultipartError, limits: &Limits, field: &str) -> Result<(), WebError> {
+fn stopped(
+    form: &mut MultipartForm,
+    e: MultipartError,
+    limits: &Limits,
+    field: &str,
+) -> Result<(), WebError> {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         form.too_large = true;
         form.problem(field, limits.too_large());

@@ -8,13 +8,22 @@ use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::cast;
 
 fn age(blobs_dir: &std::path::Path, hash: &str, by: Duration) {
-    let path = blobs_dir.join("files").join(&hash[..2]).join(&hash[2..4]).join(hash);
+    let path = blobs_dir
+        .join("files")
+        .join(&hash[..2])
+        .join(&hash[2..4])
+        .join(hash);
     let f = std::fs::File::options().append(true).open(path).unwrap();
     f.set_modified(SystemTime::now() - by).unwrap();
 }
 
 fn exists(blobs_dir: &std::path::Path, hash: &str) -> bool {
-    blobs_dir.join("files").join(&hash[..2]).join(&hash[2..4]).join(hash).exists()
+    blobs_dir
+        .join("files")
+        .join(&hash[..2])
+        .join(&hash[2..4])
+        .join(hash)
+        .exists()
 }
 
 both_backends!(

@@ -38,8 +38,8 @@ pub async fn read_first_sheet_bounded(bytes: axum::body::Bytes) -> Result<Vec<Ve
         let _permit = permit;
         read_first_sheet(&bytes)
     })
-        .await
-        .map_err(|_| "读取失败，请重试".to_owned())?
+    .await
+    .map_err(|_| "读取失败，请重试".to_owned())?
 }
 
 /// Every row of the first sheet as trimmed text. Numbers typed into cells come back without a
@@ -56,10 +56,7 @@ pub fn read_first_sheet(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
         .worksheet_cells_reader(&name)
         .map_err(|_| "无法读取第一个工作表".to_owned())?;
     let mut found: Vec<(u32, u32, String)> = Vec::new();
-    while let Some(cell) = cells
-        .next_cell()
-        .map_err(|_| "无法读取第一个工作表".to_owned())?
-    {
+    while let Some(cell) = cells.next_cell().map_err(|_| "无法读取第一个工作表".to_owned())? {
         let (row, col) = cell.get_position();
         if row >= MAX_ROWS {
             return Err("一次最多导入 20000 行，请分批导入".into());
@@ -80,10 +77,7 @@ pub fn read_first_sheet(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
         };
         found.push((row, col, text));
     }
-    let (Some(top), Some(left)) = (
-        found.iter().map(|c| c.0).min(),
-        found.iter().map(|c| c.1).min(),
-    ) else {
+    let (Some(top), Some(left)) = (found.iter().map(|c| c.0).min(), found.iter().map(|c| c.1).min()) else {
         return Ok(vec![]);
     };
     let bottom = found.iter().map(|c| c.0).max().unwrap_or(top);

@@ -16,9 +16,7 @@ use liaison_store::registry::station::StationFilter;
 use crate::ctx::Staff;
 use crate::extract::Multipart;
 use crate::layout::Page;
-use crate::public::intake::{
-    IntakeValues, categories, deputy_reach, nonce_of, read_values, store_photos,
-};
+use crate::public::intake::{IntakeValues, categories, deputy_reach, nonce_of, read_values, store_photos};
 use crate::{AppState, WebError};
 
 pub fn can_record(staff: &Staff) -> bool {

@@ -20,5 +20,5 @@ mod registry;
 mod rejections;
 mod setup;
 mod sms_admin;
-mod uploads;
 mod station_files;
+mod uploads;

@@ -98,7 +98,12 @@ const TYPED: &[(&str, &str)] = &[
 
 fn assert_kept(r: &TestResponse) {
     let doc = r.html();
-    assert_eq!(doc.text("textarea[name=description]"), "村口的桥栏杆断了两根，孩子上学要经过", "{}", r.body);
+    assert_eq!(
+        doc.text("textarea[name=description]"),
+        "村口的桥栏杆断了两根，孩子上学要经过",
+        "{}",
+        r.body
+    );
     assert_eq!(doc.attrs("input[name=name]", "value"), ["才让"]);
     assert_eq!(doc.attrs("input[name=category][checked]", "value"), ["roads"]);
 }
