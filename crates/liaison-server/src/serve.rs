@@ -77,6 +77,7 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
         tracing::info!("LIAISON_SMS_URL is not set: SMS notifications stay queued, unsent");
     }
     tokio::spawn(sweep_deadlines(store.clone()));
+    tokio::spawn(sweep_orphan_files(store.clone(), state.blobs.clone()));
     let app = liaison_web::router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
@@ -121,6 +122,23 @@ async fn sweep_deadlines(store: Store) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "duplicate pass failed; retrying in a minute"),
+        }
+    }
+}
+
+/// Every hour: files no row refers to (a submission refused after its photos were stored, a crash
+/// between the two), once they are an hour old. A file still referred to is never removed.
+async fn sweep_orphan_files(store: Store, blobs: liaison_store::blob::Blobs) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match store
+            .sweep_orphan_files(&blobs, liaison_store::blob::ORPHAN_AGE)
+            .await
+        {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "orphan file sweep"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "orphan file sweep failed; retrying in an hour"),
         }
     }
 }

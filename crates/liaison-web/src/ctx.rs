@@ -169,17 +169,22 @@ async fn build(state: AppState, mut req: Request, next: Next) -> Result<Response
             .unwrap_or("");
         let is_form = ctype.starts_with("application/x-www-form-urlencoded");
         let is_multipart = ctype.starts_with("multipart/form-data");
-        if given.is_none() && (is_form || is_multipart) {
+        if given.is_none() && is_form {
             let (parts, body) = req.into_parts();
             let bytes = to_bytes(body, crate::MAX_BODY)
                 .await
-                .map_err(|_| WebError::invalid("body", "提交的内容过大（上限 16 MB）"))?;
-            given = if is_form {
-                form_token(&bytes)
-            } else {
-                multipart_token(&bytes)
-            };
+                .map_err(|_| WebError::TooLarge {
+                    message: crate::extract::too_large(),
+                    fields: vec![],
+                })?;
+            given = form_token(&bytes);
             req = Request::from_parts(parts, Body::from(bytes));
+        } else if given.is_none() && is_multipart {
+            // the token is the form's first field: read only that far (an upload is not held here)
+            let (parts, body) = req.into_parts();
+            let (token, body) = crate::upload::peek(body, 64 * 1024, multipart_token).await;
+            given = token;
+            req = Request::from_parts(parts, body);
         }
         if !given.is_some_and(|g| same_secret(&g, &csrf)) {
             return Err(WebError::Csrf);

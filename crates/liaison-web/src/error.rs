@@ -45,6 +45,12 @@ pub enum WebError {
     Csrf,
     #[error("提交太频繁，请稍后再试")]
     RateLimited,
+    /// An upload over its route's body limit (413), named per field like `Invalid`.
+    #[error("{message}")]
+    TooLarge {
+        message: String,
+        fields: Vec<FieldError>,
+    },
     #[error("服务器内部错误")]
     Internal(String),
 }
@@ -77,6 +83,7 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +98,7 @@ impl WebError {
             WebError::NotFound => "not_found",
             WebError::Csrf => "csrf",
             WebError::RateLimited => "rate_limited",
+            WebError::TooLarge { .. } => "too_large",
             WebError::Internal(_) => "internal",
         }
     }
@@ -159,7 +167,9 @@ impl IntoResponse for WebError {
             code: self.code(),
             message: self.to_string(),
             fields: match &self {
-                WebError::Invalid { fields, .. } | WebError::BadRequest { fields, .. } => fields.clone(),
+                WebError::Invalid { fields, .. }
+                | WebError::BadRequest { fields, .. }
+                | WebError::TooLarge { fields, .. } => fields.clone(),
                 _ => vec![],
             },
             cause: match self {

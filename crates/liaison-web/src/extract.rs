@@ -93,6 +93,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 impl<S: Send + Sync> FromRequest<S> for Multipart {
     type Rejection = WebError;
     async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        // paced: the parser reads the form piece by piece as it arrives (see `upload::paced`)
+        let req = req.map(|body| crate::upload::paced(axum::body::Bytes::new(), body));
         axum::extract::Multipart::from_request(req, state)
             .await
             .map(Multipart)
@@ -116,6 +118,11 @@ impl From<PathRejection> for WebError {
 }
 
 const FORM: &str = "提交的内容格式不正确，请刷新页面后重试";
+
+/// A form (not an upload) over `crate::MAX_BODY`.
+pub(crate) fn too_large() -> String {
+    format!("提交的内容过大（上限 {} MB）", crate::MAX_BODY / (1024 * 1024))
+}
 const QUERY: &str = "请求中的参数格式不正确";
 
 fn raw_form(e: RawFormRejection) -> WebError {
@@ -124,7 +131,10 @@ fn raw_form(e: RawFormRejection) -> WebError {
             bad_request("提交的格式不正确，请从页面上的表单提交", e.body_text(), vec![])
         }
         RawFormRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            WebError::invalid("body", "提交的内容过大（上限 16 MB）")
+            WebError::TooLarge {
+                message: too_large(),
+                fields: vec![],
+            }
         }
         other => bad_request("提交中断，请重试", other.body_text(), vec![]),
     }

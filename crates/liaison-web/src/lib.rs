@@ -40,8 +40,9 @@ pub use client_addr::TrustedProxies;
 pub use ctx::RequestCtx;
 pub use error::WebError;
 
-/// Largest request body accepted (an Excel import of 20,000 rows is well under this).
-pub const MAX_BODY: usize = 16 * 1024 * 1024;
+/// Largest request body of a route that takes no upload (forms, JSON). Upload routes set their own
+/// (`upload::Limits`, a `DefaultBodyLimit` layer on the route): there is no global limit above them.
+pub const MAX_BODY: usize = 1024 * 1024;
 
 /// Settings the web layer needs from the server's configuration.
 #[derive(Debug, Clone, Default)]
@@ -131,7 +132,6 @@ pub fn router(state: AppState) -> Router {
     let app = all_routes()
         .into_router()
         .fallback(pages::not_found)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
         .layer(axum::middleware::from_fn(error::render))
         .layer(axum::middleware::from_fn_with_state(
@@ -139,6 +139,7 @@ pub fn router(state: AppState) -> Router {
             headers::security,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
     app.with_state(state)
 }

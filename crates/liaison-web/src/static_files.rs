@@ -13,6 +13,8 @@ const PUBLIC_JS: &str = include_str!("../static/public.js");
 const PRINT_POSTER: &str = include_str!("../static/print-poster.css");
 const PRINT_SUPERVISION: &str = include_str!("../static/print-supervision.css");
 const PRINT_CARDS: &str = include_str!("../static/print-cards.css");
+/// Scales photos down in the browser before the 码上办 form sends them (the server takes full size too).
+const PHOTO_UPLOAD: &str = include_str!("../static/photo-upload.js");
 
 pub async fn serve(Path(file): Path<String>) -> Result<Response, WebError> {
     let (body, ctype) = match file.as_str() {
@@ -22,6 +24,7 @@ pub async fn serve(Path(file): Path<String>) -> Result<Response, WebError> {
         "print-poster.css" => (PRINT_POSTER, "text/css; charset=utf-8"),
         "print-supervision.css" => (PRINT_SUPERVISION, "text/css; charset=utf-8"),
         "print-cards.css" => (PRINT_CARDS, "text/css; charset=utf-8"),
+        "photo-upload.js" => (PHOTO_UPLOAD, "application/javascript; charset=utf-8"),
         _ => return Err(WebError::NotFound),
     };
     let mut res = body.into_response();

@@ -1,21 +1,154 @@
-//! Reading multipart forms: text fields and files, each bounded, with Chinese errors.
+//! Reading multipart uploads. Each upload route has its own `Limits` (its body limit is a layer on the
+//! route, `Limits::layer`); everything else keeps the small default of `crate::MAX_BODY`.
+//!
+//! The form is read as it streams in. Text fields come first in every upload form, so they are read
+//! before a file can trip a limit, and a file that is too large, one too many, or a body over the
+//! route's limit becomes a Chinese message on its field (`MultipartForm::problems`) while everything
+//! typed is kept for the page shown again. Files are held in memory only within a process-wide budget
+//! (`MEMORY`): a request whose file finds the budget used up waits for it, and past `WAIT` the file
+//! is dropped with a message (the rest of the form is still read). Limits and why:
+//! docs/ARCHITECTURE.md, "Upload limits".
 
 use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::{Arc, LazyLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::DefaultBodyLimit;
+use axum::extract::multipart::MultipartError;
+use axum::http::StatusCode;
+use http_body::{Frame, SizeHint};
+use http_body_util::BodyExt;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::WebError;
+use crate::error::FieldError;
 use crate::extract::Multipart;
+
+const MB: usize = 1024 * 1024;
+
+/// What one upload route accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The whole request body.
+    pub body: usize,
+    /// Each text field.
+    pub text: usize,
+    /// How many files (empty file inputs do not count).
+    pub files: usize,
+    /// Each file.
+    pub file_bytes: usize,
+    /// What the files are, for messages ("照片", "文件").
+    pub what: &'static str,
+    /// The counter word for `what` ("张", "个").
+    pub unit: &'static str,
+}
+
+/// Room in a body for the text fields and the multipart framing around the files.
+const FRAMING: usize = MB;
+
+/// The 码上办 form and staff records: up to 3 photos of 10 MB.
+pub const OPINION: Limits = Limits {
+    body: crate::public::intake::MAX_PHOTOS * crate::photo::MAX_BYTES + FRAMING,
+    text: 8 * 1024,
+    files: crate::public::intake::MAX_PHOTOS,
+    file_bytes: crate::photo::MAX_BYTES,
+    what: "照片",
+    unit: "张",
+};
+
+/// A deputy's portrait.
+pub const DEPUTY_PHOTO: Limits = Limits {
+    body: crate::photo::MAX_BYTES + FRAMING,
+    text: 1000,
+    files: 1,
+    file_bytes: crate::photo::MAX_BYTES,
+    what: "照片",
+    unit: "张",
+};
+
+/// A station's photo or rules document.
+pub const STATION_FILE: Limits = Limits {
+    body: crate::document::MAX_BYTES + FRAMING,
+    text: 1000,
+    files: 1,
+    file_bytes: crate::document::MAX_BYTES,
+    what: "文件",
+    unit: "个",
+};
+
+/// An Excel import.
+pub const EXCEL: Limits = Limits {
+    body: crate::excel::MAX_BYTES + FRAMING,
+    text: 1000,
+    files: 1,
+    file_bytes: crate::excel::MAX_BYTES,
+    what: "Excel 文件",
+    unit: "个",
+};
+
+impl Limits {
+    /// The route layer that lets the body of this upload through (the default is `crate::MAX_BODY`).
+    pub fn layer(&self) -> DefaultBodyLimit {
+        DefaultBodyLimit::max(self.body)
+    }
+
+    fn too_large(&self) -> String {
+        if self.files == 1 {
+            return format!(
+                "{}不能超过 {} MB，请缩小后再上传",
+                self.what,
+                self.file_bytes / MB
+            );
+        }
+        format!(
+            "上传的内容合计超过 {} MB（每{}{}不超过 {} MB），请减少或缩小后重试",
+            self.body / MB,
+            self.unit,
+            self.what,
+            self.file_bytes / MB
+        )
+    }
+}
+
+/// Bytes of uploaded files held in memory at once, across all requests.
+pub const MEMORY: usize = 96 * MB;
+/// How long a file waits for room in `MEMORY` before it is refused.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+static BUDGET: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(MEMORY)));
+
+/// Room for `n` more bytes in the budget, waiting up to `WAIT`.
+async fn room(n: usize) -> Option<OwnedSemaphorePermit> {
+    let n = u32::try_from(n.min(MEMORY)).ok()?;
+    if let Ok(p) = BUDGET.clone().try_acquire_many_owned(n) {
+        return Some(p);
+    }
+    tokio::time::timeout(WAIT, BUDGET.clone().acquire_many_owned(n))
+        .await
+        .ok()?
+        .ok()
+}
 
 /// One uploaded file: the form field, the name the browser gave, the bytes.
 pub struct UploadedFile {
     pub field: String,
     pub filename: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
 }
 
 #[derive(Default)]
 pub struct MultipartForm {
     pub fields: HashMap<String, String>,
     pub files: Vec<UploadedFile>,
+    /// What could not be taken, per field, in Chinese (a file too large, too many files, …).
+    pub problems: Vec<FieldError>,
+    /// The body went over the route's limit (reading stopped there: 413).
+    pub too_large: bool,
+    /// The files' share of `MEMORY`, given back when the form is dropped.
+    _room: Option<OwnedSemaphorePermit>,
 }
 
 impl MultipartForm {
@@ -29,42 +162,280 @@ impl MultipartForm {
             .iter()
             .filter(move |f| f.field == field && !f.bytes.is_empty())
     }
+
+    /// The problems' messages.
+    pub fn problem_messages(&self) -> Vec<String> {
+        self.problems.iter().map(|p| p.message.clone()).collect()
+    }
+
+    /// The problems as the error of a request that shows no form again (staff uploads).
+    pub fn check(&self) -> Result<(), WebError> {
+        let Some(first) = self.problems.first() else {
+            return Ok(());
+        };
+        let message = first.message.clone();
+        let fields = self.problems.clone();
+        Err(if self.too_large {
+            WebError::TooLarge { message, fields }
+        } else {
+            WebError::Invalid {
+                code: "invalid_input",
+                message,
+                fields,
+            }
+        })
+    }
+
+    fn problem(&mut self, field: &str, message: String) {
+        self.problems.push(FieldError {
+            field: field.to_owned(),
+            message,
+        });
+    }
+
+    fn keep(&mut self, permit: OwnedSemaphorePermit) {
+        match &mut self._room {
+            Some(p) => p.merge(permit),
+            None => self._room = Some(permit),
+        }
+    }
 }
 
-/// Reads the whole form. Text fields are limited to `max_text` bytes each; at most `max_files` files
-/// (empty file inputs do not count). The request body limit bounds the total.
-pub async fn read(
-    Multipart(mut mp): Multipart,
-    max_text: usize,
-    max_files: usize,
-) -> Result<MultipartForm, WebError> {
-    let broken = |_| WebError::invalid("file", "上传中断，请重试");
+/// Reads the whole form within `limits` (see the module notes). An error only for a body that is not
+/// a multipart form at all (400); every limit is a problem in the form.
+pub async fn read(Multipart(mut mp): Multipart, limits: &Limits) -> Result<MultipartForm, WebError> {
     let mut form = MultipartForm::default();
-    while let Some(field) = mp.next_field().await.map_err(broken)? {
+    let mut files = 0;
+    let mut busy = false;
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                stopped(&mut form, e, limits, "file")?;
+                break;
+            }
+        };
         let name = field.name().unwrap_or("").to_owned();
-        match field.file_name().map(str::to_owned) {
+        let filename = field.file_name().map(str::to_owned);
+        let cap = match filename {
+            Some(_) => limits.file_bytes,
+            None => limits.text,
+        };
+        let is_file = filename.is_some();
+        let mut chunks: Vec<Bytes> = Vec::new();
+        // this file's share of the budget, given back as soon as the file is dropped
+        let mut held: Option<OwnedSemaphorePermit> = None;
+        let mut size = 0;
+        let mut dropped = false;
+        loop {
+            match field.chunk().await {
+                Ok(Some(c)) => {
+                    size += c.len();
+                    if size > cap || dropped {
+                        chunks.clear();
+                        held = None;
+                        continue;
+                    }
+                    if is_file {
+                        if busy {
+                            dropped = true;
+                            continue;
+                        }
+                        match room(c.len()).await {
+                            Some(p) => match &mut held {
+                                Some(h) => h.merge(p),
+                                None => held = Some(p),
+                            },
+                            None => {
+                                busy = true;
+                                dropped = true;
+                                chunks.clear();
+                                held = None;
+                                continue;
+                            }
+                        }
+                    }
+                    chunks.push(c);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    stopped(&mut form, e, limits, &name)?;
+                    return Ok(form);
+                }
+            }
+        }
+        match filename {
             Some(filename) => {
-                let bytes = field.bytes().await.map_err(broken)?.to_vec();
-                if bytes.is_empty() {
+                if size == 0 {
                     continue;
                 }
-                if form.files.len() >= max_files {
-                    return Err(WebError::invalid(&name, format!("最多上传 {max_files} 个文件")));
+                files += 1;
+                if files > limits.files {
+                    let m = format!("最多上传 {} {}{}", limits.files, limits.unit, limits.what);
+                    if !form.problems.iter().any(|p| p.message == m) {
+                        form.problem(&name, m);
+                    }
+                } else if size > cap {
+                    let m = match limits.files {
+                        1 => format!("{}不能超过 {} MB，请缩小后再上传", limits.what, cap / MB),
+                        _ => format!(
+                            "第 {files} {}{}超过 {} MB，请缩小后再上传",
+                            limits.unit,
+                            limits.what,
+                            cap / MB
+                        ),
+                    };
+                    form.problem(&name, m);
+                } else if dropped {
+                    form.problem(
+                        &name,
+                        format!("服务器正忙，{}没有收到，请稍后重新选择后提交", limits.what),
+                    );
+                } else {
+                    if let Some(p) = held {
+                        form.keep(p);
+                    }
+                    form.files.push(UploadedFile {
+                        field: name,
+                        filename,
+                        bytes: concat(chunks, size),
+                    });
                 }
-                form.files.push(UploadedFile {
-                    field: name,
-                    filename,
-                    bytes,
-                });
             }
-            None => {
-                let text = field.text().await.map_err(broken)?;
-                if text.len() > max_text {
-                    return Err(WebError::invalid(&name, "内容过长"));
+            None if size > cap => form.problem(&name, "内容过长".to_owned()),
+            None => match String::from_utf8(concat(chunks, size).to_vec()) {
+                Ok(text) => {
+                    form.fields.insert(name, text);
                 }
-                form.fields.insert(name, text);
-            }
+                Err(_) => form.problem(&name, "内容格式不正确".to_owned()),
+            },
         }
     }
     Ok(form)
+}
+
+/// Reading stopped on `e`: over the route's limit is a problem of the form (413); anything else is a
+/// body that is not a well-formed multipart form (or was cut off), 400.
+fn stopped(
+    form: &mut MultipartForm,
+    e: MultipartError,
+    limits: &Limits,
+    field: &str,
+) -> Result<(), WebError> {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        form.too_large = true;
+        form.problem(field, limits.too_large());
+        return Ok(());
+    }
+    tracing::debug!("multipart stopped: {}", e.body_text());
+    Err(WebError::BadRequest {
+        message: "上传中断或表单格式不正确，请刷新页面后重试".into(),
+        fields: vec![],
+    })
+}
+
+fn concat(mut chunks: Vec<Bytes>, size: usize) -> Bytes {
+    if chunks.len() == 1 {
+        return chunks.pop().unwrap_or_default();
+    }
+    let mut out = Vec::with_capacity(size);
+    for c in chunks {
+        out.extend_from_slice(&c);
+    }
+    Bytes::from(out)
+}
+
+/// The CSRF token of a request body found by `find` in its first `max` bytes, without reading the
+/// rest: the body is handed back whole (what was read, then what was not). Every form of ours sends
+/// its `_csrf` field first, so a large upload is not held in memory to check it.
+pub async fn peek(
+    mut body: Body,
+    max: usize,
+    find: impl Fn(&[u8]) -> Option<String>,
+) -> (Option<String>, Body) {
+    let mut head = Vec::new();
+    let mut token = None;
+    while head.len() < max {
+        match body.frame().await {
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    head.extend_from_slice(&data);
+                }
+            }
+            Some(Err(_)) | None => break,
+        }
+        token = find(&head);
+        if token.is_some() {
+            break;
+        }
+    }
+    (token, paced(Bytes::from(head), body))
+}
+
+/// `head`, then `rest`, handed on in pieces of at most `PIECE` with a pause (a `Pending` that wakes
+/// at once) after each. The multipart parser reads everything that is ready before it parses, so
+/// without the pauses it would take in a whole body that arrives fast (and hit the body limit before
+/// parsing the text fields in front of the files); with them it parses piece by piece, holds at most
+/// a piece ahead of the handler, and a limit trips where the data crosses it.
+pub fn paced(head: Bytes, rest: Body) -> Body {
+    Body::new(Paced {
+        pending: head,
+        rest,
+        pause: false,
+    })
+}
+
+struct Paced {
+    pending: Bytes,
+    rest: Body,
+    pause: bool,
+}
+
+const PIECE: usize = 64 * 1024;
+
+impl HttpBody for Paced {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        if self.pause {
+            self.pause = false;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        loop {
+            if !self.pending.is_empty() {
+                let n = self.pending.len().min(PIECE);
+                let piece = self.pending.split_to(n);
+                self.pause = true;
+                return Poll::Ready(Some(Ok(Frame::data(piece))));
+            }
+            match Pin::new(&mut self.rest).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) => self.pending = data,
+                    Err(frame) => return Poll::Ready(Some(Ok(frame))),
+                },
+                other => return other,
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.pending.is_empty() && self.rest.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        let head = self.pending.len() as u64;
+        let rest = self.rest.size_hint();
+        let mut hint = SizeHint::new();
+        hint.set_lower(rest.lower() + head);
+        if let Some(u) = rest.upper() {
+            hint.set_upper(u + head);
+        }
+        hint
+    }
 }

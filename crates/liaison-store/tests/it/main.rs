@@ -2,5 +2,6 @@
 
 mod accounts;
 mod audit;
+mod blobs;
 mod registry;
 mod schema;

@@ -12,12 +12,17 @@ pub mod supervise;
 use liaison_store::opinion::Opinion;
 
 use crate::routes::Routes;
+use axum::handler::Handler;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .get("/opinions", queue::list)
         .get("/opinions/export.xlsx", queue::export)
-        .get_post("/opinions/new", record::form, record::submit)
+        .get_post(
+            "/opinions/new",
+            record::form,
+            record::submit.layer(crate::upload::OPINION.layer()),
+        )
         .get_post("/opinions/bulk", bulk::form, bulk::submit)
         .get("/opinions/{id}", detail::detail)
         .post("/opinions/{id}/act", detail::act)

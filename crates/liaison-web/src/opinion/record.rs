@@ -16,9 +16,7 @@ use liaison_store::registry::station::StationFilter;
 use crate::ctx::Staff;
 use crate::extract::Multipart;
 use crate::layout::Page;
-use crate::public::intake::{
-    IntakeValues, MAX_PHOTOS, categories, deputy_reach, nonce_of, read_values, store_photos,
-};
+use crate::public::intake::{IntakeValues, categories, deputy_reach, nonce_of, read_values, store_photos};
 use crate::{AppState, WebError};
 
 pub fn can_record(staff: &Staff) -> bool {
@@ -116,10 +114,11 @@ pub async fn submit(
     if !can_record(&staff) {
         return Err(WebError::Forbidden);
     }
-    let form = crate::upload::read(mp, 8 * 1024, MAX_PHOTOS).await?;
+    let form = crate::upload::read(mp, &crate::upload::OPINION).await?;
     let categories = categories(&state).await?;
     let (values, parsed) = read_values(&form, &categories);
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    errors.extend(form.problem_messages());
     let channel_text = form.text("channel").to_owned();
     let station_text = form.text("station").trim().to_owned();
     let channel = Channel::parse(&channel_text).filter(|c| {

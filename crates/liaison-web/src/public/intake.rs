@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use liaison_domain::RegionCode;
 use liaison_domain::opinion::submission::{Submission, SubmissionFields};
 use liaison_domain::opinion::{Channel, show_receipt};
-use liaison_store::opinion::intake::{NewOpinion, PER_CODE, PER_IP, Placement};
+use liaison_store::opinion::intake::{NewOpinion, PER_CODE, PER_IP, Placement, Precheck};
 use liaison_store::registry::qr::QrTarget;
 use liaison_store::{Actor, StoreError};
 
@@ -52,27 +52,32 @@ pub fn read_values(
     (v, parsed)
 }
 
-/// Checks, strips and durably stores the photos; returns their content addresses.
+/// Checks and strips every photo (each from its header first, then decoded within the bounds of
+/// `crate::photo`), then stores them durably; returns their content addresses. Nothing is stored
+/// unless every photo passed.
 pub async fn store_photos(state: &AppState, form: &MultipartForm) -> Result<Vec<String>, Vec<String>> {
-    let mut out = Vec::new();
+    let mut clean = Vec::new();
     let mut errors = Vec::new();
     for (i, f) in form.files_in("photo").enumerate() {
-        let bytes = f.bytes.clone();
-        let clean = tokio::task::spawn_blocking(move || crate::photo::sanitize(&bytes))
-            .await
-            .map_err(|e| vec![e.to_string()])?;
-        match clean {
-            Ok(jpeg) => match state.blobs.put(jpeg).await {
-                Ok(h) => out.push(h),
-                Err(e) => {
-                    tracing::error!(error = %e, "photo store failed");
-                    errors.push("照片保存失败，请稍后重试".to_owned());
-                }
-            },
+        match crate::photo::sanitize_bounded(f.bytes.clone()).await {
+            Ok(jpeg) => clean.push(jpeg),
             Err(m) => errors.push(format!("第 {} 张照片：{m}", i + 1)),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut out = Vec::new();
+    for jpeg in clean {
+        match state.blobs.put(jpeg).await {
+            Ok(h) => out.push(h),
+            Err(e) => {
+                tracing::error!(error = %e, "photo store failed");
+                return Err(vec!["照片保存失败，请稍后重试".to_owned()]);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A nonce as the form sent it, or a fresh one (a client without the hidden field still works; it
@@ -168,7 +173,8 @@ async fn target_of(
     }
 }
 
-/// `POST /q/{code}` (multipart).
+/// `POST /q/{code}` (multipart). Everything that can refuse the submission is checked before any
+/// photo is decoded or stored: the form's limits (sizes, counts), the typed values, the rate limits.
 pub async fn submit(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -177,7 +183,7 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let code = liaison_domain::registry::qr::parse_code(&code).ok_or(WebError::NotFound)?;
     let (channel, person, station, region, to) = target_of(&state, &code).await?;
-    let form = crate::upload::read(mp, 8 * 1024, MAX_PHOTOS).await?;
+    let form = crate::upload::read(mp, &crate::upload::OPINION).await?;
     // a filled honeypot is a robot: thank it and keep nothing
     if !form.text("website").is_empty() {
         return Ok(thanks_without_receipt(&ctx));
@@ -185,26 +191,38 @@ pub async fn submit(
     let cats = categories(&state).await?;
     let (values, parsed) = read_values(&form, &cats);
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
-    let photos = if errors.is_empty() {
-        match store_photos(&state, &form).await {
-            Ok(p) => p,
-            Err(e) => {
-                errors.extend(e);
-                vec![]
-            }
-        }
-    } else {
-        vec![]
-    };
-    let sub = match parsed {
-        Ok(sub) if errors.is_empty() => sub,
-        _ => return redisplay(&state, &ctx, &code, values, errors).await,
-    };
-    let with_phone = sub.phone.is_some();
+    errors.extend(form.problem_messages());
+    if !errors.is_empty() {
+        let status = if form.too_large {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return redisplay_with(&state, &ctx, &code, values, errors, status).await;
+    }
     let per_ip = match state.config.intake_per_ip {
         n if n > 0 => n,
         _ => PER_IP,
     };
+    let limit_buckets = vec![
+        (format!("ip:{}", ctx.ip), per_ip),
+        (format!("code:{code}"), PER_CODE.max(per_ip)),
+    ];
+    let nonce = nonce_of(&values);
+    let photos = match state.store.intake_precheck(&nonce, &limit_buckets).await? {
+        Precheck::Limited => return too_often(&state, &ctx, &code, values).await,
+        // the submission made before answers; its photos are stored already
+        Precheck::Resent => vec![],
+        Precheck::Open => match store_photos(&state, &form).await {
+            Ok(p) => p,
+            Err(e) => return redisplay(&state, &ctx, &code, values, e).await,
+        },
+    };
+    drop(form);
+    let Ok(sub) = parsed else {
+        return redisplay(&state, &ctx, &code, values, errors).await;
+    };
+    let with_phone = sub.phone.is_some();
     let place = Placement {
         channel,
         person_id: person,
@@ -217,11 +235,8 @@ pub async fn submit(
         ip: ctx.ip.clone(),
     };
     let new = NewOpinion {
-        limit_buckets: vec![
-            (format!("ip:{}", ctx.ip), per_ip),
-            (format!("code:{code}"), PER_CODE.max(per_ip)),
-        ],
-        ..NewOpinion::new(sub, values.share, nonce_of(&values), place, actor, photos)
+        limit_buckets,
+        ..NewOpinion::new(sub, values.share, nonce, place, actor, photos)
     };
     match state.store.submit_opinion(new).await {
         Ok(s) => Ok(ReceiptPage {
@@ -233,19 +248,21 @@ pub async fn submit(
             draft_key: format!("draft-{code}"),
         }
         .into_response()),
-        Err(StoreError::RateLimited) => {
-            let page = redisplay(
-                &state,
-                &ctx,
-                &code,
-                values,
-                vec!["提交太频繁，请过一会儿再试；您填写的内容还在".into()],
-            )
-            .await?;
-            Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response())
-        }
+        // refused in the transaction after the pre-check passed (a race): the photos just stored
+        // belong to no row and are removed by the orphan sweep (`Store::sweep_orphan_files`)
+        Err(StoreError::RateLimited) => too_often(&state, &ctx, &code, values).await,
         Err(e) => Err(e.into()),
     }
+}
+
+async fn too_often(
+    state: &AppState,
+    ctx: &RequestCtx,
+    code: &str,
+    values: IntakeValues,
+) -> Result<Response, WebError> {
+    let errors = vec!["提交太频繁，请过一会儿再试；您填写的内容还在".into()];
+    redisplay_with(state, ctx, code, values, errors, StatusCode::TOO_MANY_REQUESTS).await
 }
 
 async fn redisplay(
@@ -255,14 +272,25 @@ async fn redisplay(
     values: IntakeValues,
     errors: Vec<String>,
 ) -> Result<Response, WebError> {
+    redisplay_with(state, ctx, code, values, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// The form again, with what was typed and the problems, answered with `status`.
+async fn redisplay_with(
+    state: &AppState,
+    ctx: &RequestCtx,
+    code: &str,
+    values: IntakeValues,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let mut form = IntakeForm::new(state, code).await?;
     let nonce = nonce_of(&values);
     form.values = IntakeValues { nonce, ..values };
     form.errors = errors;
-    let page = super::card::scan_page(state, ctx, code, Some(form)).await?;
-    let mut res = page;
+    let mut res = super::card::scan_page(state, ctx, code, Some(form)).await?;
     if res.status() == StatusCode::OK {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        *res.status_mut() = status;
     }
     Ok(res)
 }

@@ -8,6 +8,7 @@ pub mod published;
 pub mod track;
 
 use crate::routes::Routes;
+use axum::handler::Handler;
 
 /// The address printed into QR codes and SMS links: the configured public URL. Never the `Host` a
 /// request came with — anyone can send any `Host`, and a code printed with a wrong address sends
@@ -25,7 +26,11 @@ pub fn base_url(config: &crate::WebConfig) -> Result<String, crate::WebError> {
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .get("/p/{file}", card::photo)
-        .get_post("/q/{code}", card::scan, intake::submit)
+        .get_post(
+            "/q/{code}",
+            card::scan,
+            intake::submit.layer(crate::upload::OPINION.layer()),
+        )
         .get("/t", track::page)
         .post("/t/rate", track::rate)
         .get("/published", published::list)

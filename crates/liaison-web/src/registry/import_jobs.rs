@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::excel_io::{ImportPage, RowError, columns, run_import};
 use crate::ctx::Staff;
+use crate::excel;
 use crate::extract::{Multipart, Path, Query};
 use crate::job::{self, Phase};
 use crate::layout::Page;
@@ -26,44 +27,47 @@ pub struct UploadQuery {
 
 /// `POST /import/{kind}` (multipart, field `file`). The file is kept in the file store and imported by
 /// a background job; a small file's result comes back in this response, a large one's on the job page
-/// (`/jobs/{id}`), which shows progress until it ends.
+/// (`/jobs/{id}`), which shows progress until it ends. A file over the limits, or a zip bomb, is refused
+/// on the import page before it is stored or read.
 pub async fn upload(
     State(state): State<AppState>,
     staff: Staff,
     Path(kind): Path<String>,
     Query(q): Query<UploadQuery>,
-    Multipart(mut mp): Multipart,
+    mp: Multipart,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
     let (_, label) = columns(&kind)?;
-    let mut bytes = None;
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::invalid("file", "上传中断，请重试"))?
-    {
-        if field.name() == Some("file") {
-            bytes = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|_| WebError::invalid("file", "上传中断，请重试"))?,
-            );
-        }
-    }
-    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        let page = result_page(
-            &staff,
-            &kind,
-            label,
-            JobResult::rejected(vec![(0, String::new(), "请选择要上传的 Excel 文件".into())]),
-        );
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let form = crate::upload::read(mp, &crate::upload::EXCEL).await?;
+    let refuse = |status: StatusCode, message: String| {
+        let r = JobResult::rejected(vec![(0, String::new(), message)]);
+        Ok((status, result_page(&staff, &kind, label, r)).into_response())
     };
+    if let Some(p) = form.problems.first() {
+        let status = if form.too_large {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return refuse(status, p.message.clone());
+    }
+    let Some(bytes) = form.files_in("file").next().map(|f| f.bytes.clone()) else {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请选择要上传的 Excel 文件".into(),
+        );
+    };
+    let archive = bytes.clone();
+    let checked = tokio::task::spawn_blocking(move || excel::archive::check(&archive))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    if let Err(m) = checked {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, m);
+    }
     let account = staff.actor().account_id.ok_or(WebError::Forbidden)?;
     let input = state
         .blobs
-        .put(bytes.to_vec())
+        .put(bytes.clone())
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let (st, sf, k) = (state.clone(), staff.clone(), kind.clone());
@@ -73,7 +77,7 @@ pub async fn upload(
         &format!("import.{kind}"),
         &input,
         move |progress| async move {
-            Ok(match run_import(&st, &sf, &k, &bytes, &progress).await? {
+            Ok(match run_import(&st, &sf, &k, bytes, &progress).await? {
                 Ok(counts) => JobResult::imported(counts),
                 Err(errors) => JobResult::rejected(errors),
             })

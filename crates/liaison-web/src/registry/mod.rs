@@ -12,6 +12,7 @@ pub mod station_files;
 pub mod stations;
 pub mod units;
 
+use axum::handler::Handler;
 use liaison_domain::RegionCode;
 
 use crate::routes::Routes;
@@ -22,7 +23,10 @@ pub(crate) fn routes() -> Routes {
         .get("/stations/new", stations::new_form)
         .get_post("/stations/{id}", stations::detail, stations::update)
         .get("/stations/{id}/edit", stations::edit_form)
-        .post("/stations/{id}/files", station_files::upload)
+        .post(
+            "/stations/{id}/files",
+            station_files::upload.layer(crate::upload::STATION_FILE.layer()),
+        )
         .post("/stations/{id}/files/{file}/remove", station_files::remove)
         // the public copy of a station's photo or rules document, linked from its public page
         .get("/s/{id}/files/{file}", station_files::public)
@@ -37,7 +41,10 @@ pub(crate) fn routes() -> Routes {
         .get("/deputies/{id}", deputies::detail)
         .post("/deputies/{id}/contact", deputies::contact)
         .post("/deputies/{id}/leave", deputies::leave)
-        .post("/deputies/{id}/photo", deputies::upload_photo)
+        .post(
+            "/deputies/{id}/photo",
+            deputies::upload_photo.layer(crate::upload::DEPUTY_PHOTO.layer()),
+        )
         .post("/deputies/{id}/households", links::add_household)
         .post("/deputies/{id}/households/meeting", links::log_meeting)
         .post("/deputies/{id}/committee", links::link_committee)
@@ -45,7 +52,11 @@ pub(crate) fn routes() -> Routes {
         .get("/deputies/{id}/{format}", qr::deputy)
         .get_post("/units", units::list, units::create)
         .get_post("/units/routing", routing::page, routing::save)
-        .get_post("/import/{kind}", excel_io::form, import_jobs::upload)
+        .get_post(
+            "/import/{kind}",
+            excel_io::form,
+            import_jobs::upload.layer(crate::upload::EXCEL.layer()),
+        )
         // the job page of an import (the runner, `crate::job`, knows no feature)
         .get("/jobs/{id}", import_jobs::job)
         .get("/import/{kind}/template.xlsx", excel_io::template)

@@ -1,6 +1,7 @@
 //! Station photos and rules (制度) documents: upload, remove (kept in history), and the public
 //! download behind the station's public page.
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,7 +24,8 @@ pub async fn upload(
     if !station.is_open() {
         return Err(WebError::invalid("file", "站点已撤销，不能再上传文件"));
     }
-    let form = crate::upload::read(mp, 1000, 1).await?;
+    let form = crate::upload::read(mp, &crate::upload::STATION_FILE).await?;
+    form.check()?;
     let file = form
         .files_in("file")
         .next()
@@ -34,17 +36,15 @@ pub async fn upload(
     }
     let (kind, bytes, media_type, name) = match form.text("kind") {
         "photo" => {
-            let raw = file.bytes.clone();
-            let clean = tokio::task::spawn_blocking(move || crate::photo::sanitize(&raw))
+            let clean = crate::photo::sanitize_bounded(file.bytes.clone())
                 .await
-                .map_err(|e| WebError::Internal(e.to_string()))?
                 .map_err(|m| WebError::invalid("file", m))?;
             let name = if caption.is_empty() {
                 "站点照片"
             } else {
                 caption
             };
-            (FileKind::Photo, clean, "image/jpeg", name.to_owned())
+            (FileKind::Photo, Bytes::from(clean), "image/jpeg", name.to_owned())
         }
         "document" => {
             let (media, ext) = crate::document::kind_of(&file.bytes, &file.filename)

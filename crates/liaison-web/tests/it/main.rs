@@ -22,3 +22,4 @@ mod rejections;
 mod setup;
 mod sms_admin;
 mod station_files;
+mod uploads;

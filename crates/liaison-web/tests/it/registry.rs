@@ -132,7 +132,8 @@ both_backends!(
         assert_eq!(doc.texts("#residents tbody td:first-child"), ["拉毛"]);
         assert!(!card.body.contains(MANAGER_PHONE) && !card.body.contains(DEPUTY_PHONE), "no private phone on a public page");
         let scripts = card.html().attrs("script", "src");
-        assert_eq!(scripts, ["/static/public.js"], "public pages load only the small draft keeper; the form is a plain POST");
+        assert!(scripts.iter().all(|s| s == "/static/public.js" || s == "/static/photo-upload.js"), "public pages load only the draft keeper and the optional photo scaler; the form is a plain POST: {scripts:?}");
+        assert_eq!(card.html().count("script:not([src])"), 0, "no inline script");
         assert!(card.html().count("form#intake-form[method=post][enctype='multipart/form-data']") == 1, "the 码上办 form is on the card");
         assert!(card.body.len() < 60 * 1024);
         // the deputy's code

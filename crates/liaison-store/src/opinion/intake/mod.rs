@@ -357,6 +357,41 @@ impl Store {
 }
 
 /// The start of the fixed window holding Unix time `t`.
+/// What a public submission would meet, looked up before its photos are decoded or stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precheck {
+    /// Within the limits: go on.
+    Open,
+    /// The same form was submitted before: `submit_opinion` answers with that submission.
+    Resent,
+    /// A rate-limit bucket is full for this window.
+    Limited,
+}
+
+impl Store {
+    /// Read-only and only a forecast: `submit_opinion` still enforces the limits in its transaction
+    /// (two requests may both pass here and one be refused there).
+    pub async fn intake_precheck(&self, nonce: &str, buckets: &[(String, i64)]) -> Result<Precheck> {
+        let known: Option<(i64,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT id FROM opinion WHERE nonce = $1").bind(nonce).fetch_optional(p).await?
+        });
+        if known.is_some() {
+            return Ok(Precheck::Resent);
+        }
+        let window = window_start(Utc::now().timestamp());
+        for (bucket, limit) in buckets {
+            let hits: Option<(i64,)> = with_pool!(&self.read, p => {
+                sqlx::query_as("SELECT hits FROM rate_limit WHERE bucket = $1 AND window_start = $2")
+                    .bind(bucket).bind(window).fetch_optional(p).await?
+            });
+            if hits.is_some_and(|(h,)| h >= *limit) {
+                return Ok(Precheck::Limited);
+            }
+        }
+        Ok(Precheck::Open)
+    }
+}
+
 fn window_start(t: i64) -> i64 {
     t - t.rem_euclid(WINDOW_SECS)
 }

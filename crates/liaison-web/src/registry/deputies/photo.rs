@@ -14,31 +14,19 @@ pub async fn upload_photo(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Multipart(mut mp): Multipart,
+    mp: Multipart,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
     state.store.deputy(&staff.scope, id).await?;
-    let mut bytes = None;
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::invalid("photo", "上传中断，请重试"))?
-    {
-        if field.name() == Some("photo") {
-            bytes = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|_| WebError::invalid("photo", "上传中断，请重试"))?,
-            );
-        }
-    }
-    let bytes = bytes
-        .filter(|b| !b.is_empty())
+    let form = crate::upload::read(mp, &crate::upload::DEPUTY_PHOTO).await?;
+    form.check()?;
+    let bytes = form
+        .files_in("photo")
+        .next()
+        .map(|f| f.bytes.clone())
         .ok_or_else(|| WebError::invalid("photo", "请选择照片"))?;
-    let clean = tokio::task::spawn_blocking(move || crate::photo::sanitize(&bytes))
+    let clean = crate::photo::sanitize_bounded(bytes)
         .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(|m| WebError::invalid("photo", m))?;
     let hash = state
         .blobs

@@ -22,9 +22,8 @@ pub(in crate::registry) type RowError = (usize, String, String);
 /// A data row: its Excel row number and its cells by form field.
 type Row = (usize, HashMap<&'static str, String>);
 
-/// Reads the uploaded file's rows as field maps, with their Excel row numbers.
-fn rows_of(bytes: &[u8], cols: &[Column]) -> Result<Vec<Row>, Vec<RowError>> {
-    let sheet = excel::read_first_sheet(bytes).map_err(|e| vec![(0, String::new(), e)])?;
+/// The sheet's rows as field maps, with their Excel row numbers.
+fn rows_of(sheet: &[Vec<String>], cols: &[Column]) -> Result<Vec<Row>, Vec<RowError>> {
     let Some(header) = sheet.first() else {
         return Err(vec![(0, String::new(), "文件是空的".into())]);
     };
@@ -86,12 +85,16 @@ pub(in crate::registry) async fn run_import(
     state: &AppState,
     staff: &Staff,
     kind: &str,
-    bytes: &[u8],
+    bytes: axum::body::Bytes,
     progress: &Progress,
 ) -> Result<Outcome, WebError> {
     let (cols, _) = columns(kind)?;
     progress.phase(Phase::Reading, 0);
-    let rows = match rows_of(bytes, cols) {
+    let sheet = match excel::read_first_sheet_bounded(bytes).await {
+        Ok(sheet) => sheet,
+        Err(e) => return Ok(Err(vec![(0, String::new(), e)])),
+    };
+    let rows = match rows_of(&sheet, cols) {
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };
