@@ -172,3 +172,34 @@ both_backends!(
         assert_eq!(doc.count("input[type=checkbox][name=roles]"), 0);
     }
 );
+
+both_backends!(
+    async fn the_auditor_confirms_a_reset_of_the_security_administrators_password(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let secadmin = c.id("secadmin");
+        let mut sys = app.client();
+        sys.login("sysadmin", PASSWORD).await;
+        let doc = sys.get(&format!("/admin/accounts/{secadmin}")).await.html();
+        assert!(doc.texts("#account-actions button").contains(&"申请重置密码（须审计管理员确认）".to_owned()));
+        sys.post_form(&format!("/admin/accounts/{secadmin}/reset-password"), &[]).await;
+        // the security administrator concerned sees it but may not decide it
+        let mut sec = app.client();
+        sec.login("secadmin", PASSWORD).await;
+        let doc = sec.get("/admin/requests").await.html();
+        assert_eq!(doc.count("#requests tbody tr"), 1);
+        assert_eq!(doc.count("#requests form"), 0, "{}", doc.text("#requests"));
+        // the auditor confirms, receives the password, and is not sent to pages it cannot open
+        let mut aud = app.client();
+        aud.login("auditor", PASSWORD).await;
+        let doc = aud.get("/admin/requests").await.html();
+        let id = doc.attr("#requests tbody tr", "data-request").unwrap();
+        assert_eq!(doc.count("#requests a"), 0);
+        let r = aud.post_form(&format!("/admin/requests/{id}/confirm"), &[]).await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        let doc = r.html();
+        let password = doc.text("#initial-password");
+        assert_eq!(doc.attrs("main a.button", "href"), ["/admin/requests"]);
+        assert_eq!(app.client().login("secadmin", &password).await.status.as_u16(), 303);
+    }
+);

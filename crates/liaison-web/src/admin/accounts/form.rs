@@ -378,6 +378,7 @@ pub async fn create(
         // an administrator's account waiting for its grant gets its password from whoever grants it
         password: (!(waiting && admin_account)).then_some(password),
         pending,
+        account_links: true,
     }
     .into_response())
 }

@@ -160,6 +160,8 @@ pub struct CreatedPage {
     password: Option<String>,
     /// What still waits for a grant, if anything.
     pending: Option<String>,
+    /// Whether the viewer may open account pages (the auditor, confirming a reset, may not).
+    account_links: bool,
 }
 
 /// One button of the account page: the path's last part, its label, and whether it only asks.
@@ -243,7 +245,15 @@ pub async fn detail(
     )
     .is_ok();
     let edit = if may_edit {
-        Some(form::edit_fields(&state, &staff, &account, requests.first()).await?)
+        Some(
+            form::edit_fields(
+                &state,
+                &staff,
+                &account,
+                requests.iter().find(|r| r.kind == "access"),
+            )
+            .await?,
+        )
     } else {
         None
     };
@@ -302,6 +312,7 @@ pub async fn action(
                     username: account.username,
                     password: Some(password),
                     pending: None,
+                    account_links: true,
                 };
                 return Ok(page.into_response());
             }

@@ -159,6 +159,8 @@ pub async fn decide(
                     username: done.username,
                     password: Some(password),
                     pending: None,
+                    account_links: staff.scope.can(Permission::ManageAccounts)
+                        || staff.scope.can(Permission::ManageSecurity),
                 }
                 .into_response());
             }
