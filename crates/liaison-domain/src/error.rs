@@ -8,7 +8,7 @@ pub enum DomainError {
     InvalidRegionCode(String),
     #[error("未知的角色“{0}”")]
     UnknownRole(String),
-    #[error("系统管理员、安全管理员、审计管理员三员分立，同一账号不能兼任其中两个角色")]
+    #[error("系统管理员、安全管理员、审计管理员三员分立：管理员账号只担任其中一个角色，不兼任其他角色")]
     AdminRolesCombined,
     #[error("账号至少需要一个角色")]
     NoRole,

@@ -1,6 +1,7 @@
 //! Pure domain rules of Liaison. Nothing here does I/O: no database, no HTTP, no async runtime.
 //! (CI checks that this crate never depends on sqlx, axum, tokio or askama.)
 
+pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod deadline;

@@ -19,11 +19,11 @@ pub enum Role {
     HandlingUnit,
     /// 主任会议: final approval of ratings and grades.
     ChairMeeting,
-    /// 系统管理员: accounts and roles.
+    /// 系统管理员: accounts (roles that read personal data wait for the security administrator's grant).
     SystemAdmin,
-    /// 安全管理员: security policy, lockouts, sessions.
+    /// 安全管理员: security policy, lockouts, sessions, and the grant of roles that read personal data.
     SecurityAdmin,
-    /// 审计管理员: reads the audit log.
+    /// 审计管理员: reads the audit log (and confirms other administrators' credential requests).
     Auditor,
 }
 
@@ -59,6 +59,45 @@ pub enum Permission {
     AnswerAsDeputy,
     /// Answer the opinions assigned to one's handling unit.
     AnswerAsUnit,
+    /// See the administrators' pending account requests and confirm or reject the ones the rule
+    /// (`account::admin`) gives one: each of the three administrators takes part in the two-person rule.
+    ConfirmAccountRequests,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 15] = [
+        Permission::ViewWorkbench,
+        Permission::ManageAccounts,
+        Permission::ManageSecurity,
+        Permission::ReadAudit,
+        Permission::ViewRegistry,
+        Permission::ManageRegistry,
+        Permission::ReadContacts,
+        Permission::ManageCalendar,
+        Permission::ManageSms,
+        Permission::HandleRegionOpinions,
+        Permission::HandleStationOpinions,
+        Permission::HandleEscalatedOpinions,
+        Permission::AnswerAsDeputy,
+        Permission::AnswerAsUnit,
+        Permission::ConfirmAccountRequests,
+    ];
+
+    /// Whether holding it lets an account read someone's personal data: deputies' and staff's phones,
+    /// or citizens' names and phones on the items it handles or answers (a unit's only with the
+    /// citizen's consent, a deputy's only of the items sent to them, but personal data all the same).
+    pub fn reads_personal_data(self) -> bool {
+        use Permission::*;
+        matches!(
+            self,
+            ReadContacts
+                | HandleRegionOpinions
+                | HandleStationOpinions
+                | HandleEscalatedOpinions
+                | AnswerAsDeputy
+                | AnswerAsUnit
+        )
+    }
 }
 
 impl Role {
@@ -113,16 +152,28 @@ impl Role {
         matches!(self, Role::SystemAdmin | Role::SecurityAdmin | Role::Auditor)
     }
 
+    /// Whether the role lets its account read someone's personal data: the system administrator may
+    /// propose it, but only the security administrator's grant makes it take effect (三员分立).
+    pub fn reads_personal_data(self) -> bool {
+        Permission::ALL
+            .into_iter()
+            .any(|p| p.reads_personal_data() && self.permits(p))
+    }
+
     /// The permission table. Administrators hold only their own duty (三员分立): the system
-    /// administrator cannot read the audit log, the auditor cannot change anything. The system
+    /// administrator cannot read the audit log, the auditor changes nothing but takes part, as the
+    /// second person, in the two-person rule over the other administrators' accounts. The system
     /// administrator also keeps the working-day calendar (system data, neither security nor audit)
     /// and watches the SMS delivery (system operation).
     pub fn permits(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::SystemAdmin => matches!(p, ManageAccounts | ManageCalendar | ManageSms),
-            Role::SecurityAdmin => matches!(p, ManageSecurity),
-            Role::Auditor => matches!(p, ReadAudit),
+            Role::SystemAdmin => matches!(
+                p,
+                ManageAccounts | ManageCalendar | ManageSms | ConfirmAccountRequests
+            ),
+            Role::SecurityAdmin => matches!(p, ManageSecurity | ConfirmAccountRequests),
+            Role::Auditor => matches!(p, ReadAudit | ConfirmAccountRequests),
             Role::CommitteeStaff => matches!(
                 p,
                 ViewWorkbench
@@ -148,12 +199,13 @@ impl Role {
     }
 }
 
-/// Checks a role set before it is stored: at least one role, at most one of the three administrators.
+/// Checks a role set before it is stored: at least one role; an administrator role stands alone (one
+/// of the three administrators, and no business role beside it).
 pub fn validate_role_set(roles: &[Role]) -> Result<(), DomainError> {
     if roles.is_empty() {
         return Err(DomainError::NoRole);
     }
-    if roles.iter().filter(|r| r.is_admin()).count() > 1 {
+    if roles.iter().any(|r| r.is_admin()) && roles.len() > 1 {
         return Err(DomainError::AdminRolesCombined);
     }
     Ok(())
@@ -178,6 +230,9 @@ mod tests {
         assert!(validate_role_set(&[Role::SecurityAdmin, Role::Auditor]).is_err());
         assert!(validate_role_set(&[Role::TownshipStaff, Role::Deputy]).is_ok());
         assert!(validate_role_set(&[]).is_err());
+        // an administrator holds no business role either
+        assert!(validate_role_set(&[Role::SystemAdmin, Role::TownshipStaff]).is_err());
+        assert!(validate_role_set(&[Role::Auditor, Role::ChairMeeting]).is_err());
         // no admin holds another admin's permission
         assert!(!Role::SystemAdmin.permits(Permission::ReadAudit));
         assert!(!Role::Auditor.permits(Permission::ManageAccounts));
@@ -191,5 +246,30 @@ mod tests {
             [Role::SystemAdmin],
             "SMS delivery is the system administrator's"
         );
+    }
+
+    #[test]
+    fn only_the_chair_meeting_reads_no_personal_data() {
+        let readers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| !r.is_admin() && r.reads_personal_data())
+            .collect();
+        assert_eq!(
+            readers,
+            [
+                Role::CommitteeStaff,
+                Role::TownshipStaff,
+                Role::StationManager,
+                Role::Deputy,
+                Role::HandlingUnit
+            ]
+        );
+        // the administrators read none through their permissions
+        for r in [Role::SystemAdmin, Role::SecurityAdmin, Role::Auditor] {
+            assert!(!r.reads_personal_data(), "{r:?}");
+        }
+        // every permission is listed once
+        let mut seen = std::collections::HashSet::new();
+        assert!(Permission::ALL.iter().all(|p| seen.insert(*p)));
     }
 }

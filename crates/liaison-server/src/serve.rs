@@ -201,5 +201,8 @@ pub async fn bootstrap(config: &Config, region: &str, username: &str) -> AnyResu
             other => other.to_string(),
         })?;
     println!("已创建系统管理员 {username}，初始密码（只显示这一次，首次登录须修改）：{password}");
+    println!(
+        "下一步：系统管理员登录后，在“账号管理”中创建第一个安全管理员和第一个审计管理员（三员分立，见 docs/ADMINISTRATORS.md）。"
+    );
     Ok(())
 }

@@ -51,10 +51,51 @@ fn region(code: &str) -> RegionCode {
     RegionCode::parse(code).expect("fixture region")
 }
 
+/// The fixture password's hash, computed once.
+fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(PASSWORD).expect("hash"))
+}
+
+/// Confirms every open request on `account` as the fixtures' province-wide security administrator
+/// (`rootsec`, reaching the far county too in memory: test-only construction). What a system
+/// administrator proposes (roles that read personal data, administrators' accounts) takes effect only
+/// so; an administrator's account granted so keeps the fixture password.
+pub async fn grant(store: &Store, account: i64) {
+    let sec = store
+        .login_record("rootsec")
+        .await
+        .expect("rootsec")
+        .expect("the fixtures' security administrator");
+    let mut scope = store.scope_of(sec.id).await.expect("scope");
+    let target = store.scope_of(account).await.expect("account");
+    if !scope.covers(&target.region) {
+        scope.region = target.region.clone();
+    }
+    let actor = Actor::system("fixtures");
+    let mut password_set = false;
+    for r in store.open_requests_of(&scope, account).await.expect("requests") {
+        let done = store
+            .confirm_request(&scope, &actor, r.id, Some(password_hash()))
+            .await
+            .expect("grant");
+        password_set |= done.password_set;
+    }
+    if password_set {
+        let own = store.scope_of(account).await.expect("scope");
+        store
+            .change_own_password(&own, &actor, password_hash())
+            .await
+            .expect("password");
+    }
+}
+
 /// Creates the cast. The deployment region is the province (63), so the far county's system
-/// administrator can be created by a province-level bootstrap admin who is not part of the cast.
+/// administrator can be created by a province-level bootstrap admin who is not part of the cast; the
+/// province's first security administrator (`rootsec`, created while there is none) grants what waits
+/// for a grant.
 pub async fn cast(store: &Store) -> Cast {
-    let hash = hash_password(PASSWORD).expect("hash");
+    let hash = password_hash().to_owned();
     let actor = Actor::system("fixtures");
     let new = |username: &str, code: &str, role: Role| NewAccount {
         username: username.into(),
@@ -72,7 +113,12 @@ pub async fn cast(store: &Store) -> Cast {
         .bootstrap(&actor, &region("63"), new("rootadmin", "63", Role::SystemAdmin))
         .await
         .expect("bootstrap");
-    let mut root_scope = store.scope_of(root).await.expect("scope");
+    let province = store.scope_of(root).await.expect("scope");
+    store
+        .create_account(&province, &actor, new("rootsec", "63", Role::SecurityAdmin))
+        .await
+        .expect("the first security administrator");
+    let mut root_scope = province.clone();
     // widen the root's reach in memory only, to place the far county's accounts too
     root_scope.region = RegionCode::parse("52").expect("52");
     let mut ids = HashMap::new();
@@ -85,6 +131,7 @@ pub async fn cast(store: &Store) -> Cast {
             .create_account(&scope, &actor, new(username, code, *role))
             .await
             .expect("create");
+        grant(store, id).await;
         ids.insert(*username, id);
     }
     Cast { ids }

@@ -56,6 +56,11 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/admin/calendar", "工作日历", Some(Permission::ManageCalendar)),
     ("/admin/deadlines", "办理期限", Some(Permission::ManageCalendar)),
     ("/admin/sms", "短信发送", Some(Permission::ManageSms)),
+    (
+        "/admin/requests",
+        "待确认申请",
+        Some(Permission::ConfirmAccountRequests),
+    ),
     ("/account", "我的账号", None),
 ];
 

@@ -57,13 +57,19 @@ pub enum AuditAction {
     OpinionSupervise,
     OpinionSuperviseAck,
     OpinionKeySupervision,
+    /// An administrator asked for an account change another administrator confirms (三员分立).
+    AccountRequest,
+    /// The security administrator granted proposed roles, region or bindings.
+    AccountGrant,
+    AccountRequestReject,
+    AccountRequestWithdraw,
     /// A step of the opinion workflow, `opinion.<Action::name>`; only the kind of action counts (the data
     /// fields are ignored), so `AuditAction::from(action)` can take the action as it was applied.
     Opinion(Action),
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 44] = {
+const OTHERS: [AuditAction; 48] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -110,6 +116,10 @@ const OTHERS: [AuditAction; 44] = {
         OpinionSupervise,
         OpinionSuperviseAck,
         OpinionKeySupervision,
+        AccountRequest,
+        AccountGrant,
+        AccountRequestReject,
+        AccountRequestWithdraw,
     ]
 };
 
@@ -181,6 +191,10 @@ impl AuditAction {
             OpinionSupervise => "opinion.supervise",
             OpinionSuperviseAck => "opinion.supervise_ack",
             OpinionKeySupervision => "opinion.key_supervision",
+            AccountRequest => "account.request",
+            AccountGrant => "account.grant",
+            AccountRequestReject => "account.request_reject",
+            AccountRequestWithdraw => "account.request_withdraw",
             Opinion(a) => {
                 let i = Action::EACH.iter().position(|e| e.name() == a.name());
                 &OPINION_CODES[i.expect("Action::EACH holds every kind of action")]
@@ -240,6 +254,10 @@ impl AuditAction {
             OpinionSupervise => "发出督办单",
             OpinionSuperviseAck => "签收督办单",
             OpinionKeySupervision => "重点督办",
+            AccountRequest => "提出账号申请（待另一位管理员确认）",
+            AccountGrant => "授权角色和范围",
+            AccountRequestReject => "驳回账号申请",
+            AccountRequestWithdraw => "撤回账号申请",
             Opinion(a) => a.label(),
         }
     }
@@ -365,6 +383,10 @@ mod tests {
             "opinion.rate",
             "opinion.publish",
             "opinion.merge",
+            "account.request",
+            "account.grant",
+            "account.request_reject",
+            "account.request_withdraw",
         ];
         let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
         assert_eq!(ours, BTreeSet::from(written));

@@ -1,5 +1,8 @@
 //! Demo data: a county (共和县, 632521, Qinghai) with an account for every role. The password is random
 //! per data folder, printed and kept in `demo-accounts.txt` there; nothing secret is in the repository.
+//! The accounts come into being as in a real deployment (docs/ADMINISTRATORS.md): bootstrap makes the
+//! system administrator, who creates the first security administrator and auditor and proposes the
+//! business accounts; the security administrator grants the roles that read personal data.
 
 use liaison_domain::password::hash_password;
 use liaison_domain::token::random_password;
@@ -21,7 +24,7 @@ pub const DEMO_SEED: u64 = 632_521;
 
 pub const DEMO_COUNTY: &str = "632521";
 
-/// (username, display name, region, role)
+/// (username, display name, region, role): one account per role, each administrator with its one role.
 pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role)] = &[
     ("sysadmin", "系统管理员", DEMO_COUNTY, Role::SystemAdmin),
     ("secadmin", "安全管理员", DEMO_COUNTY, Role::SecurityAdmin),
@@ -94,6 +97,7 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
             }
         }
     }
+    grant_all(store, "secadmin").await?;
     let clerk = store
         .login_record("xianlian")
         .await?
@@ -101,6 +105,7 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
     let scope = store.scope_of(clerk.id).await?;
     let counts = registry::seed(store, &scope, DEMO_COUNTY, DEMO_SEED).await?;
     bind_demo_accounts(store, admin_id.ok_or("no demo admin")?).await?;
+    grant_all(store, "secadmin").await?;
     store.analyze().await?;
     let mut text = String::from("# 演示账号（仅供演示，请勿用于正式部署）\n");
     text.push_str(&format!("password = {password}\n"));
@@ -120,6 +125,20 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
         counts.units,
         DEMO_ACCOUNTS.len()
     );
+    Ok(())
+}
+
+/// The security administrator `security` grants everything the system administrator proposed.
+async fn grant_all(store: &Store, security: &str) -> AnyResult {
+    let sec = store
+        .login_record(security)
+        .await?
+        .ok_or("demo security administrator missing")?;
+    let scope = store.scope_of(sec.id).await?;
+    let actor = Actor::system("seed-demo");
+    for r in store.open_requests(&scope).await? {
+        store.confirm_request(&scope, &actor, r.id, None).await?;
+    }
     Ok(())
 }
 
@@ -177,7 +196,7 @@ pub async fn seed_province(store: &Store, config: &Config) -> AnyResult {
     .await?;
     store.analyze().await?;
     let text = format!(
-        "# 省级规模演示数据（基准测试用）\npassword = {password}\nshengrenda\t省人大常委会代表工委\nzhenrenda\t乡镇人大\nsysadmin\t系统管理员\n"
+        "# 省级规模演示数据（基准测试用）\npassword = {password}\nshengrenda\t省人大常委会代表工委\nzhenrenda\t乡镇人大\nsysadmin\t系统管理员\nsecadmin\t安全管理员\n"
     );
     std::fs::create_dir_all(&config.data_dir)?;
     std::fs::write(accounts_file(config), text)?;

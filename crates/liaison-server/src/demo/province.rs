@@ -22,7 +22,8 @@ pub struct Counts {
     pub mandates: usize,
 }
 
-/// Accounts (province-level clerk `shengrenda`, a township clerk `zhenrenda`) plus the registry.
+/// Accounts (the province's system and security administrators, province-level clerk `shengrenda`,
+/// a township clerk `zhenrenda`, granted by the security administrator) plus the registry.
 pub async fn seed(
     store: &Store,
     password_hash: &str,
@@ -50,6 +51,14 @@ pub async fn seed(
         )
         .await?;
     let admin_scope = store.scope_of(admin).await?;
+    // the first security administrator, created while there is none; it grants the clerks' roles
+    store
+        .create_account(
+            &admin_scope,
+            &actor,
+            new("secadmin", "安全管理员", &province, Role::SecurityAdmin),
+        )
+        .await?;
     let clerk = store
         .create_account(
             &admin_scope,
@@ -62,6 +71,7 @@ pub async fn seed(
             ),
         )
         .await?;
+    super::grant_all(store, "secadmin").await?;
     let scope = store.scope_of(clerk).await?;
     let mut rng = Rng::new(seed);
     let mut counts = Counts {
@@ -100,6 +110,7 @@ pub async fn seed(
             )
             .await?;
     }
+    super::grant_all(store, "secadmin").await?;
     let total = townships.len();
     for (i, (city, county, t)) in townships.iter().enumerate() {
         let mut stations = Vec::new();

@@ -3,11 +3,14 @@
 pub mod binding;
 pub mod session;
 
+mod credential;
 mod login;
 mod manage;
+mod request;
 
 pub use login::LoginRecord;
-pub use manage::{AccountChange, NewAccount};
+pub use manage::{AccountChange, Done, NewAccount};
+pub use request::{AccountRequest, Close, Confirmed, Proposal};
 
 use chrono::{DateTime, Utc};
 use liaison_domain::{Permission, RegionCode, Role, Scope};

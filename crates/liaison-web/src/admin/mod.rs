@@ -17,6 +17,8 @@ pub(crate) fn routes() -> Routes {
         .get("/admin/accounts/new", accounts::new_form)
         .get_post("/admin/accounts/{id}", accounts::detail, accounts::update)
         .post("/admin/accounts/{id}/{action}", accounts::action)
+        .get_post("/admin/requests", accounts::requests_page, accounts::bulk_grant)
+        .post("/admin/requests/{id}/{decision}", accounts::decide)
         .get_post("/admin/security", security::page, security::save)
         .get("/admin/audit", audit::page)
         .get_post("/admin/calendar", calendar::page, calendar::save)

@@ -88,9 +88,14 @@ const MATRIX: &[Row] = &[
     ("GET",  "/admin/accounts/{id}", "/admin/accounts/{far}", &[],                                    [303, 404, 404, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("POST", "/admin/accounts/{id}", "/admin/accounts/{town}", &[],                                   [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("POST", "/admin/accounts/{id}", "/admin/accounts/{far}", &[],                                    [303, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-    ("POST", "/admin/accounts/{id}/{action}", "/admin/accounts/{far}/disable", &[],                   [303, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/admin/accounts/{id}/{action}", "/admin/accounts/{far}/disable", &[],                   [303, 404, 404, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("POST", "/admin/accounts/{id}/{action}", "/admin/accounts/{far}/unlock", &[],                    [303, 403, 404, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("POST", "/admin/accounts/{id}/{action}", "/admin/accounts/{town}/unlock", &[],                   [303, 403, 303, 403, 403, 403, 403, 403, 403, 403, 403]),
+    // 三员分立: the open account requests, seen by the three administrators; the bulk grant is the
+    // security administrator's (nothing ticked: 422)
+    ("GET",  "/admin/requests", "/admin/requests", &[],                                               [303, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/admin/requests", "/admin/requests", &[],                                               [303, 403, 422, 403, 403, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/admin/requests/{id}/{decision}", "/admin/requests/999999/confirm", &[],                [303, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403]),
     ("GET",  "/admin/security", "/admin/security", &[],                                               [303, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("POST", "/admin/security", "/admin/security", POLICY,                                               [303, 403, 422, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("GET",  "/admin/audit", "/admin/audit", &[],                                                     [303, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403]),

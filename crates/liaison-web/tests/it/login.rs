@@ -76,6 +76,9 @@ both_backends!(
             .await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.body);
         let initial = r.html().text("#initial-password");
+        // the township role reads citizens' contacts: it takes effect when the security administrator grants it
+        let id = app.db.login_record("newclerk").await.unwrap().unwrap().id;
+        liaison_testkit::fixtures::grant(&app.db, id).await;
         // the new person logs in and is sent to change the password
         let mut me = app.client();
         assert_eq!(me.login("newclerk", &initial).await.status.as_u16(), 303);

@@ -4,6 +4,7 @@
 mod support;
 
 mod admin_pages;
+mod admin_separation;
 mod authz_matrix;
 mod bulk_offer;
 mod calendar;

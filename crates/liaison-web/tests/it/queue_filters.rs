@@ -151,7 +151,8 @@ both_backends!(
             password_hash: hash_password(PASSWORD).unwrap(),
             must_change_password: false,
         };
-        app.db.create_account(&root, &Actor::of(&root, "-"), account).await.unwrap();
+        let id = app.db.create_account(&root, &Actor::of(&root, "-"), account).await.unwrap();
+        liaison_testkit::fixtures::grant(&app.db, id).await;
         let mut province = app.client();
         province.login("province_clerk", PASSWORD).await;
         let page = province.get("/opinions").await.html();

@@ -1,17 +1,20 @@
 //! The account form: the new-account page and the edit form on the detail page, parsing what was
-//! typed, and creating or updating the account.
+//! typed, checking it against the rule (三员分立: a refusal is shown next to its field), and creating
+//! or updating the account. Roles that read personal data are marked: they take effect when the
+//! security administrator grants them. An administrator's account shows its role and region as fixed.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use liaison_domain::account::admin::{self, Change, Duty, Party, Refusal};
 use liaison_domain::password::{hash_password, validate_display_name, validate_username};
 use liaison_domain::token::random_password;
 use liaison_domain::{Permission, RegionCode, Role};
-use liaison_store::account::{AccountChange, NewAccount};
+use liaison_store::account::{Account, AccountChange, AccountRequest, Done, NewAccount};
 
-use super::{AccountForm, CreatedPage};
+use super::{AccountForm, CreatedPage, me};
 use crate::ctx::Staff;
 use crate::extract::{MultiForm, Path};
 use crate::layout::Page;
@@ -25,6 +28,30 @@ pub struct FormPage {
     fields: String,
 }
 
+/// A rule's refusal, next to the field it concerns.
+#[derive(Default)]
+struct FieldErrors {
+    roles: Option<String>,
+    region: Option<String>,
+    binding: Option<String>,
+}
+
+impl FieldErrors {
+    fn from(r: Refusal, general: &mut Vec<String>) -> FieldErrors {
+        let mut f = FieldErrors::default();
+        match r.field() {
+            Some("roles") => f.roles = Some(r.to_string()),
+            Some("region") => f.region = Some(r.to_string()),
+            Some("binding") => f.binding = Some(r.to_string()),
+            _ => general.push(r.to_string()),
+        }
+        f
+    }
+}
+
+/// One role checkbox: (code, label, checked, takes effect only when granted).
+type RoleChoice = (&'static str, &'static str, bool, bool);
+
 /// The create/edit form itself, shared by the "new" page and the detail page.
 #[derive(Template)]
 #[template(path = "admin/account_fields.html")]
@@ -33,17 +60,33 @@ struct AccountFields<'a> {
     id: Option<i64>,
     form: &'a AccountForm,
     picker: Picker,
-    all_roles: Vec<(&'static str, &'static str, bool)>,
+    all_roles: Vec<RoleChoice>,
+    /// An administrator's account: its role, shown as fixed (its region and bindings are fixed too).
+    admin_role: Option<&'static str>,
+    region_name: String,
     errors: &'a [String],
+    field: FieldErrors,
+    /// What waits for the security administrator's grant on this account.
+    pending: Option<String>,
     units: Vec<(i64, String)>,
     stations: Vec<(i64, String)>,
     persons: Vec<(i64, String)>,
 }
 
-fn role_choices(chosen: &[String]) -> Vec<(&'static str, &'static str, bool)> {
+/// The roles offered: every role for a new account, the business roles for an existing one (an
+/// administrator's role is given only with a new account).
+fn role_choices(chosen: &[String], creating: bool) -> Vec<RoleChoice> {
     Role::ALL
         .iter()
-        .map(|r| (r.as_str(), r.label(), chosen.iter().any(|c| c == r.as_str())))
+        .filter(|r| creating || !r.is_admin())
+        .map(|r| {
+            (
+                r.as_str(),
+                r.label(),
+                chosen.iter().any(|c| c == r.as_str()),
+                r.reads_personal_data() || r.is_admin(),
+            )
+        })
         .collect()
 }
 
@@ -53,49 +96,131 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<For
         region: staff.scope.region.short().to_owned(),
         ..Default::default()
     };
-    form_page(&state, &staff, None, form, vec![]).await
+    form_page(&state, &staff, None, None, form, vec![], FieldErrors::default()).await
 }
 
 async fn form_page(
     state: &AppState,
     staff: &Staff,
     id: Option<i64>,
+    account: Option<&Account>,
     form: AccountForm,
     errors: Vec<String>,
+    field: FieldErrors,
 ) -> Result<FormPage, WebError> {
     let title = if id.is_some() {
         "编辑账号"
     } else {
         "新建账号"
     };
+    let admin_role = account.and_then(|a| Duty::of(&a.roles).role());
     Ok(FormPage {
         page: Page::new(&staff.ctx, title, "/admin/accounts"),
-        fields: fields_html(state, staff, id, &form, &errors).await?,
+        fields: fields_html(state, staff, id, &form, &errors, field, admin_role, None).await?,
     })
 }
 
-pub(super) async fn fields_html(
+#[allow(clippy::too_many_arguments)]
+async fn fields_html(
     state: &AppState,
     staff: &Staff,
     id: Option<i64>,
     form: &AccountForm,
     errors: &[String],
+    field: FieldErrors,
+    admin_role: Option<Role>,
+    pending: Option<String>,
 ) -> Result<String, WebError> {
     let picker = render_picker(state, Some(&staff.scope.region), "region", &form.region).await?;
-    let (units, stations) = state.store.binding_choices(&staff.scope).await?;
-    let persons = state.store.person_choices(&staff.scope).await?;
+    let (units, stations, persons) = if admin_role.is_some() {
+        (vec![], vec![], vec![])
+    } else {
+        let (units, stations) = state.store.binding_choices(&staff.scope).await?;
+        (units, stations, state.store.person_choices(&staff.scope).await?)
+    };
+    let region_name = match RegionCode::parse(&form.region) {
+        Ok(code) => state
+            .store
+            .region(&code)
+            .await?
+            .map(|r| r.name)
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
     let fields = AccountFields {
         csrf: &staff.ctx.csrf,
         id,
         form,
         picker,
-        all_roles: role_choices(&form.roles),
+        all_roles: role_choices(&form.roles, id.is_none()),
+        admin_role: admin_role.map(Role::label),
+        region_name,
         errors,
+        field,
+        pending,
         units,
         stations,
         persons,
     };
     fields.render().map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// The edit form of the detail page, filled with the account as it is, or as proposed while a grant
+/// is pending (so saving it again does not take the proposal back).
+pub(super) async fn edit_fields(
+    state: &AppState,
+    staff: &Staff,
+    account: &Account,
+    open: Option<&AccountRequest>,
+) -> Result<String, WebError> {
+    let proposal = open.filter(|r| r.kind == "access");
+    let id_text = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    let short = |code: &str| {
+        RegionCode::parse(code)
+            .map(|r| r.short().to_owned())
+            .unwrap_or_default()
+    };
+    let form = match proposal {
+        Some(p) => AccountForm {
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            region: short(p.region_code.as_deref().unwrap_or(&account.region_code)),
+            roles: p.proposed_roles().iter().map(|r| r.as_str().to_owned()).collect(),
+            unit_id: id_text(p.unit_id),
+            station_id: id_text(p.station_id),
+            person_id: id_text(p.person_id),
+        },
+        None => AccountForm {
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            region: short(&account.region_code),
+            roles: account.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            unit_id: id_text(account.unit_id),
+            station_id: id_text(account.station_id),
+            person_id: id_text(account.person_id),
+        },
+    };
+    let pending = proposal.map(|p| {
+        let roles: Vec<&str> = p.proposed_roles().iter().map(|r| r.label()).collect();
+        format!(
+            "{} 于 {} 提出的变更（角色：{}）正等待安全管理员授权，授权后生效；下方显示的是提出的内容。",
+            p.requester,
+            crate::layout::local_time(&p.requested_at),
+            roles.join("、")
+        )
+    });
+    let admin_role = Duty::of(&account.roles).role();
+    fields_html(
+        state,
+        staff,
+        Some(account.id),
+        &form,
+        &[],
+        FieldErrors::default(),
+        admin_role,
+        pending,
+    )
+    .await
 }
 
 struct Parsed {
@@ -133,6 +258,8 @@ fn parse(staff: &Staff, f: &AccountForm, check_username: bool) -> Result<Parsed,
             Err(e) => errors.push(e.to_string()),
         }
     }
+    roles.sort();
+    roles.dedup();
     if let Err(e) = liaison_domain::role::validate_role_set(&roles) {
         errors.push(e.to_string());
     }
@@ -173,6 +300,10 @@ fn parse(staff: &Staff, f: &AccountForm, check_username: bool) -> Result<Parsed,
     }
 }
 
+fn unprocessable(page: FormPage) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
@@ -182,16 +313,29 @@ pub async fn create(
     let p = match parse(&staff, &f, true) {
         Ok(p) => p,
         Err(errors) => {
-            let page = form_page(&state, &staff, None, f, errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            let page = form_page(&state, &staff, None, None, f, errors, FieldErrors::default()).await?;
+            return Ok(unprocessable(page));
         }
     };
+    // what the rule refuses whoever else holds the role (`founding` changes only now or later)
+    if let Err(r) = admin::decide_create(me(&staff), &p.roles, false) {
+        let mut errors = vec![];
+        let field = FieldErrors::from(r, &mut errors);
+        let page = form_page(&state, &staff, None, None, f, errors, field).await?;
+        return Ok(unprocessable(page));
+    }
     let password = random_password();
+    let pending: Vec<&str> = p
+        .roles
+        .iter()
+        .filter(|r| r.reads_personal_data() || r.is_admin())
+        .map(|r| r.label())
+        .collect();
     let new = NewAccount {
         username: f.username.trim().to_owned(),
         display_name: f.display_name.trim().to_owned(),
         region: p.region,
-        roles: p.roles,
+        roles: p.roles.clone(),
         unit_id: p.unit_id,
         station_id: p.station_id,
         person_id: p.person_id,
@@ -199,24 +343,44 @@ pub async fn create(
         must_change_password: true,
     };
     let username = new.username.clone();
-    match state
+    let id = match state
         .store
         .create_account(&staff.scope, &staff.actor(), new)
         .await
     {
-        Ok(id) => Ok(CreatedPage {
-            page: Page::new(&staff.ctx, "账号已创建", "/admin/accounts"),
-            id,
-            username,
-            password,
+        Ok(id) => id,
+        Err(e @ (liaison_store::StoreError::Conflict(_) | liaison_store::StoreError::Refused(_))) => {
+            let errors = vec![WebError::from(e).to_string()];
+            let page = form_page(&state, &staff, None, None, f, errors, FieldErrors::default()).await?;
+            return Ok(unprocessable(page));
         }
-        .into_response()),
-        Err(e @ liaison_store::StoreError::Conflict(_)) => {
-            let page = form_page(&state, &staff, None, f, vec![WebError::from(e).to_string()]).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        Err(e) => return Err(e.into()),
+    };
+    let waiting = !state.store.open_requests_of(&staff.scope, id).await?.is_empty();
+    let admin_account = p.roles.iter().any(|r| r.is_admin());
+    let pending = waiting.then(|| {
+        if admin_account {
+            format!(
+                "“{}”角色须经安全管理员授权；授权时生成初始密码，交给授权人转交本人。",
+                pending.join("、")
+            )
+        } else {
+            format!(
+                "“{}”角色须经安全管理员授权后生效；在此之前该账号登录后没有这些角色。",
+                pending.join("、")
+            )
         }
-        Err(e) => Err(e.into()),
+    });
+    Ok(CreatedPage {
+        page: Page::new(&staff.ctx, "账号已创建", "/admin/accounts"),
+        id,
+        username,
+        // an administrator's account waiting for its grant gets its password from whoever grants it
+        password: (!(waiting && admin_account)).then_some(password),
+        pending,
+        account_links: true,
     }
+    .into_response())
 }
 
 pub async fn update(
@@ -227,14 +391,47 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageAccounts)?;
     // look it up first, so an id outside the caller's subtree is a 404 before anything else
-    state.store.account(&staff.scope, id).await?;
+    let account = state.store.account(&staff.scope, id).await?;
     let p = match parse(&staff, &f, false) {
         Ok(p) => p,
         Err(errors) => {
-            let page = form_page(&state, &staff, Some(id), f, errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            let page = form_page(
+                &state,
+                &staff,
+                Some(id),
+                Some(&account),
+                f,
+                errors,
+                FieldErrors::default(),
+            )
+            .await?;
+            return Ok(unprocessable(page));
         }
     };
+    // the rule, part by part, so a refusal is shown next to its field; the store checks it again
+    let before = RegionCode::parse(&account.region_code).ok();
+    let mut current = account.roles.clone();
+    current.sort();
+    let change = Change {
+        renamed: account.display_name != f.display_name.trim(),
+        roles: (current != p.roles).then_some(&p.roles[..]),
+        region: before
+            .as_ref()
+            .filter(|b| **b != p.region)
+            .map(|b| !b.contains(&p.region)),
+        rebound: (account.unit_id, account.station_id, account.person_id)
+            != (p.unit_id, p.station_id, p.person_id),
+    };
+    let target = Party {
+        id,
+        roles: &account.roles,
+    };
+    if let Err(r) = admin::decide_change(me(&staff), target, change) {
+        let mut errors = vec![];
+        let field = FieldErrors::from(r, &mut errors);
+        let page = form_page(&state, &staff, Some(id), Some(&account), f, errors, field).await?;
+        return Ok(unprocessable(page));
+    }
     let change = AccountChange {
         display_name: f.display_name.trim().to_owned(),
         region: p.region,
@@ -248,10 +445,23 @@ pub async fn update(
         .update_account(&staff.scope, &staff.actor(), id, change)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}?done=saved")).into_response()),
-        Err(e @ liaison_store::StoreError::Conflict(_)) => {
-            let page = form_page(&state, &staff, Some(id), f, vec![WebError::from(e).to_string()]).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        Ok(Done::Applied) => Ok(Redirect::to(&format!("/admin/accounts/{id}?done=saved")).into_response()),
+        Ok(Done::Requested(_)) => {
+            Ok(Redirect::to(&format!("/admin/accounts/{id}?done=proposed")).into_response())
+        }
+        Err(e @ (liaison_store::StoreError::Conflict(_) | liaison_store::StoreError::Refused(_))) => {
+            let errors = vec![WebError::from(e).to_string()];
+            let page = form_page(
+                &state,
+                &staff,
+                Some(id),
+                Some(&account),
+                f,
+                errors,
+                FieldErrors::default(),
+            )
+            .await?;
+            Ok(unprocessable(page))
         }
         Err(e) => Err(e.into()),
     }

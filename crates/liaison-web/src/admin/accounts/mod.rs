@@ -1,16 +1,20 @@
 //! 账号管理: the system administrator creates and edits accounts in their subtree; the security
-//! administrator sees them to unlock accounts and end sessions.
+//! administrator sees them to unlock accounts, end sessions and grant what waits for a grant. Every
+//! button is offered only if the rule (`liaison_domain::account::admin`, 三员分立) allows it, labelled
+//! as a request when it needs another administrator; the store applies the same rule again.
 
 mod form;
+mod requests;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use liaison_domain::Permission;
+use liaison_domain::account::admin::{self, Action, Decision, Party};
 use liaison_domain::password::hash_password;
 use liaison_domain::token::random_password;
-use liaison_domain::{Permission, RegionCode};
-use liaison_store::account::Account;
+use liaison_store::account::{Account, Done};
 use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
@@ -18,9 +22,9 @@ use crate::ctx::Staff;
 use crate::extract::{Path, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
-use form::fields_html;
 
 pub use form::{create, new_form, update};
+pub use requests::{RequestView, bulk_grant, decide, page as requests_page};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -32,6 +36,32 @@ fn can_view(staff: &Staff) -> Result<(), WebError> {
     }
 }
 
+/// The caller as the rule sees them.
+fn me(staff: &Staff) -> Party<'_> {
+    Party {
+        id: staff.scope.account_id,
+        roles: &staff.scope.roles,
+    }
+}
+
+/// The notices of this feature's redirects (`?done=…`), beside the layout's shared ones.
+fn notice(page: Page, done: Option<&str>) -> Page {
+    let mine = done.and_then(|d| {
+        Some(match d {
+            "requested" => "已提交申请，待另一位管理员确认后生效",
+            "proposed" => "已保存；角色和范围的变更须经安全管理员授权后生效",
+            "granted" => "已授权，变更已生效",
+            "confirmed" => "已确认并执行",
+            "rejected" => "已驳回申请",
+            "withdrawn" => "已撤回申请",
+            _ => return None,
+        })
+    });
+    let mut page = page.notice(done);
+    page.notice = mine.or(page.notice);
+    page
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/accounts.html")]
 pub struct ListPage {
@@ -40,6 +70,8 @@ pub struct ListPage {
     q: String,
     next_after: Option<i64>,
     can_create: bool,
+    /// Open requests the caller may decide.
+    waiting: usize,
     now: chrono::DateTime<chrono::Utc>,
 }
 
@@ -77,13 +109,25 @@ pub async fn list(
         rows: accounts,
         next: next_after,
     } = Paged::cut(accounts, PAGE_SIZE, |a: &Account| a.id);
+    let now = chrono::Utc::now();
+    let waiting = state
+        .store
+        .open_requests(&staff.scope)
+        .await?
+        .iter()
+        .filter(|r| RequestView::of(&staff, r, now).confirm.is_some())
+        .count();
     Ok(ListPage {
-        page: Page::new(&staff.ctx, "账号管理", "/admin/accounts").notice(lq.done.as_deref()),
+        page: notice(
+            Page::new(&staff.ctx, "账号管理", "/admin/accounts"),
+            lq.done.as_deref(),
+        ),
         accounts,
         q,
         next_after,
         can_create: staff.scope.can(Permission::ManageAccounts),
-        now: chrono::Utc::now(),
+        waiting,
+        now,
     })
 }
 
@@ -112,7 +156,19 @@ pub struct CreatedPage {
     page: Page,
     id: i64,
     username: String,
-    password: String,
+    /// None: the account waits for a grant, and whoever grants it receives its first password.
+    password: Option<String>,
+    /// What still waits for a grant, if anything.
+    pending: Option<String>,
+    /// Whether the viewer may open account pages (the auditor, confirming a reset, may not).
+    account_links: bool,
+}
+
+/// One button of the account page: the path's last part, its label, and whether it only asks.
+pub struct Button {
+    pub action: &'static str,
+    pub label: String,
+    pub request: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -122,49 +178,98 @@ pub struct DetailPage {
     account: Account,
     sessions: i64,
     edit: Option<String>,
-    manage_accounts: bool,
-    manage_security: bool,
+    buttons: Vec<Button>,
+    requests: Vec<RequestView>,
+    own: bool,
     locked: bool,
 }
 
 #[derive(Deserialize)]
-pub struct Done {
+pub struct DoneQuery {
     done: Option<String>,
+}
+
+/// The buttons the rule offers `staff` on `account`: plain when it is theirs to do, "申请…" when
+/// another administrator confirms it; none that would be refused.
+fn buttons(staff: &Staff, account: &Account, locked: bool) -> Vec<Button> {
+    let target = Party {
+        id: account.id,
+        roles: &account.roles,
+    };
+    let mut all = vec![
+        if account.disabled {
+            ("enable", "启用账号", Action::Enable)
+        } else {
+            ("disable", "停用账号", Action::Disable)
+        },
+        ("reset-password", "重置密码", Action::ResetPassword),
+    ];
+    if locked {
+        all.push(("unlock", "解除锁定", Action::Unlock));
+    }
+    all.push(("end-sessions", "强制下线", Action::EndSessions));
+    all.into_iter()
+        .filter_map(|(action, label, a)| match admin::decide(me(staff), target, a) {
+            Ok(Decision::Now) => Some(Button {
+                action,
+                label: label.to_owned(),
+                request: false,
+            }),
+            Ok(Decision::Confirm(r)) => Some(Button {
+                action,
+                label: format!("申请{label}（须{}确认）", r.label()),
+                request: true,
+            }),
+            Err(_) => None,
+        })
+        .collect()
 }
 
 pub async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Query(q): Query<Done>,
+    Query(q): Query<DoneQuery>,
 ) -> Result<DetailPage, WebError> {
     can_view(&staff)?;
     let account = state.store.account(&staff.scope, id).await?;
-    let edit = if staff.scope.can(Permission::ManageAccounts) {
-        let form = AccountForm {
-            username: account.username.clone(),
-            display_name: account.display_name.clone(),
-            region: RegionCode::parse(&account.region_code)
-                .map(|r| r.short().to_owned())
-                .unwrap_or_default(),
-            roles: account.roles.iter().map(|r| r.as_str().to_owned()).collect(),
-            unit_id: account.unit_id.map(|n| n.to_string()).unwrap_or_default(),
-            station_id: account.station_id.map(|n| n.to_string()).unwrap_or_default(),
-            person_id: account.person_id.map(|n| n.to_string()).unwrap_or_default(),
-        };
-        Some(fields_html(&state, &staff, Some(id), &form, &[]).await?)
+    let requests = state.store.open_requests_of(&staff.scope, id).await?;
+    let now = chrono::Utc::now();
+    let may_edit = admin::decide(
+        me(&staff),
+        Party {
+            id,
+            roles: &account.roles,
+        },
+        Action::Rename,
+    )
+    .is_ok();
+    let edit = if may_edit {
+        Some(
+            form::edit_fields(
+                &state,
+                &staff,
+                &account,
+                requests.iter().find(|r| r.kind == "access"),
+            )
+            .await?,
+        )
     } else {
         None
     };
+    let locked = account.locked_at(now);
     Ok(DetailPage {
-        page: Page::new(&staff.ctx, account.display_name.clone(), "/admin/accounts")
-            .notice(q.done.as_deref()),
+        page: notice(
+            Page::new(&staff.ctx, account.display_name.clone(), "/admin/accounts"),
+            q.done.as_deref(),
+        ),
         sessions: state.store.session_count(id).await?,
-        locked: account.locked_at(chrono::Utc::now()),
+        buttons: buttons(&staff, &account, locked),
+        requests: requests.iter().map(|r| RequestView::of(&staff, r, now)).collect(),
+        own: id == staff.scope.account_id,
+        locked,
         account,
         edit,
-        manage_accounts: staff.scope.can(Permission::ManageAccounts),
-        manage_security: staff.scope.can(Permission::ManageSecurity),
     })
 }
 
@@ -175,14 +280,14 @@ pub async fn action(
 ) -> Result<Response, WebError> {
     let (store, scope, actor) = (&state.store, &staff.scope, staff.actor());
     let done = match action.as_str() {
-        "disable" => {
-            store.set_disabled(scope, &actor, id, true).await?;
-            "disabled"
-        }
-        "enable" => {
-            store.set_disabled(scope, &actor, id, false).await?;
-            "enabled"
-        }
+        "disable" => match store.set_disabled(scope, &actor, id, true).await? {
+            Done::Applied => "disabled",
+            Done::Requested(_) => "requested",
+        },
+        "enable" => match store.set_disabled(scope, &actor, id, false).await? {
+            Done::Applied => "enabled",
+            Done::Requested(_) => "requested",
+        },
         "unlock" => {
             store.unlock_account(scope, &actor, id).await?;
             "unlocked"
@@ -193,17 +298,24 @@ pub async fn action(
         }
         "reset-password" => {
             let password = random_password();
-            store
+            let done = store
                 .reset_password(scope, &actor, id, &hash_password(&password)?)
                 .await?;
-            let account = store.account(scope, id).await?;
-            let page = CreatedPage {
-                page: Page::new(&staff.ctx, "密码已重置", "/admin/accounts"),
-                id,
-                username: account.username,
-                password,
-            };
-            return Ok(page.into_response());
+            if let Done::Requested(_) = done {
+                // the administrator who confirms sets the password and hands it over
+                "requested"
+            } else {
+                let account = store.account(scope, id).await?;
+                let page = CreatedPage {
+                    page: Page::new(&staff.ctx, "密码已重置", "/admin/accounts"),
+                    id,
+                    username: account.username,
+                    password: Some(password),
+                    pending: None,
+                    account_links: true,
+                };
+                return Ok(page.into_response());
+            }
         }
         _ => return Err(WebError::NotFound),
     };

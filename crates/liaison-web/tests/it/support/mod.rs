@@ -88,6 +88,8 @@ pub async fn world(app: &TestApp, c: &Cast) -> World {
             .update_account(&admin, &Actor::of(&admin, "-"), c.id(name), ch)
             .await
             .unwrap();
+        // the binding gives the account citizens' data to read: it waits for the security administrator
+        liaison_testkit::fixtures::grant(&app.db, c.id(name)).await;
     }
     World {
         deputy_code: app.db.qr_code_for(QrTarget::Deputy(person)).await.unwrap(),
