@@ -82,6 +82,8 @@ pub struct Store {
     pub(crate) summaries: std::sync::Arc<crate::opinion::queue::SummaryCache>,
     /// The opinion categories (data from the migrations), kept for a minute.
     pub(crate) categories: std::sync::Arc<crate::cache::Cached<Vec<crate::registry::routing::Category>>>,
+    /// The deployment's public phone numbers (公开电话), kept for a minute (see `public_phones`).
+    pub(crate) public_phones: std::sync::Arc<crate::registry::public_phone::PublicPhoneCache>,
 }
 
 impl Store {
@@ -111,6 +113,7 @@ impl Store {
                 deadline_rules: Default::default(),
                 summaries: Default::default(),
                 categories: Default::default(),
+                public_phones: Default::default(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -148,6 +151,7 @@ impl Store {
             deadline_rules: Default::default(),
             summaries: Default::default(),
             categories: Default::default(),
+            public_phones: Default::default(),
         })
     }
 

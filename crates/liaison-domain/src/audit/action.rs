@@ -60,10 +60,13 @@ pub enum AuditAction {
     /// A step of the opinion workflow, `opinion.<Action::name>`; only the kind of action counts (the data
     /// fields are ignored), so `AuditAction::from(action)` can take the action as it was applied.
     Opinion(Action),
+    /// A number added to, or removed from, the public phone list (公开电话).
+    PublicPhoneAdd,
+    PublicPhoneRemove,
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 44] = {
+const OTHERS: [AuditAction; 46] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -110,6 +113,8 @@ const OTHERS: [AuditAction; 44] = {
         OpinionSupervise,
         OpinionSuperviseAck,
         OpinionKeySupervision,
+        PublicPhoneAdd,
+        PublicPhoneRemove,
     ]
 };
 
@@ -185,6 +190,8 @@ impl AuditAction {
                 let i = Action::EACH.iter().position(|e| e.name() == a.name());
                 &OPINION_CODES[i.expect("Action::EACH holds every kind of action")]
             }
+            PublicPhoneAdd => "public_phone.add",
+            PublicPhoneRemove => "public_phone.remove",
         }
     }
 
@@ -241,6 +248,8 @@ impl AuditAction {
             OpinionSuperviseAck => "签收督办单",
             OpinionKeySupervision => "重点督办",
             Opinion(a) => a.label(),
+            PublicPhoneAdd => "添加公开电话",
+            PublicPhoneRemove => "删除公开电话",
         }
     }
 
@@ -365,6 +374,8 @@ mod tests {
             "opinion.rate",
             "opinion.publish",
             "opinion.merge",
+            "public_phone.add",
+            "public_phone.remove",
         ];
         let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
         assert_eq!(ours, BTreeSet::from(written));

@@ -14,6 +14,7 @@ mod notifications;
 mod opinion_paths;
 mod opinions;
 mod paging;
+mod privacy;
 mod queue;
 mod queue_filters;
 mod registry;
