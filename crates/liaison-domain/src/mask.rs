@@ -19,12 +19,29 @@ const KEEP_TAIL: usize = 2;
 /// A run of this many digits (or more) is masked: phones (7–8 digit local numbers, 11-digit mobiles,
 /// 10–12 digit landlines with their area code), ID-card, bank-card and account numbers.
 const MASK_FROM: usize = 7;
+/// The longest public number (a landline with its area code; a country code is dropped).
+const PUBLIC_MAX: usize = 12;
 /// A mobile number is also found across this many characters of anything but a line break.
-const LOOSE_GAP: usize = 2;
+const LOOSE_GAP: usize = 3;
 
 /// The value of a character a reader takes for a digit, whatever script or width it is written in.
 pub fn digit_value(c: char) -> Option<u8> {
+    if c.is_ascii() {
+        return c.is_ascii_digit().then(|| c as u8 - b'0');
+    }
     let n = c as u32;
+    if n < 0x0660 {
+        return match c {
+            '¹' => Some(1),
+            '²' => Some(2),
+            '³' => Some(3),
+            _ => None,
+        };
+    }
+    // most of a text: the ideographs, of which only the numerals are digits
+    if (0x4E00..=0x9FFF).contains(&n) {
+        return chinese_numeral(c);
+    }
     let from = |zero: u32| Some((n - zero) as u8);
     match c {
         '0'..='9' => from('0' as u32),
@@ -36,9 +53,6 @@ pub fn digit_value(c: char) -> Option<u8> {
         // mathematical bold, double-struck, sans-serif, sans-serif bold, monospace digits
         '\u{1D7CE}'..='\u{1D7FF}' => Some(((n - 0x1D7CE) % 10) as u8),
         '⁰' => Some(0),
-        '¹' => Some(1),
-        '²' => Some(2),
-        '³' => Some(3),
         '⁴'..='⁹' => Some((n - 0x2070) as u8),
         '₀'..='₉' => from(0x2080),
         '⓪' | '⓿' | '🄀' => Some(0),
@@ -50,7 +64,15 @@ pub fn digit_value(c: char) -> Option<u8> {
         '➀'..='➈' => Some((n - 0x2780 + 1) as u8),
         '➊'..='➒' => Some((n - 0x278A + 1) as u8),
         '🄁'..='🄊' => Some((n - 0x1F101) as u8),
-        '〇' | '零' => Some(0),
+        '〇' => Some(0),
+        _ => None,
+    }
+}
+
+/// The Chinese numerals, everyday and capital (大写), and 幺 for one.
+fn chinese_numeral(c: char) -> Option<u8> {
+    match c {
+        '零' => Some(0),
         '一' | '壹' | '幺' => Some(1),
         '二' | '贰' | '貳' => Some(2),
         '三' | '叁' | '參' | '叄' => Some(3),
@@ -80,7 +102,22 @@ fn weak_digit_value(c: char) -> Option<u8> {
 /// Whether a character may stand between the digits of one number: anything that is neither a
 /// letter (of any script) nor a digit — spaces, dashes, dots, slashes, brackets, zero-width marks.
 pub fn is_separator(c: char) -> bool {
-    digit_value(c).is_none() && !c.is_alphanumeric()
+    if c.is_ascii() {
+        return !c.is_ascii_alphanumeric();
+    }
+    if digit_value(c).is_some() {
+        return false;
+    }
+    // without a table lookup: the common ideographs are letters; CJK punctuation (but 々 〆 〻) and
+    // the full-width signs are not
+    match c {
+        '\u{4E00}'..='\u{9FFF}' | '々' | '〆' | '〻' => return false,
+        '\u{3000}'..='\u{303F}' => return true,
+        '\u{FF01}'..='\u{FF5E}' => return !c.is_alphanumeric(),
+        _ => {}
+    }
+    // the long-vowel marks and the macron are letters to Unicode, dashes to someone typing a number
+    !c.is_alphanumeric() || matches!(c, 'ー' | 'ｰ' | 'ˉ' | 'ˍ' | '〜')
 }
 
 /// The digits of a typed number, as ASCII, whatever they were written in.
@@ -153,9 +190,15 @@ impl PublicPhones {
                 .as_ref()
                 .split(['/', '／', '、', ',', '，', ';', '；', '|', '\n'])
             {
+                // two numbers side by side with only a space between are two numbers
                 let d = self::digits(part);
-                for form in Self::forms(&d) {
-                    if form.len() >= MASK_FROM {
+                let pieces: Vec<String> = if d.len() > PUBLIC_MAX + 4 {
+                    part.split_whitespace().map(self::digits).collect()
+                } else {
+                    vec![d]
+                };
+                for form in pieces.iter().flat_map(|d| Self::forms(d)) {
+                    if (MASK_FROM..=PUBLIC_MAX).contains(&form.len()) {
                         digits.insert(form);
                     }
                 }
@@ -257,8 +300,13 @@ struct Digit {
 
 fn mask_numbers(s: &str, public: &PublicPhones) -> String {
     let mut chars: Vec<char> = s.chars().collect();
-    let values = counted_digits(&chars);
-    let runs = runs(&chars, &values);
+    // text without a digit (most notes) comes back as it is
+    if !chars.iter().any(|c| digit_value(*c).is_some()) {
+        return s.to_owned();
+    }
+    let seps: Vec<bool> = chars.iter().map(|c| is_separator(*c)).collect();
+    let values = counted_digits(&chars, &seps);
+    let runs = runs(&chars, &seps, &values);
     let mut hide = vec![false; chars.len()];
     let mut kept = vec![false; chars.len()];
     for run in &runs {
@@ -294,8 +342,10 @@ fn mask_numbers(s: &str, public: &PublicPhones) -> String {
                 .copied()
                 .collect();
             for w in joined.windows(11) {
-                let d: String = w.iter().map(|d| d.value).collect();
-                if is_mobile(&d) {
+                let mobile = w[0].value == '1'
+                    && ('3'..='9').contains(&w[1].value)
+                    && w.iter().all(|d| d.value.is_ascii_digit());
+                if mobile {
                     for d in &w[KEEP_HEAD..11 - KEEP_TAIL] {
                         hide[d.at] = true;
                     }
@@ -317,7 +367,7 @@ const MASKED: u8 = 10;
 
 /// The digit each character counts as: a digit in any writing; a look-alike letter only between two
 /// digits (separators skipped); `*`, a digit masked already.
-fn counted_digits(chars: &[char]) -> Vec<Option<u8>> {
+fn counted_digits(chars: &[char], seps: &[bool]) -> Vec<Option<u8>> {
     let mut values: Vec<Option<u8>> = chars
         .iter()
         .map(|c| match c {
@@ -331,13 +381,12 @@ fn counted_digits(chars: &[char]) -> Vec<Option<u8>> {
             prev_digit = true;
             continue;
         }
-        if is_separator(chars[i]) {
+        if seps[i] {
             continue;
         }
         if let Some(v) = weak_digit_value(chars[i]) {
-            let next = chars[i + 1..].iter().find(|c| !is_separator(**c));
-            let next_digit =
-                next.is_some_and(|c| digit_value(*c).is_some() || weak_digit_value(*c).is_some());
+            let next = (i + 1..chars.len()).find(|j| !seps[*j]).map(|j| chars[j]);
+            let next_digit = next.is_some_and(|c| digit_value(c).is_some() || weak_digit_value(c).is_some());
             if prev_digit && next_digit {
                 values[i] = Some(v);
                 continue;
@@ -350,7 +399,7 @@ fn counted_digits(chars: &[char]) -> Vec<Option<u8>> {
 
 /// Runs of digits with nothing but separators between them; an ID card's check digit `X` ends a run
 /// of 17 digits.
-fn runs(chars: &[char], values: &[Option<u8>]) -> Vec<Vec<Digit>> {
+fn runs(chars: &[char], seps: &[bool], values: &[Option<u8>]) -> Vec<Vec<Digit>> {
     let mut runs: Vec<Vec<Digit>> = Vec::new();
     let mut current: Vec<Digit> = Vec::new();
     let mut gap = false;
@@ -377,7 +426,7 @@ fn runs(chars: &[char], values: &[Option<u8>]) -> Vec<Vec<Digit>> {
                     finish(&mut runs, &mut current);
                 }
             }
-            None if is_separator(*c) && !current.is_empty() => gap = true,
+            None if seps[i] && !current.is_empty() => gap = true,
             None => {
                 finish(&mut runs, &mut current);
                 gap = false;
@@ -405,7 +454,8 @@ fn public_spans(run: &[Digit], public: &PublicPhones) -> Vec<bool> {
     let mut s = 0;
     while s < run.len() {
         let found = if run[s].group_start {
-            (s + MASK_FROM - 1..run.len()).rev().find(|&e| {
+            let last = (s + PUBLIC_MAX).min(run.len()) - 1;
+            (s + MASK_FROM - 1..=last).rev().find(|&e| {
                 run[e].group_end && public.contains(&run[s..=e].iter().map(|d| d.value).collect::<String>())
             })
         } else {
@@ -503,6 +553,9 @@ mod tests {
             "１3八-1二3④5六7８",
             "+86 138 1234 5678",
             "0086-13812345678",
+            "１３８ー１２３４ー５６７８",
+            "138\u{00A0}1234\u{3000}5678",
+            "1\u{0336}3\u{0336}8\u{FE0F}1234 5678",
         ] {
             let out = free_text(&format!("有事打{written}找我"));
             let visible = out.chars().filter(|c| LOOKS_LIKE_A_DIGIT.contains(*c)).count();
@@ -514,6 +567,7 @@ mod tests {
     fn a_mobile_split_by_a_letter_or_two_is_still_found() {
         assert_eq!(free_text("138a1234b5678"), "138a****b**78");
         assert_eq!(free_text("电话138转1234转5678"), "电话138转****转**78");
+        assert_eq!(free_text("138abc1234xyz5678"), "138abc****xyz**78");
         // but dates and house numbers written with words between stay
         let s = "2026年5月12日前修复，幸福路12号3单元";
         assert_eq!(free_text(s), s);
@@ -530,6 +584,11 @@ mod tests {
     fn public_numbers_stay_in_any_writing() {
         let public = PublicPhones::new(["0974-8512345", "0974-8512346/ 13800001111", "12345"]);
         assert_eq!(public.len(), 5, "whole, local part; a mobile; too short ignored");
+        let two = PublicPhones::new(["0974-8512345 0974-8512346"]);
+        assert!(
+            two.contains("09748512345") && two.contains("8512346"),
+            "two numbers in one field"
+        );
         for s in [
             "请拨打0974-8512345咨询",
             "请拨打（0974）8512345咨询",
@@ -591,7 +650,7 @@ mod tests {
         let one = prop::sample::select(vec![
             ' ', '.', '-', '_', '/', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2015}',
             '－', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '(', ')', '（', '）', '【',
-            '】', '\u{3000}', '·', '。', '+', '*',
+            '】', '\u{3000}', '·', '。', '+', '*', 'ー', '\u{00A0}', '、', '，', '~', '\u{0336}',
         ]);
         prop::collection::vec(one, 0..3).prop_map(|v| v.into_iter().collect())
     }
