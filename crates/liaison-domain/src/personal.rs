@@ -48,6 +48,9 @@ pub struct Personal<K> {
 pub type CitizenName = Personal<NameKind>;
 /// A citizen's phone number, digits only (may be empty).
 pub type CitizenPhone = Personal<PhoneKind>;
+/// A station staff member's (室长's, 联络员's) phone number: not public, read through an audited read
+/// like a deputy's.
+pub type StaffPhone = Personal<PhoneKind>;
 
 impl<K: Masking> Personal<K> {
     pub fn new(text: impl Into<String>) -> Personal<K> {
@@ -91,7 +94,9 @@ impl<K: Masking> Serialize for Personal<K> {
     }
 }
 
-/// A phone number as typed, checked: 7–12 digits, spaces and dashes allowed; kept as digits.
+/// A phone number as typed, checked: 7–12 digits once a `+86` / `0086` before a mobile is dropped;
+/// the digits may be written full-width (a Chinese keyboard types them) and separated by spaces,
+/// dashes, dots or brackets (the same reading [`mask`] uses). Kept as ASCII digits.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Phone(String);
 
@@ -104,8 +109,12 @@ impl Phone {
         }
         let ok_chars = typed
             .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-'));
-        let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+            .all(|c| mask::digit_value(c).is_some() || mask::is_separator(c));
+        let digits = mask::digits(typed);
+        let digits = match digits.strip_prefix("0086").or_else(|| digits.strip_prefix("86")) {
+            Some(rest) if mask::is_mobile(rest) => rest.to_owned(),
+            _ => digits,
+        };
         if !ok_chars || !(7..=12).contains(&digits.len()) {
             return Err(DomainError::Field {
                 field: "phone",
@@ -155,10 +164,25 @@ mod tests {
         assert_eq!(Phone::parse("  ").unwrap(), None);
         assert!(Phone::parse("12345").is_err(), "too short");
         assert!(Phone::parse("1391234567890").is_err(), "too long");
-        assert!(
-            Phone::parse("139 1234 567８").is_err(),
-            "full-width digits are not typed by a keypad"
-        );
         assert!(Phone::parse("tel:13912345678").is_err());
+        assert!(Phone::parse("139 1234 abcd").is_err());
+    }
+
+    /// The same number however it is typed: full-width, other dashes and dots, brackets, +86.
+    #[test]
+    fn a_phone_is_read_like_the_masker_reads_it() {
+        for typed in [
+            "１３９１２３４５６７８",
+            "139－1234－5678",
+            "139.1234.5678",
+            "(139)1234\u{2014}5678",
+            "+86 139 1234 5678",
+            "0086-13912345678",
+        ] {
+            let p = Phone::parse(typed).unwrap().unwrap();
+            assert_eq!(p.into_personal().expose(), "13912345678", "{typed}");
+        }
+        let landline = Phone::parse("（0974）851-2345").unwrap().unwrap();
+        assert_eq!(landline.into_personal().expose(), "09748512345");
     }
 }

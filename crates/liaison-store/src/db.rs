@@ -84,6 +84,8 @@ pub struct Store {
     pub(crate) categories: std::sync::Arc<crate::cache::Cached<Vec<crate::registry::routing::Category>>>,
     /// The audit key and where the checkpoint is kept (see `audit::seal`).
     pub(crate) seal: std::sync::Arc<crate::audit::seal::AuditSeal>,
+    /// The deployment's public phone numbers (公开电话), kept for a minute (see `public_phones`).
+    pub(crate) public_phones: std::sync::Arc<crate::registry::public_phone::PublicPhoneCache>,
 }
 
 impl Store {
@@ -114,6 +116,7 @@ impl Store {
                 summaries: Default::default(),
                 categories: Default::default(),
                 seal: Default::default(),
+                public_phones: Default::default(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -152,6 +155,7 @@ impl Store {
             summaries: Default::default(),
             categories: Default::default(),
             seal: Default::default(),
+            public_phones: Default::default(),
         })
     }
 

@@ -66,10 +66,13 @@ pub enum AuditAction {
     /// A step of the opinion workflow, `opinion.<Action::name>`; only the kind of action counts (the data
     /// fields are ignored), so `AuditAction::from(action)` can take the action as it was applied.
     Opinion(Action),
+    /// A number added to, or removed from, the public phone list (公开电话).
+    PublicPhoneAdd,
+    PublicPhoneRemove,
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 48] = {
+const OTHERS: [AuditAction; 50] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -120,6 +123,8 @@ const OTHERS: [AuditAction; 48] = {
         AccountGrant,
         AccountRequestReject,
         AccountRequestWithdraw,
+        PublicPhoneAdd,
+        PublicPhoneRemove,
     ]
 };
 
@@ -199,6 +204,8 @@ impl AuditAction {
                 let i = Action::EACH.iter().position(|e| e.name() == a.name());
                 &OPINION_CODES[i.expect("Action::EACH holds every kind of action")]
             }
+            PublicPhoneAdd => "public_phone.add",
+            PublicPhoneRemove => "public_phone.remove",
         }
     }
 
@@ -259,6 +266,8 @@ impl AuditAction {
             AccountRequestReject => "驳回账号申请",
             AccountRequestWithdraw => "撤回账号申请",
             Opinion(a) => a.label(),
+            PublicPhoneAdd => "添加公开电话",
+            PublicPhoneRemove => "删除公开电话",
         }
     }
 
@@ -387,6 +396,8 @@ mod tests {
             "account.grant",
             "account.request_reject",
             "account.request_withdraw",
+            "public_phone.add",
+            "public_phone.remove",
         ];
         let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
         assert_eq!(ours, BTreeSet::from(written));

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::mask::Redactor;
+
 pub mod access;
 pub mod action;
 pub mod channel;
@@ -111,6 +113,15 @@ impl Stage {
         }
     }
 
+    /// For the tracking page of an item merged into this one: the survivor's progress in plain words,
+    /// without asking for a rating (the survivor's citizen rates its answer).
+    pub fn follower_label(self) -> &'static str {
+        match self {
+            Stage::Replied | Stage::Answered => "已答复",
+            s => s.public_label(),
+        }
+    }
+
     pub fn is_final(self) -> bool {
         matches!(self, Stage::Declined | Stage::Published | Stage::Merged)
     }
@@ -122,17 +133,25 @@ impl Stage {
 }
 
 /// The text proposed for the public list: category, place, what was asked and what was done, with
-/// numbers masked. Staff review it before it is published (one by one, or in a batch).
-pub fn proposed_public_text(category: &str, place: &str, description: &str, answer: &str) -> String {
+/// every number that is not public and the citizen's name masked (`redactor`). Staff review it before
+/// it is published (one by one, or in a batch).
+pub fn proposed_public_text(
+    category: &str,
+    place: &str,
+    description: &str,
+    answer: &str,
+    redactor: &Redactor,
+) -> String {
     format!(
         "【{category}】{place}群众反映：{}\n办理结果：{}",
-        crate::mask::free_text(description),
-        crate::mask::free_text(answer)
+        redactor.text(description),
+        redactor.text(answer)
     )
 }
 
-/// What reaches the public list from the reviewed text: required, and any number typed into it masked.
-pub fn public_text(reviewed: &str) -> Result<String, crate::DomainError> {
+/// What reaches the public list from the reviewed text: required, and any number typed into it that
+/// is not one of the deployment's public numbers masked (so are the names `redactor` knows).
+pub fn public_text(reviewed: &str, redactor: &Redactor) -> Result<String, crate::DomainError> {
     let t = reviewed.trim();
     if t.is_empty() {
         return Err(crate::DomainError::Field {
@@ -140,5 +159,31 @@ pub fn public_text(reviewed: &str) -> Result<String, crate::DomainError> {
             message: "请填写公示内容",
         });
     }
-    Ok(crate::mask::free_text(t))
+    Ok(redactor.text(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::mask::PublicPhones;
+
+    /// The probe saw a unit's office number masked while a mobile in Chinese numerals went out.
+    #[test]
+    fn published_text_keeps_office_numbers_and_masks_every_mobile() {
+        let r = Redactor::new(Arc::new(PublicPhones::new(["0974-8512345"]))).with_name("王秀英");
+        let t = public_text(
+            "王秀英反映路灯坏了，留电话一三八一二三四五六七八；已修复，咨询电话0974-8512345",
+            &r,
+        )
+        .unwrap();
+        assert_eq!(
+            t,
+            "王**反映路灯坏了，留电话一三八******七八；已修复，咨询电话0974-8512345"
+        );
+        let p = proposed_public_text("路灯", "东香卡村", "电话138.1234.5678", "已修", &r);
+        assert_eq!(p, "【路灯】东香卡村群众反映：电话138.****.**78\n办理结果：已修");
+        assert!(public_text("  ", &r).is_err());
+    }
 }

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{Permission, RegionCode, Scope};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HouseholdKind {
@@ -95,11 +97,54 @@ pub fn link_gaps(rule: &LinkRule, facts: &[LinkFact]) -> Vec<String> {
     gaps
 }
 
-/// Who may record a meeting with a household a deputy links: staff who keep the registry, and the
-/// deputy themself (only their own households; another deputy of the same region may not).
-pub fn may_record_meeting(scope: &crate::Scope, household_deputy: i64) -> bool {
-    scope.can(crate::Permission::ManageRegistry)
-        || (scope.can(crate::Permission::AnswerAsDeputy) && scope.person_id == Some(household_deputy))
+/// A write on a deputy's linked households.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HouseholdWrite {
+    /// Record a meeting with one of them.
+    Meeting,
+    /// Link a new household to the deputy (and edit or unlink one).
+    Link,
+}
+
+/// Whose household it is and where it lives: what every household write and every read of its
+/// members' names and phones is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct HouseholdFacts<'a> {
+    /// The deputy (person) who links it.
+    pub deputy: i64,
+    /// The constituencies of that deputy's mandates.
+    pub deputy_regions: &'a [RegionCode],
+    /// Where the household lives.
+    pub region: &'a RegionCode,
+}
+
+/// The deputy themself (the account's person).
+fn own(scope: &Scope, facts: &HouseholdFacts<'_>) -> bool {
+    scope.can(Permission::AnswerAsDeputy) && scope.person_id == Some(facts.deputy)
+}
+
+/// Staff holding `p` over both the deputy and the household: their region covers where it lives and
+/// one of the deputy's constituencies.
+fn staff_over(scope: &Scope, p: Permission, facts: &HouseholdFacts<'_>) -> bool {
+    scope.can(p) && scope.covers(facts.region) && facts.deputy_regions.iter().any(|r| scope.covers(r))
+}
+
+/// Whether the caller may make this write: a meeting by the deputy themself (their own households
+/// only: another deputy of the same region may not) or by staff who keep the registry over the
+/// household's region; linking households is the staff's.
+pub fn may_write(scope: &Scope, write: HouseholdWrite, facts: &HouseholdFacts<'_>) -> bool {
+    let staff = staff_over(scope, Permission::ManageRegistry, facts);
+    match write {
+        HouseholdWrite::Meeting => staff || own(scope, facts),
+        HouseholdWrite::Link => staff,
+    }
+}
+
+/// Whether the caller may read the household members' names and phones (each read audited): the
+/// deputy who links them, and staff who may read contacts over the household's region. Everyone else
+/// who sees the deputy's page sees them masked.
+pub fn may_read_contact(scope: &Scope, facts: &HouseholdFacts<'_>) -> bool {
+    own(scope, facts) || staff_over(scope, Permission::ReadContacts, facts)
 }
 
 #[cfg(test)]
@@ -148,22 +193,88 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_deputy_records_meetings_for_their_own_households_only() {
-        let mut s = crate::Scope {
+    fn scope(region: &str, roles: &[crate::Role], person: Option<i64>) -> Scope {
+        Scope {
             account_id: 1,
             username: "d".into(),
-            roles: vec![crate::Role::Deputy],
-            region: crate::RegionCode::parse("632521").unwrap(),
+            roles: roles.to_vec(),
+            region: RegionCode::parse(region).unwrap(),
             unit_id: None,
             station_id: None,
-            person_id: Some(7),
+            person_id: person,
+        }
+    }
+
+    #[test]
+    fn a_deputy_records_meetings_for_their_own_households_only() {
+        use crate::Role;
+        let village = RegionCode::parse("632521100201").unwrap();
+        let regions = [village.clone()];
+        let facts = |deputy| HouseholdFacts {
+            deputy,
+            deputy_regions: &regions,
+            region: &village,
         };
-        assert!(may_record_meeting(&s, 7));
-        assert!(!may_record_meeting(&s, 8), "another deputy's household");
+        let mut s = scope("632521", &[Role::Deputy], Some(7));
+        assert!(may_write(&s, HouseholdWrite::Meeting, &facts(7)));
+        assert!(
+            !may_write(&s, HouseholdWrite::Meeting, &facts(8)),
+            "another deputy's household"
+        );
+        assert!(
+            !may_write(&s, HouseholdWrite::Link, &facts(7)),
+            "linking is the staff's"
+        );
+        assert!(may_read_contact(&s, &facts(7)) && !may_read_contact(&s, &facts(8)));
         s.person_id = None;
-        assert!(!may_record_meeting(&s, 7), "a deputy account bound to nobody");
-        s.roles = vec![crate::Role::TownshipStaff];
-        assert!(may_record_meeting(&s, 8), "staff keep the registry");
+        assert!(
+            !may_write(&s, HouseholdWrite::Meeting, &facts(7)),
+            "a deputy account bound to nobody"
+        );
+        // a deputy who also holds a station: still only their own
+        let both = scope("632521", &[Role::Deputy, Role::StationManager], Some(7));
+        assert!(!may_write(&both, HouseholdWrite::Meeting, &facts(8)));
+        assert!(
+            may_read_contact(&both, &facts(8)),
+            "a station manager reads contacts in region"
+        );
+        let town = scope("632521100", &[Role::TownshipStaff], None);
+        assert!(
+            may_write(&town, HouseholdWrite::Meeting, &facts(8)),
+            "staff keep the registry"
+        );
+        assert!(may_write(&town, HouseholdWrite::Link, &facts(8)));
+    }
+
+    #[test]
+    fn staff_write_only_where_both_the_deputy_and_the_household_are_theirs() {
+        use crate::Role;
+        let home = RegionCode::parse("632521100201").unwrap();
+        let elsewhere = RegionCode::parse("632521101201").unwrap();
+        let town = scope("632521100", &[Role::TownshipStaff], None);
+        let county = scope("632521", &[Role::CommitteeStaff], None);
+        // a deputy of this township whose household lives in the next one
+        let regions = [home.clone()];
+        let away = HouseholdFacts {
+            deputy: 8,
+            deputy_regions: &regions,
+            region: &elsewhere,
+        };
+        assert!(!may_write(&town, HouseholdWrite::Meeting, &away));
+        assert!(!may_read_contact(&town, &away));
+        assert!(may_write(&county, HouseholdWrite::Meeting, &away));
+        // a household here of a deputy of the next township
+        let theirs = [elsewhere.clone()];
+        let foreign = HouseholdFacts {
+            deputy: 8,
+            deputy_regions: &theirs,
+            region: &home,
+        };
+        assert!(!may_write(&town, HouseholdWrite::Link, &foreign));
+        let unit = scope("632521", &[Role::HandlingUnit], None);
+        assert!(
+            !may_read_contact(&unit, &foreign),
+            "a unit sees households masked"
+        );
     }
 }

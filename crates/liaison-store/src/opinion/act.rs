@@ -216,11 +216,15 @@ impl Store {
             _ => None,
         };
         let public_text = match action {
-            // numbers typed into the text never reach the public list
-            Action::Publish => Some(
-                liaison_domain::opinion::public_text(input.public_text.as_deref().unwrap_or(""))
-                    .map_err(|e| StoreError::Refused(e.to_string()))?,
-            ),
+            // numbers typed into the text (but the public ones) and the citizen's name never reach
+            // the public list
+            Action::Publish => {
+                let r = self.public_redactor(o).await?;
+                Some(
+                    liaison_domain::opinion::public_text(input.public_text.as_deref().unwrap_or(""), &r)
+                        .map_err(|e| StoreError::Refused(e.to_string()))?,
+                )
+            }
             _ => None,
         };
         let n = with_tx!(tx, c => {

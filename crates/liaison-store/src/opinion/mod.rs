@@ -37,6 +37,9 @@ use chrono::{DateTime, Utc};
 pub use liaison_domain::opinion::access::Relation;
 use liaison_domain::opinion::access::{self, ItemFacts};
 use liaison_domain::opinion::{Action, Capacity, Channel, Satisfaction, Stage, Status};
+use std::sync::Arc;
+
+use liaison_domain::mask::{PublicPhones, Redactor};
 use liaison_domain::personal::{CitizenName, CitizenPhone};
 use liaison_domain::{RegionCode, Scope};
 use serde::Serialize;
@@ -149,14 +152,29 @@ impl Opinion {
         }
     }
 
-    /// The text proposed for the public list (staff review it before publishing).
-    pub fn proposed_public_text(&self) -> String {
+    /// The text proposed for the public list (staff review it before publishing), cleaned by
+    /// [`Store::public_redactor`](crate::Store::public_redactor).
+    pub fn proposed_public_text(&self, r: &Redactor) -> String {
         liaison_domain::opinion::proposed_public_text(
             &self.category_label,
             &self.region_name,
             &self.description,
             &self.answer,
+            r,
         )
+    }
+
+    /// What cleans this item's words for public eyes: every number but `public` ones, and the
+    /// citizen's name (see [`Store::public_redactor`](crate::Store::public_redactor)).
+    pub fn redactor(&self, public: Arc<PublicPhones>) -> Redactor {
+        Redactor::new(public).with_name(self.citizen_name.expose())
+    }
+
+    /// The item's words as a reader without the need to know sees them.
+    pub(crate) fn redact(&mut self, r: &Redactor) {
+        self.description = r.text(&self.description);
+        self.answer = r.text(&self.answer);
+        self.public_text = r.text(&self.public_text);
     }
 }
 
@@ -169,10 +187,13 @@ impl Visible<Opinion> {
         }
     }
 
-    /// May read the citizen's name and phone (each read audited).
+    /// May read the citizen's name and phone (each read audited), and the item's words unmasked
+    /// (the rule: `access::may_read_contact`).
     pub fn may_read_contact(&self) -> bool {
-        let r = self.relation();
-        r.staff || r.deputy || (r.unit && self.share_contact)
+        match self.region() {
+            Ok(region) => access::may_read_contact(self.relation(), &self.facts(&region, &[])),
+            Err(_) => false,
+        }
     }
 }
 

@@ -49,18 +49,25 @@ impl Store {
         Ok(())
     }
 
-    /// The notes of an item the caller may see, oldest first.
+    /// The notes of an item the caller may see, oldest first; masked for a caller who may not read the
+    /// citizen's contact.
     pub async fn opinion_notes(&self, scope: &Scope, id: i64) -> Result<Vec<Note>> {
-        let roles = self.opinion(scope, id).await?.relation();
-        if !roles.any() {
+        let o = self.opinion(scope, id).await?;
+        if !o.relation().any() {
             return Err(StoreError::Forbidden);
         }
-        Ok(with_pool!(&self.read, p => {
+        let mut notes = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Note>(
                 "SELECT n.id, a.display_name AS author, n.body, n.at FROM opinion_note n \
                  LEFT JOIN account a ON a.id = n.account_id WHERE n.opinion_id = $1 ORDER BY n.id",
             )
             .bind(id).fetch_all(p).await?
-        }))
+        });
+        if let Some(r) = self.masking_for(&o).await? {
+            for n in &mut notes {
+                n.body = r.text(&n.body);
+            }
+        }
+        Ok(notes)
     }
 }

@@ -1,5 +1,7 @@
 //! What the public and the citizen see: the tracking view by receipt code (a merged item follows its
-//! survivor), the list of published outcomes, and a published item's photos.
+//! survivor's progress and published outcome, never its private answer), the list of published
+//! outcomes (masked again as they are read, with today's rule and public numbers), and a published
+//! item's photos.
 
 use chrono::{DateTime, Utc};
 use liaison_domain::RegionCode;
@@ -11,6 +13,11 @@ use crate::{Result, Store, Visible};
 impl Store {
     /// The citizen's view by receipt code. `last4` must match when a phone was given. Returns `None`
     /// for no such item or a wrong last-4 (indistinguishable to the caller).
+    ///
+    /// A duplicate merged into another item follows the survivor (to the end of a chain: the survivor
+    /// may have been merged itself later): its stage is the survivor's, and its `answer` is the
+    /// survivor's *published* text, masked — empty until the survivor is published. The survivor's
+    /// answer went to another citizen and may name them; it never reaches this page.
     pub async fn track(&self, receipt: &str, last4: &str) -> Result<Option<Visible<Opinion>>> {
         let o: Option<Opinion> = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Opinion>(concat!(opinion_select!(), "WHERE o.receipt = $1")).bind(receipt).fetch_optional(p).await?
@@ -18,8 +25,6 @@ impl Store {
         let Some(mut o) = o.filter(|o| o.phone_last4.is_empty() || o.phone_last4 == last4.trim()) else {
             return Ok(None);
         };
-        // a duplicate merged into another item follows the survivor's progress and answer
-        // (to the end of a chain: the survivor may have been merged itself later)
         if let Some(survivor) = o.merged_into {
             let mut s = self.opinion_row(survivor).await?;
             for _ in 0..crate::opinion::follower::MAX_DEPTH {
@@ -28,10 +33,13 @@ impl Store {
                     None => break,
                 }
             }
-            o.stage = s.stage;
-            o.answer = s.answer;
-            o.rating = s.rating;
+            o.stage = s.stage.clone();
             o.updated_at = s.updated_at;
+            o.answer = if s.published_at.is_some() {
+                self.public_redactor(&s).await?.text(&s.public_text)
+            } else {
+                String::new()
+            };
         }
         Ok(Some(Visible::vouch(o, Relation::default())))
     }
@@ -56,9 +64,14 @@ impl Store {
             ))
             .bind(&lo).bind(&hi).bind(station.unwrap_or(0)).bind(at).bind(id).bind(limit).fetch_all(p).await?
         });
+        // masked again as read: an outcome published under an older rule gets today's
+        let public = self.public_phones().await?;
         Ok(rows
             .into_iter()
-            .map(|o| Visible::vouch(o, Relation::default()))
+            .map(|mut o| {
+                o.public_text = o.redactor(public.clone()).text(&o.public_text);
+                Visible::vouch(o, Relation::default())
+            })
             .collect())
     }
 

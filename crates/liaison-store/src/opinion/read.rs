@@ -1,7 +1,13 @@
 //! Reading one opinion through the caller's scope (the [`Visible`] proof), and the reads and small
 //! writes of its parts: history, photos, units, the audited contact read, photo visibility.
+//!
+//! This is where an item's words leave the store, so this is where they are masked: a caller who may
+//! not read the citizen's contact (`access::may_read_contact`: a handling unit the citizen did not
+//! allow) gets the description, the answer, every event note and internal note with the numbers that
+//! are not public and the citizen's name masked — whatever page, export or API shows them.
 
 use liaison_domain::audit::AuditAction;
+use liaison_domain::mask::Redactor;
 use liaison_domain::opinion::access;
 use liaison_domain::{Permission, RegionCode, Scope};
 
@@ -40,10 +46,30 @@ impl Store {
     }
 
     /// An item the caller may see, with what they are on it: the proof the item's other reads take.
+    /// Its words come masked when the caller may not read the citizen's contact.
     pub async fn opinion(&self, scope: &Scope, id: i64) -> Result<Visible<Opinion>> {
         let o = self.opinion_row(id).await?;
         let relation = self.opinion_relation(scope, &o).await?;
-        Ok(Visible::vouch(o, relation))
+        let mut o = Visible::vouch(o, relation);
+        if let Some(r) = self.masking_for(&o).await? {
+            o.map_in_place(|o| o.redact(&r));
+        }
+        Ok(o)
+    }
+
+    /// What cleans an item's words for public eyes: the deployment's public numbers are kept, every
+    /// other number and the citizen's name masked (the proposed public text, the public list).
+    pub async fn public_redactor(&self, o: &Opinion) -> Result<Redactor> {
+        Ok(o.redactor(self.public_phones().await?))
+    }
+
+    /// The redactor for a caller who may not read the citizen's contact; `None` for one who may.
+    pub(crate) async fn masking_for(&self, o: &Visible<Opinion>) -> Result<Option<Redactor>> {
+        if o.may_read_contact() {
+            Ok(None)
+        } else {
+            self.public_redactor(o).await.map(Some)
+        }
     }
 
     /// The citizen's name and phone, for a caller allowed to see them; the read is audited.
@@ -70,16 +96,23 @@ impl Store {
         ))
     }
 
-    /// The item's history, oldest first.
+    /// The item's history, oldest first; the notes masked for a caller who may not read the contact.
     pub async fn opinion_events(&self, o: &Visible<Opinion>) -> Result<Vec<Event>> {
         let id = o.id;
-        Ok(with_pool!(&self.read, p => {
+        let mut events = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Event>(
                 "SELECT e.seq, e.action, e.actor, a.display_name AS account_name, e.from_stage, e.to_stage, e.note, e.data, e.at \
                  FROM opinion_event e LEFT JOIN account a ON a.id = e.account_id WHERE e.opinion_id = $1 ORDER BY e.seq",
             )
             .bind(id).fetch_all(p).await?
-        }))
+        });
+        if let Some(r) = self.masking_for(o).await? {
+            for e in &mut events {
+                // `data` is the action's fields (ids, codes), never words
+                e.note = r.text(&e.note);
+            }
+        }
+        Ok(events)
     }
 
     /// The item's photos (hidden ones included: the caller decides what to show).

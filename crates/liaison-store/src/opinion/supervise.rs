@@ -53,9 +53,32 @@ impl Store {
         Ok(id)
     }
 
-    /// The notices of an item the caller may see, oldest first.
+    /// The notices of an item the caller may see, oldest first; the demand and the note masked for a
+    /// caller who may not read the citizen's contact.
     pub async fn supervision_notices(&self, o: &Visible<Opinion>) -> Result<Vec<SupervisionNotice>> {
-        self.supervision_notices_of(Subject::opinion(o.id)).await
+        let mut notices = self.supervision_notices_of(Subject::opinion(o.id)).await?;
+        if let Some(r) = self.masking_for(o).await? {
+            for n in &mut notices {
+                n.demand = r.text(&n.demand);
+                n.ack_note = r.text(&n.ack_note);
+            }
+        }
+        Ok(notices)
+    }
+
+    /// One notice about an item, with the item, as the caller may see them (the printed 督办单).
+    pub async fn opinion_notice(
+        &self,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<(SupervisionNotice, Visible<Opinion>)> {
+        let mut n = self.supervision_notice(scope, id).await?;
+        let o = self.opinion(scope, n.subject()?.id).await?;
+        if let Some(r) = self.masking_for(&o).await? {
+            n.demand = r.text(&n.demand);
+            n.ack_note = r.text(&n.ack_note);
+        }
+        Ok((n, o))
     }
 
     /// Seeing the item is the permission to see its notices (staff, the deputy, the unit).

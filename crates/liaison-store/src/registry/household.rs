@@ -1,26 +1,43 @@
 //! 双联系: the households a deputy links and the meetings with them. Household members are citizens:
-//! their phone numbers are never shown in lists, only masked.
+//! their names and phones are `Personal`; a list shows the names only to those who may read them
+//! (`household::may_read_contact`: the deputy, staff who read contacts over where the household lives),
+//! audited, and masked to everyone else; the phones in full only through the audited contact read.
+//! Every write goes through one scoped check ([`Store::household_check`], the rule
+//! `household::may_write`).
 
 use chrono::{Datelike, NaiveDate, Utc};
 use liaison_domain::audit::AuditAction;
-use liaison_domain::registry::household::HouseholdKind;
+use liaison_domain::personal::{CitizenName, CitizenPhone};
+use liaison_domain::registry::household::{self, HouseholdFacts, HouseholdKind, HouseholdWrite};
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
 
 use crate::{Actor, Result, Store, StoreError};
 
+/// A linked household as the caller may see it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Household {
     pub id: i64,
     pub person_id: i64,
     pub kind: String,
-    pub name: String,
-    pub phone: String,
+    #[sqlx(try_from = "String")]
+    name: CitizenName,
+    #[sqlx(try_from = "String")]
+    phone: CitizenPhone,
     pub region_code: String,
     pub region_name: String,
-    pub address: String,
+    address: String,
     pub meetings_this_year: i64,
     pub last_met: Option<NaiveDate>,
+    /// The name as this caller sees it: in full for one who may read it (the read audited), else masked.
+    #[sqlx(skip)]
+    pub shown_name: String,
+    /// The phone as shown: masked, in full only after the audited contact read.
+    #[sqlx(skip)]
+    pub shown_phone: String,
+    /// The address, for one who may read the contact; empty otherwise.
+    #[sqlx(skip)]
+    pub shown_address: String,
 }
 
 impl Household {
@@ -31,6 +48,15 @@ impl Household {
     pub fn kind_label(&self) -> &'static str {
         self.kind().map(|k| k.label()).unwrap_or("")
     }
+}
+
+/// How much of the households' personal information a read shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HouseholdDetail {
+    /// The list on the deputy's page: names for those who may read them, phones masked.
+    List,
+    /// The deliberate contact read: names and phones in full for those who may.
+    Contact,
 }
 
 #[derive(Debug, Clone)]
@@ -57,15 +83,77 @@ impl Store {
         }
     }
 
-    /// A deputy's linked households, with this year's meeting count.
-    pub async fn households(&self, scope: &Scope, person_id: i64) -> Result<Vec<Household>> {
+    /// The constituencies of a person's mandates.
+    async fn deputy_regions(&self, person_id: i64) -> Result<Vec<RegionCode>> {
+        let rows: Vec<(String,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT DISTINCT constituency_region FROM mandate WHERE person_id = $1")
+                .bind(person_id).fetch_all(p).await?
+        });
+        rows.into_iter()
+            .map(|(c,)| RegionCode::parse(&c).map_err(|_| StoreError::Corrupt(c)))
+            .collect()
+    }
+
+    /// The one check every household write goes through: the deputy themself or staff over the
+    /// household's region (`household::may_write`). Out of the caller's reach answers 404.
+    pub(crate) async fn household_check(
+        &self,
+        scope: &Scope,
+        write: HouseholdWrite,
+        person_id: i64,
+        region: &RegionCode,
+    ) -> Result<()> {
+        let deputy_regions = self.deputy_regions(person_id).await?;
+        if deputy_regions.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        let facts = HouseholdFacts {
+            deputy: person_id,
+            deputy_regions: &deputy_regions,
+            region,
+        };
+        if household::may_write(scope, write, &facts) {
+            return Ok(());
+        }
+        let own = scope.person_id == Some(person_id);
+        let reaches = scope.covers(region) && deputy_regions.iter().any(|r| scope.covers(r));
+        if own || reaches {
+            Err(StoreError::Forbidden)
+        } else {
+            Err(StoreError::OutOfScope)
+        }
+    }
+
+    /// The ids of a deputy's linked households (no personal information).
+    pub async fn household_ids(&self, scope: &Scope, person_id: i64) -> Result<Vec<i64>> {
+        if !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        self.person_in_scope(scope, person_id).await?;
+        let rows: Vec<(i64,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT id FROM linked_household WHERE person_id = $1 ORDER BY id")
+                .bind(person_id).fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// A deputy's linked households, with this year's meeting count, as the caller may see them
+    /// (`detail`). Names and phones shown in full are an audited read; a contact read by someone who
+    /// may read none of them is refused.
+    pub async fn households(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        person_id: i64,
+        detail: HouseholdDetail,
+    ) -> Result<Vec<Household>> {
         if !scope.can(Permission::ViewRegistry) {
             return Err(StoreError::Forbidden);
         }
         self.person_in_scope(scope, person_id).await?;
         let year_start =
             NaiveDate::from_ymd_opt(Utc::now().year(), 1, 1).ok_or(StoreError::Corrupt("date".into()))?;
-        let rows = with_pool!(&self.read, p => {
+        let mut rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, Household>(
                 "SELECT h.id, h.person_id, h.kind, h.name, h.phone, h.region_code, r.name AS region_name, h.address, \
                  (SELECT COUNT(*) FROM household_meeting m WHERE m.household_id = h.id AND m.met_on >= $2) AS meetings_this_year, \
@@ -74,9 +162,52 @@ impl Store {
             )
             .bind(person_id).bind(year_start).fetch_all(p).await?
         });
+        let deputy_regions = self.deputy_regions(person_id).await?;
+        let mut shown = 0;
+        for h in &mut rows {
+            let region =
+                RegionCode::parse(&h.region_code).map_err(|_| StoreError::Corrupt(h.region_code.clone()))?;
+            let facts = HouseholdFacts {
+                deputy: person_id,
+                deputy_regions: &deputy_regions,
+                region: &region,
+            };
+            let may = household::may_read_contact(scope, &facts);
+            h.shown_phone = h.phone.masked();
+            if may {
+                shown += 1;
+                h.shown_name = h.name.expose().to_owned();
+                h.shown_address = h.address.clone();
+                if detail == HouseholdDetail::Contact {
+                    h.shown_phone = h.phone.expose().to_owned();
+                }
+            } else {
+                h.shown_name = h.name.masked();
+            }
+        }
+        if detail == HouseholdDetail::Contact && shown == 0 {
+            return Err(StoreError::Forbidden);
+        }
+        if shown > 0 {
+            let field = match detail {
+                HouseholdDetail::List => "household_names",
+                HouseholdDetail::Contact => "household_contact",
+            };
+            let region = deputy_regions.first();
+            let audit = serde_json::json!({ "field": field, "count": shown }).to_string();
+            self.audit_alone(
+                actor,
+                AuditAction::PersonalRead,
+                &format!("person:{person_id}"),
+                region,
+                &audit,
+            )
+            .await?;
+        }
         Ok(rows)
     }
 
+    /// Links a household to a deputy (staff over the household's region and the deputy).
     pub async fn add_household(
         &self,
         scope: &Scope,
@@ -84,13 +215,8 @@ impl Store {
         person_id: i64,
         h: &HouseholdInput,
     ) -> Result<i64> {
-        if !scope.can(Permission::ManageRegistry) {
-            return Err(StoreError::Forbidden);
-        }
-        self.person_in_scope(scope, person_id).await?;
-        if !scope.covers(&h.region) {
-            return Err(StoreError::OutOfScope);
-        }
+        self.household_check(scope, HouseholdWrite::Link, person_id, &h.region)
+            .await?;
         let mut tx = self.begin().await?;
         let (id,): (i64,) = with_tx!(&mut tx, c => {
             sqlx::query_as(
@@ -114,11 +240,13 @@ impl Store {
         Ok(id)
     }
 
-    /// Records a meeting with a linked household (date not in the future).
+    /// Records a meeting with a linked household of `person_id` (date not in the future): the deputy
+    /// themself or staff over the household's region.
     pub async fn log_household_meeting(
         &self,
         scope: &Scope,
         actor: &Actor,
+        person_id: i64,
         household_id: i64,
         on: NaiveDate,
         note: &str,
@@ -127,23 +255,25 @@ impl Store {
             sqlx::query_as("SELECT person_id, region_code FROM linked_household WHERE id = $1")
                 .bind(household_id).fetch_optional(p).await?
         });
-        let (person_id, region) = row.ok_or(StoreError::NotFound)?;
-        self.person_in_scope(scope, person_id).await?;
-        if !liaison_domain::registry::household::may_record_meeting(scope, person_id) {
-            return Err(StoreError::Forbidden);
+        let (owner, region) = row.ok_or(StoreError::NotFound)?;
+        // the household must be the named deputy's: a page's form cannot reach another's
+        if owner != person_id {
+            return Err(StoreError::NotFound);
         }
+        let region = RegionCode::parse(&region).map_err(|_| StoreError::Corrupt(region))?;
+        self.household_check(scope, HouseholdWrite::Meeting, owner, &region)
+            .await?;
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, c => {
             sqlx::query("INSERT INTO household_meeting (household_id, met_on, note, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(household_id).bind(on).bind(note).bind(actor.account_id).bind(Utc::now()).execute(&mut *c).await?;
         });
-        let region = RegionCode::parse(&region).ok();
         self.audit(
             &mut tx,
             actor,
             AuditAction::HouseholdMeeting,
             &format!("household:{household_id}"),
-            region.as_ref(),
+            Some(&region),
             "{}",
         )
         .await?;

@@ -112,6 +112,8 @@ impl Store {
                 (id, true)
             }
         };
+        // a unit's phone is public: masking reads the numbers again
+        self.public_phones_changed();
         let action = if created {
             AuditAction::UnitCreate
         } else {

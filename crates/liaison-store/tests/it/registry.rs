@@ -213,3 +213,100 @@ both_backends!(
         db.analyze().await.unwrap();
     }
 );
+
+/// Binds the fixture `deputy` account to a person (as an administrator would).
+async fn bind_deputy(db: &liaison_store::Store, c: &liaison_testkit::fixtures::Cast, person: i64) {
+    let admin = db.scope_of(c.id("sysadmin")).await.unwrap();
+    let acc = db.account(&admin, c.id("deputy")).await.unwrap();
+    let ch = liaison_store::account::AccountChange {
+        display_name: acc.display_name.clone(),
+        region: rc(&acc.region_code),
+        roles: acc.roles.clone(),
+        unit_id: None,
+        station_id: None,
+        person_id: Some(person),
+    };
+    db.update_account(&admin, &Actor::of(&admin, "-"), c.id("deputy"), ch)
+        .await
+        .unwrap();
+}
+
+both_backends!(
+    async fn every_household_write_goes_through_one_scoped_check(db) {
+        use liaison_domain::registry::household::HouseholdKind;
+        use liaison_store::registry::household::{HouseholdDetail, HouseholdInput};
+        let c = cast(&db).await;
+        let county = db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        let (m1, _) = db.upsert_deputy(&county, &a, &deputy("拉毛", DeputyLevel::County, "632521", "632521100201")).await.unwrap();
+        let (m2, _) = db.upsert_deputy(&county, &a, &deputy("才让", DeputyLevel::County, "632521", "632521100201")).await.unwrap();
+        let p1 = db.deputy(&county, m1).await.unwrap().person_id;
+        let p2 = db.deputy(&county, m2).await.unwrap().person_id;
+        bind_deputy(&db, &c, p1).await;
+        let household = |name: &str, region: &str| HouseholdInput {
+            kind: HouseholdKind::Needy,
+            name: name.into(),
+            phone: "13611112222".into(),
+            region: rc(region),
+            address: "东香卡村 3 号".into(),
+        };
+        // linking: the county anywhere; the township only inside it; a deputy not at all
+        let away = db.add_household(&county, &a, p1, &household("马成贵", "632521101201")).await.unwrap();
+        let theirs = db.add_household(&county, &a, p2, &household("韩有德", "632521100201")).await.unwrap();
+        let town = db.scope_of(c.id("town_clerk")).await.unwrap();
+        let r = db.add_household(&town, &Actor::of(&town, "-"), p1, &household("x", "632521101201")).await;
+        assert!(matches!(r, Err(StoreError::OutOfScope)), "{r:?}");
+        let dep = db.scope_of(c.id("deputy")).await.unwrap();
+        let dep_actor = Actor::of(&dep, "-");
+        let r = db.add_household(&dep, &dep_actor, p1, &household("x", "632521100201")).await;
+        assert!(matches!(r, Err(StoreError::Forbidden)), "{r:?}");
+        // meetings: the deputy on their own, wherever it lives; not on another deputy's, whatever the path
+        let on = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        db.log_household_meeting(&dep, &dep_actor, p1, away, on, "走访").await.unwrap();
+        let r = db.log_household_meeting(&dep, &dep_actor, p2, theirs, on, "代记").await;
+        assert!(matches!(r, Err(StoreError::Forbidden)), "{r:?}");
+        let r = db.log_household_meeting(&dep, &dep_actor, p1, theirs, on, "代记").await;
+        assert!(matches!(r, Err(StoreError::NotFound)), "another's household named as one's own: {r:?}");
+        // the township clerk: not on a household that lives in the next township
+        let r = db.log_household_meeting(&town, &Actor::of(&town, "-"), p1, away, on, "走访").await;
+        assert!(matches!(r, Err(StoreError::OutOfScope)), "{r:?}");
+        db.log_household_meeting(&town, &Actor::of(&town, "-"), p2, theirs, on, "走访").await.unwrap();
+        // reads: names for those who may (audited), masked for the rest; phones only on the contact read
+        let unit = db.scope_of(c.id("unit")).await.unwrap();
+        let seen = db.households(&unit, &Actor::of(&unit, "-"), p1, HouseholdDetail::List).await.unwrap();
+        assert_eq!((seen[0].shown_name.as_str(), seen[0].shown_phone.as_str(), seen[0].shown_address.as_str()), ("马**", "136****2222", ""));
+        assert!(matches!(db.households(&unit, &Actor::of(&unit, "-"), p1, HouseholdDetail::Contact).await, Err(StoreError::Forbidden)));
+        let seen = db.households(&dep, &dep_actor, p1, HouseholdDetail::Contact).await.unwrap();
+        assert_eq!((seen[0].shown_name.as_str(), seen[0].shown_phone.as_str()), ("马成贵", "13611112222"));
+        let seen = db.households(&town, &Actor::of(&town, "-"), p1, HouseholdDetail::List).await.unwrap();
+        assert_eq!(seen[0].shown_name, "马**", "the township clerk does not read the next township's household");
+        let auditor = db.scope_of(c.id("auditor")).await.unwrap();
+        let f = liaison_store::audit::AuditFilter { action: Some("personal.read".into()), ..Default::default() };
+        let reads = db.audit_list(&auditor, &f, 10).await.unwrap();
+        assert_eq!(reads.len(), 1, "only the deputy's read touched a name in full");
+    }
+);
+
+both_backends!(
+    async fn public_numbers_come_from_the_registry_and_the_staff_list(db) {
+        let c = cast(&db).await;
+        let county = db.scope_of(c.id("county_clerk")).await.unwrap();
+        let a = Actor::of(&county, "-");
+        assert!(db.public_phones().await.unwrap().is_empty());
+        let unit = UnitInput { region: rc("632521100"), name: "恰卜恰镇人民政府".into(), kind: "township_government".into(), phone: "0974-8512345".into() };
+        db.upsert_unit(&county, &a, &unit).await.unwrap();
+        let st = StationInput { phone: "0974-8510000".into(), ..station("东香卡村代表联络室", "632521100201") };
+        db.create_station(&county, &a, &st).await.unwrap();
+        let id = db.add_public_phone(&county, &a, &rc("632521"), "12345 678 90", "县信访局").await.unwrap();
+        let public = db.public_phones().await.unwrap();
+        for n in ["09748512345", "09748510000", "1234567890"] {
+            assert!(public.contains(n), "{n}");
+        }
+        assert!(!public.contains("13912345678"), "a station manager's phone is not public");
+        let town = db.scope_of(c.id("town_clerk")).await.unwrap();
+        assert!(matches!(db.remove_public_phone(&town, &Actor::of(&town, "-"), id).await, Err(StoreError::NotFound)));
+        assert!(matches!(db.add_public_phone(&town, &Actor::of(&town, "-"), &rc("632521"), "0974-8519999", "x").await, Err(StoreError::OutOfScope)));
+        db.remove_public_phone(&county, &a, id).await.unwrap();
+        assert!(!db.public_phones().await.unwrap().contains("1234567890"));
+    }
+);

@@ -110,18 +110,19 @@ async fn page(
         .map(|id| format!("/opinions/bulk?action={name}&before={id}"));
     // only the items the action can apply to: not a deputy's new item, not one passed up to the
     // county unless the caller is the county's
+    let public = state.store.public_phones().await?;
     let rows = fetched
         .rows
         .into_iter()
         .filter(|o| applies(staff, o, &probe))
         .map(|mut o| {
-            o.description = mask::free_text(&o.description);
-            // only a batch publish shows the text to review
+            // only a batch publish shows the text to review (the public numbers kept)
             let public_text = if name == "publish" {
-                o.proposed_public_text()
+                o.proposed_public_text(&o.redactor(public.clone()))
             } else {
                 String::new()
             };
+            o.description = mask::free_text(&o.description);
             Row { o, public_text }
         })
         .collect();

@@ -88,7 +88,7 @@ async fn page(
     contact: Option<(String, String)>,
     tpl: Option<i64>,
 ) -> Result<DetailPage, WebError> {
-    let mut o = state.store.opinion(&staff.scope, id).await?;
+    let o = state.store.opinion(&staff.scope, id).await?;
     let roles = o.relation();
     let status = o.status();
     let mut forms = Vec::new();
@@ -116,15 +116,13 @@ async fn page(
     } else {
         (vec![], None)
     };
-    // a viewer who may not see the contact does not see numbers typed into the text either
+    // the store masked the words for a viewer who may not see the contact (`Store::opinion`)
     let may_read_contact = o.may_read_contact();
-    if !may_read_contact {
-        o.map_in_place(|o| {
-            o.description = mask::free_text(&o.description);
-            o.answer = mask::free_text(&o.answer);
-        });
-    }
-    let publish_text = o.proposed_public_text();
+    let publish_text = if forms.iter().any(|(_, a)| *a == "publish") {
+        o.proposed_public_text(&state.store.public_redactor(&o).await?)
+    } else {
+        String::new()
+    };
     let deadlines = state
         .store
         .deadlines(liaison_domain::subject::SubjectKind::Opinion)

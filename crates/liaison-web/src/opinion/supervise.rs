@@ -85,12 +85,9 @@ pub async fn print(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<NoticePage, WebError> {
-    let n = state.store.supervision_notice(&staff.scope, id).await?;
-    let o = state
-        .store
-        .opinion(&staff.scope, n.subject()?.id)
-        .await?
-        .into_inner();
+    // the store masks the notice and the item for a unit the citizen did not allow
+    let (n, o) = state.store.opinion_notice(&staff.scope, id).await?;
+    let o = o.into_inner();
     // the notice goes to a unit on paper: no phone numbers typed into the text
     let description = mask::free_text(&o.description);
     Ok(NoticePage { n, o, description })

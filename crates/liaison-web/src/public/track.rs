@@ -1,6 +1,8 @@
 //! The citizen's tracking page: receipt code (plus the phone's last 4 digits when one was given)
 //! shows progress and the answer, and takes the rating. Nothing private is shown: no names, no
-//! phones, no internal notes. Failed lookups are counted per address in the database.
+//! phones, no internal notes; an item merged into another shows the survivor's progress and, once it
+//! is published, its public text — never its answer. Failed lookups are counted per address in the
+//! database.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -72,30 +74,41 @@ pub struct Tracked {
     steps: Vec<(String, &'static str, &'static str)>,
 }
 
+/// What the citizen of an item merged into another reads until the survivor is published: the
+/// survivor's answer went to another citizen and is not theirs to read.
+const FOLLOWER_LINE: &str = "您反映的问题已与相同问题合并办理，办理结果公示后可在此查看。";
+
 fn tracked(o: &Opinion, events: &[Event]) -> Tracked {
     let stage = o.stage();
+    let follower = o.merged_into.is_some();
     let answer_visible = matches!(
         stage,
         Stage::Replied | Stage::Answered | Stage::Closed | Stage::Published | Stage::Declined
     ) || !o.answer.is_empty() && stage != Stage::Assigned;
+    // a follower's `answer` is the survivor's published text, masked (`Store::track`), or nothing yet
+    let answer = match (follower, answer_visible) {
+        (true, _) if o.answer.is_empty() => FOLLOWER_LINE.to_owned(),
+        (true, _) | (false, true) => o.answer.clone(),
+        (false, false) => String::new(),
+    };
     Tracked {
         receipt: show_receipt(&o.receipt),
         category: o.category_label.clone(),
         submitted: local_time(&o.submitted_at),
-        stage: stage.public_label(),
+        stage: if follower {
+            stage.follower_label()
+        } else {
+            stage.public_label()
+        },
         to: o
             .deputy_name
             .as_ref()
             .map(|n| format!("{n}代表"))
             .or_else(|| o.station_name.clone())
             .unwrap_or_default(),
-        answer: if answer_visible {
-            o.answer.clone()
-        } else {
-            String::new()
-        },
+        answer,
         // the survivor's citizen rates a merged item's answer
-        can_rate: o.merged_into.is_none() && matches!(stage, Stage::Replied | Stage::Answered),
+        can_rate: !follower && matches!(stage, Stage::Replied | Stage::Answered),
         rating: o.satisfaction_label(),
         steps: events
             .iter()

@@ -67,6 +67,7 @@ pub async fn export(
                 },
                 q,
             };
+            let mut all = Vec::new();
             let mut after = None;
             loop {
                 let page = state
@@ -75,8 +76,24 @@ pub async fn export(
                     .await?;
                 let Some(last) = page.last() else { break };
                 after = Some(liaison_store::Cursor::new(&last.region_code, last.id));
-                for s in &page {
-                    let hide = |p: &str| if contacts { p.to_owned() } else { String::new() };
+                all.extend(page);
+                if all.len() >= EXPORT_MAX {
+                    break;
+                }
+            }
+            // staff phones only for a role that may read contacts, the read audited
+            let ids: Vec<i64> = all.iter().map(|s| s.id).collect();
+            let phones = if contacts && !ids.is_empty() {
+                state
+                    .store
+                    .station_staff_phones(&staff.scope, &staff.actor(), &ids)
+                    .await?
+            } else {
+                HashMap::new()
+            };
+            {
+                for s in &all {
+                    let staff_phones = phones.get(&s.id).cloned().unwrap_or_default();
                     rows.push(vec![
                         s.name.clone(),
                         s.kind_label().to_owned(),
@@ -87,18 +104,15 @@ pub async fn export(
                         s.longitude.map(|v| v.to_string()).unwrap_or_default(),
                         s.phone.clone(),
                         s.manager_name.clone(),
-                        hide(&s.manager_phone),
+                        staff_phones.manager_phone,
                         s.liaison_name.clone(),
-                        hide(&s.liaison_phone),
+                        staff_phones.liaison_phone,
                         s.open_hours.clone(),
                         s.reception_rule.clone(),
                         s.facilities.replace('\n', "、"),
                         s.rules.clone(),
                         s.funding.clone(),
                     ]);
-                }
-                if rows.len() >= EXPORT_MAX {
-                    break;
                 }
             }
         }

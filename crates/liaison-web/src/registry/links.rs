@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use liaison_domain::{Permission, RegionCode};
+use liaison_store::registry::household::HouseholdDetail;
 use serde::Deserialize;
 
 use super::deputies::detail_with;
@@ -46,10 +47,16 @@ pub async fn add_household(
     if name.is_empty() || name.chars().count() > 30 {
         errors.push("联系户姓名不能为空，且不超过 30 个字".to_owned());
     }
-    let digits = f.phone.chars().filter(|c| c.is_ascii_digit()).count();
-    if !f.phone.trim().is_empty() && !(7..=12).contains(&digits) {
-        errors.push("联系电话应为 7～12 位数字".to_owned());
-    }
+    // a phone typed in any writing is kept as its digits, like a citizen's
+    let phone = match liaison_domain::personal::Phone::parse(&f.phone) {
+        Ok(p) => p
+            .map(|p| p.into_personal().expose().to_owned())
+            .unwrap_or_default(),
+        Err(_) => {
+            errors.push("联系电话应为 7～12 位数字".to_owned());
+            String::new()
+        }
+    };
     let region = RegionCode::parse(&f.region)
         .map_err(|e| errors.push(e.to_string()))
         .ok();
@@ -63,7 +70,7 @@ pub async fn add_household(
         let input = liaison_store::registry::household::HouseholdInput {
             kind,
             name: name.to_owned(),
-            phone: f.phone.trim().to_owned(),
+            phone,
             region,
             address: f.address.trim().to_owned(),
         };
@@ -81,7 +88,7 @@ pub async fn add_household(
             Err(e) => return Err(e.into()),
         }
     }
-    let page = detail_with(&state, &staff, id, None, None, errors).await?;
+    let page = detail_with(&state, &staff, id, None, None, errors, HouseholdDetail::List).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -105,8 +112,8 @@ pub async fn log_meeting(
     let d = state.store.deputy(&staff.scope, id).await?;
     let mut errors = Vec::new();
     let household = f.household.trim().parse::<i64>().ok();
-    let households = state.store.households(&staff.scope, d.person_id).await?;
-    if !household.is_some_and(|h| households.iter().any(|x| x.id == h)) {
+    let households = state.store.household_ids(&staff.scope, d.person_id).await?;
+    if !household.is_some_and(|h| households.contains(&h)) {
         errors.push("请选择联系户".to_owned());
     }
     let today = liaison_domain::time::today();
@@ -127,11 +134,11 @@ pub async fn log_meeting(
     if let (Some(h), Some(on), true) = (household, on, errors.is_empty()) {
         state
             .store
-            .log_household_meeting(&staff.scope, &staff.actor(), h, on, f.note.trim())
+            .log_household_meeting(&staff.scope, &staff.actor(), d.person_id, h, on, f.note.trim())
             .await?;
         return Ok(Redirect::to(&format!("/deputies/{id}?done=saved#households")).into_response());
     }
-    let page = detail_with(&state, &staff, id, None, None, errors).await?;
+    let page = detail_with(&state, &staff, id, None, None, errors, HouseholdDetail::List).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 

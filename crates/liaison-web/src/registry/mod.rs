@@ -6,6 +6,7 @@ pub mod export;
 pub mod import_jobs;
 pub mod links;
 pub mod print;
+pub mod public_phones;
 pub mod qr;
 pub mod routing;
 pub mod station_files;
@@ -33,6 +34,7 @@ pub(crate) fn routes() -> Routes {
         .post("/stations/{id}/close", stations::close)
         .get("/stations/{id}/poster", print::poster)
         .post("/stations/{id}/residents/{action}", stations::residents)
+        .post("/stations/{id}/contact", stations::contact)
         .get("/stations/{id}/{format}", qr::station)
         .get_post("/deputies", deputies::list, deputies::create)
         .get("/deputies/new", deputies::new_form)
@@ -47,11 +49,14 @@ pub(crate) fn routes() -> Routes {
         )
         .post("/deputies/{id}/households", links::add_household)
         .post("/deputies/{id}/households/meeting", links::log_meeting)
+        .post("/deputies/{id}/households/contact", deputies::household_contact)
         .post("/deputies/{id}/committee", links::link_committee)
         .post("/deputies/{id}/committee/meeting", links::committee_meeting)
         .get("/deputies/{id}/{format}", qr::deputy)
         .get_post("/units", units::list, units::create)
         .get_post("/units/routing", routing::page, routing::save)
+        .get_post("/public-phones", public_phones::list, public_phones::add)
+        .post("/public-phones/{id}/remove", public_phones::remove)
         .get_post(
             "/import/{kind}",
             excel_io::form,

@@ -120,6 +120,8 @@ const MATRIX: &[Row] = &[
     ("GET",  "/stations/{id}/poster", "/stations/{station}/poster", &[],                              [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
     ("POST", "/stations/{id}/residents/{action}", "/stations/{station}/residents/add", &[("mandate", "{mandate}")],           [303, 403, 403, 403, 303, 303, 404, 403, 403, 403, 403]),
     ("GET",  "/stations/{id}/{format}", "/stations/{station}/qr.png", &[],                            [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
+    // station staff phones: roles that read contacts, in region (audited)
+    ("POST", "/stations/{id}/contact", "/stations/{station}/contact", &[],                            [303, 403, 403, 403, 200, 200, 404, 200, 403, 403, 403]),
     // registry: deputies
     ("GET",  "/deputies", "/deputies", &[],                                                           [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/deputies", "/deputies", &[],                                                           [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
@@ -132,6 +134,8 @@ const MATRIX: &[Row] = &[
     ("MULTIPART", "/deputies/{id}/photo", "/deputies/{mandate}/photo", &[],                           [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
     ("POST", "/deputies/{id}/households", "/deputies/{mandate}/households", &[],                      [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
     ("POST", "/deputies/{id}/households/meeting", "/deputies/{mandate}/households/meeting", MEETING,      [303, 403, 403, 403, 303, 303, 404, 403, 303, 403, 403]),
+    // the households' names and phones: the deputy themself and staff who read contacts there (audited)
+    ("POST", "/deputies/{id}/households/contact", "/deputies/{mandate}/households/contact", &[],      [303, 403, 403, 403, 200, 200, 404, 200, 200, 403, 403]),
     ("POST", "/deputies/{id}/committee", "/deputies/{mandate}/committee", &[],                        [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
     ("POST", "/deputies/{id}/committee/meeting", "/deputies/{mandate}/committee/meeting", &[],        [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
     ("GET",  "/deputies/{id}/{format}", "/deputies/{mandate}/qr.png", &[],                            [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
@@ -139,6 +143,10 @@ const MATRIX: &[Row] = &[
     ("GET",  "/units", "/units", &[],                                                                 [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/units", "/units", &[],                                                                 [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("GET",  "/units/routing", "/units/routing", &[],                                                 [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    // 公开电话: seen by the registry's readers, kept by those who keep the registry
+    ("GET",  "/public-phones", "/public-phones", &[],                                                 [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/public-phones", "/public-phones", &[],                                                 [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
+    ("POST", "/public-phones/{id}/remove", "/public-phones/999999/remove", &[],                        [303, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
     ("POST", "/units/routing", "/units/routing", &[],                                                 [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("GET",  "/import/{kind}", "/import/units", &[],                                                  [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
     ("MULTIPART", "/import/{kind}", "/import/units", &[],                                             [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),

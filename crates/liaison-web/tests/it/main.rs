@@ -16,6 +16,7 @@ mod notifications;
 mod opinion_paths;
 mod opinions;
 mod paging;
+mod privacy;
 mod queue;
 mod queue_filters;
 mod registry;

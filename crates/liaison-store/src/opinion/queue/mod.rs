@@ -97,9 +97,18 @@ impl Store {
             b.since(0),
             b.args.len()
         );
-        let rows = with_pool!(&self.read, p => {
+        let mut rows = with_pool!(&self.read, p => {
             bind_args!(sqlx::query_as::<_, Opinion>(sqlx::AssertSqlSafe(sql)), &b.args).fetch_all(p).await?
         });
+        // a unit's queue (and its export) shows the words masked where the citizen did not allow the
+        // unit their contact (`access::may_read_contact`)
+        if matches!(queue, Queue::Unit(_)) && rows.iter().any(|o| !o.share_contact) {
+            let public = self.public_phones().await?;
+            for o in rows.iter_mut().filter(|o| !o.share_contact) {
+                let r = o.redactor(public.clone());
+                o.redact(&r);
+            }
+        }
         Ok(rows)
     }
 

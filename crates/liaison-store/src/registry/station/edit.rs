@@ -121,6 +121,8 @@ impl Store {
                 id
             }
         };
+        // a station's phone is public: masking reads the numbers again
+        self.public_phones_changed();
         Ok(id)
     }
 
@@ -226,6 +228,7 @@ impl Store {
         if changed == 0 {
             return Ok((id, Upsert::Unchanged));
         }
+        self.public_phones_changed();
         let detail = serde_json::json!({ "name": s.name, "via": "import" }).to_string();
         self.audit(
             tx,

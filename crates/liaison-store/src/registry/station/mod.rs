@@ -1,6 +1,7 @@
 //! Stations (家站室点): create, edit, close (kept in history), list with filters, resident deputies.
 
 use chrono::NaiveDate;
+use liaison_domain::personal::StaffPhone;
 use liaison_domain::registry::station::StationKind;
 use liaison_domain::{Permission, RegionCode, Scope};
 use serde::Serialize;
@@ -16,8 +17,10 @@ macro_rules! station_columns {
     };
 }
 
+mod contact;
 mod edit;
 
+pub use contact::StationContact;
 pub use edit::StationInput;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -31,11 +34,15 @@ pub struct Station {
     pub address: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// The station's own phone: public (the card, the door poster, 公开电话).
     pub phone: String,
     pub manager_name: String,
-    pub manager_phone: String,
+    /// Staff phones: shown masked; in full only through the audited `station_contact` read.
+    #[sqlx(try_from = "String")]
+    pub manager_phone: StaffPhone,
     pub liaison_name: String,
-    pub liaison_phone: String,
+    #[sqlx(try_from = "String")]
+    pub liaison_phone: StaffPhone,
     pub open_hours: String,
     pub reception_rule: String,
     pub facilities: String,

@@ -1,5 +1,7 @@
 //! A deputy's page: the mandate, other mandates, stations, linked households and committee members,
-//! and the phone number shown only on a deliberate, audited request.
+//! and the phone number shown only on a deliberate, audited request. The households come as the store
+//! lets the caller see them (names masked unless they may read them; phones in full only on the
+//! deliberate, audited household contact read).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,6 +9,7 @@ use axum::extract::State;
 use liaison_domain::Permission;
 use liaison_domain::registry::deputy::DeputyLevel;
 use liaison_store::registry::deputy::{Deputy, DeputyFilter};
+use liaison_store::registry::household::HouseholdDetail;
 use liaison_store::registry::station::Station;
 use serde::Deserialize;
 
@@ -32,6 +35,10 @@ pub struct DetailPage {
     phone: Option<String>,
     can_manage: bool,
     can_contacts: bool,
+    /// May ask for the households' phones (staff who read contacts, the deputy themself).
+    can_household_contacts: bool,
+    /// The households' phones are shown in full (after the audited read).
+    household_contacts: bool,
     today: String,
 }
 
@@ -47,7 +54,7 @@ async fn detail_page(
     phone: Option<String>,
     done: Option<&str>,
 ) -> Result<DetailPage, WebError> {
-    detail_with(state, staff, id, phone, done, vec![]).await
+    detail_with(state, staff, id, phone, done, vec![], HouseholdDetail::List).await
 }
 
 pub(in crate::registry) async fn detail_with(
@@ -57,10 +64,16 @@ pub(in crate::registry) async fn detail_with(
     phone: Option<String>,
     done: Option<&str>,
     household_errors: Vec<String>,
+    household_detail: HouseholdDetail,
 ) -> Result<DetailPage, WebError> {
     use liaison_domain::registry::household::{HouseholdKind, LinkFact, LinkRule, link_gaps};
     let d = state.store.deputy(&staff.scope, id).await?;
-    let households = state.store.households(&staff.scope, d.person_id).await?;
+    let households = state
+        .store
+        .households(&staff.scope, &staff.actor(), d.person_id, household_detail)
+        .await?;
+    let can_household_contacts = !households.is_empty()
+        && (staff.scope.can(Permission::ReadContacts) || staff.scope.person_id == Some(d.person_id));
     let facts: Vec<LinkFact> = households
         .iter()
         .filter_map(|h| {
@@ -114,6 +127,8 @@ pub(in crate::registry) async fn detail_with(
         phone,
         can_manage: staff.scope.can(Permission::ManageRegistry),
         can_contacts: staff.scope.can(Permission::ReadContacts),
+        can_household_contacts,
+        household_contacts: household_detail == HouseholdDetail::Contact,
         today: liaison_domain::time::today().to_string(),
     })
 }
@@ -139,4 +154,15 @@ pub async fn contact(
         .deputy_contact(&staff.scope, &staff.actor(), id)
         .await?;
     detail_page(&state, &staff, id, Some(phone), None).await
+}
+
+/// `POST /deputies/{id}/households/contact`: the households' names and phones in full, for the
+/// deputy themself and staff who may read contacts; a deliberate, audited read.
+pub async fn household_contact(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<DetailPage, WebError> {
+    staff.require(Permission::ViewRegistry)?;
+    detail_with(&state, &staff, id, None, None, vec![], HouseholdDetail::Contact).await
 }

@@ -20,7 +20,7 @@ use crate::layout::Page;
 use crate::{AppState, WebError};
 
 pub(super) use detail::detail_with;
-pub use detail::{contact, detail};
+pub use detail::{contact, detail, household_contact};
 pub use photo::upload_photo;
 pub use register::{DeputyForm, create, leave, new_form};
 

@@ -1,5 +1,5 @@
 //! A station's page: its record, QR code, resident deputies (and candidates to add), photos and
-//! rules documents.
+//! rules documents. The staff's phones show masked; in full only on a deliberate, audited read.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,7 +7,7 @@ use axum::extract::State;
 use liaison_domain::Permission;
 use liaison_store::registry::deputy::Deputy;
 use liaison_store::registry::qr::QrTarget;
-use liaison_store::registry::station::Station;
+use liaison_store::registry::station::{Station, StationContact};
 use liaison_store::registry::station_file::{FileKind, StationFile};
 use serde::Deserialize;
 
@@ -26,6 +26,8 @@ pub struct DetailPage {
     qr_url: String,
     can_manage: bool,
     can_contacts: bool,
+    /// The staff phones in full, after the audited read.
+    contact: Option<StationContact>,
     today: String,
     photos: Vec<StationFile>,
     documents: Vec<StationFile>,
@@ -41,6 +43,30 @@ pub async fn detail(
     staff: Staff,
     Path(id): Path<i64>,
     Query(q): Query<Done>,
+) -> Result<DetailPage, WebError> {
+    detail_page(&state, &staff, id, q.done.as_deref(), None).await
+}
+
+/// `POST /stations/{id}/contact`: the staff phones in full, for a role that may read contacts; the
+/// read is audited (POST, so it is never prefetched or cached).
+pub async fn contact(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<DetailPage, WebError> {
+    let contact = state
+        .store
+        .station_contact(&staff.scope, &staff.actor(), id)
+        .await?;
+    detail_page(&state, &staff, id, None, Some(contact)).await
+}
+
+async fn detail_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    done: Option<&str>,
+    contact: Option<StationContact>,
 ) -> Result<DetailPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
     let s = state.store.station(&staff.scope, id).await?;
@@ -59,7 +85,7 @@ pub async fn detail(
         vec![]
     };
     Ok(DetailPage {
-        page: Page::new(&staff.ctx, s.name.clone(), "/stations").notice(q.done.as_deref()),
+        page: Page::new(&staff.ctx, s.name.clone(), "/stations").notice(done),
         residents: state.store.residents(id).await?,
         photos: state.store.station_files(id, FileKind::Photo).await?,
         documents: state.store.station_files(id, FileKind::Document).await?,
@@ -68,6 +94,7 @@ pub async fn detail(
         qr_url,
         can_manage: staff.scope.can(Permission::ManageRegistry),
         can_contacts: staff.scope.can(Permission::ReadContacts),
+        contact,
         today: liaison_domain::time::today().to_string(),
     })
 }

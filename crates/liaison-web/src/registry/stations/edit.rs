@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use liaison_domain::registry::station::StationKind;
 use liaison_domain::{Permission, RegionCode};
-use liaison_store::registry::station::{Station, StationInput};
+use liaison_store::registry::station::{Station, StationContact, StationInput};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -58,7 +58,8 @@ pub struct StationForm {
 }
 
 impl StationForm {
-    pub fn of(s: &Station) -> StationForm {
+    /// The form of a saved station; the staff phones come from the audited contact read.
+    pub fn of(s: &Station, contact: StationContact) -> StationForm {
         StationForm {
             region: RegionCode::parse(&s.region_code)
                 .map(|r| r.short().to_owned())
@@ -71,9 +72,9 @@ impl StationForm {
             longitude: s.longitude.map(|v| v.to_string()).unwrap_or_default(),
             phone: s.phone.clone(),
             manager_name: s.manager_name.clone(),
-            manager_phone: s.manager_phone.clone(),
+            manager_phone: contact.manager_phone,
             liaison_name: s.liaison_name.clone(),
-            liaison_phone: s.liaison_phone.clone(),
+            liaison_phone: contact.liaison_phone,
             open_hours: s.open_hours.clone(),
             reception_rule: s.reception_rule.clone(),
             facilities: s.facilities.clone(),
@@ -222,7 +223,12 @@ pub async fn edit_form(
 ) -> Result<FormPage, WebError> {
     staff.require(Permission::ManageRegistry)?;
     let s = state.store.station(&staff.scope, id).await?;
-    form_page(&state, &staff, Some(id), StationForm::of(&s), vec![]).await
+    // editing shows the staff phones in full: the audited read, as on the station's page
+    let contact = state
+        .store
+        .station_contact(&staff.scope, &staff.actor(), id)
+        .await?;
+    form_page(&state, &staff, Some(id), StationForm::of(&s, contact), vec![]).await
 }
 
 pub async fn update(

@@ -19,7 +19,7 @@ use crate::extract::Query;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
-pub use detail::detail;
+pub use detail::{contact, detail};
 pub use edit::{StationForm, close, create, edit_form, new_form, update};
 pub use residents::residents;
 
