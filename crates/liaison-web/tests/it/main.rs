@@ -17,6 +17,7 @@ mod opinion_paths;
 mod opinions;
 mod paging;
 mod privacy;
+mod privacy_registry;
 mod queue;
 mod queue_filters;
 mod registry;
