@@ -229,6 +229,8 @@ async fn bind_deputy(db: &liaison_store::Store, c: &liaison_testkit::fixtures::C
     db.update_account(&admin, &Actor::of(&admin, "-"), c.id("deputy"), ch)
         .await
         .unwrap();
+    // the binding gives the account citizens' data to read: it waits for the security administrator
+    liaison_testkit::fixtures::grant(db, c.id("deputy")).await;
 }
 
 both_backends!(
