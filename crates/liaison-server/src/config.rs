@@ -12,8 +12,8 @@ pub struct Config {
     pub listen: String,
     /// Empty: the SQLite file in the data folder. `postgres://…` selects PostgreSQL.
     pub database_url: String,
-    /// Set when served behind TLS: cookies get `Secure`.
-    pub secure_cookies: bool,
+    /// Cookies get `Secure` when true; unset: when `public_url` is https.
+    pub secure_cookies: Option<bool>,
     /// Trust `X-Forwarded-For` (only behind your own proxy).
     pub trust_proxy: bool,
     /// The public address printed into QR codes; empty: the address the browser used.
@@ -32,7 +32,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             listen: "127.0.0.1:8080".into(),
             database_url: String::new(),
-            secure_cookies: false,
+            secure_cookies: None,
             trust_proxy: false,
             public_url: String::new(),
             intake_per_ip: liaison_store::opinion::intake::PER_IP,
@@ -86,7 +86,7 @@ impl Config {
             c.database_url = v;
         }
         if let Some(v) = env("LIAISON_SECURE_COOKIES") {
-            c.secure_cookies = parse_bool("LIAISON_SECURE_COOKIES", &v)?;
+            c.secure_cookies = Some(parse_bool("LIAISON_SECURE_COOKIES", &v)?);
         }
         if let Some(v) = env("LIAISON_PUBLIC_URL") {
             c.public_url = v;

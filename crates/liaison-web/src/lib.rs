@@ -43,8 +43,9 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
 /// Settings the web layer needs from the server's configuration.
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
-    /// Add `Secure` to cookies (set when served behind TLS).
-    pub secure_cookies: bool,
+    /// Add `Secure` to cookies: `Some` as configured; `None` follows the scheme of `public_url`
+    /// (see `cookies_secure`).
+    pub secure_cookies: Option<bool>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
     /// The public address printed into QR codes (e.g. `https://rd.example.gov.cn`); default: the Host
@@ -56,12 +57,25 @@ pub struct WebConfig {
     pub sms_url: Option<String>,
 }
 
+impl WebConfig {
+    /// Whether cookies get `Secure`: the explicit setting, else true when the public address is https.
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| {
+            self.public_url
+                .as_deref()
+                .is_some_and(|u| u.trim_start().to_ascii_lowercase().starts_with("https://"))
+        })
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub blobs: liaison_store::blob::Blobs,
     pub config: Arc<WebConfig>,
     pub jobs: job::Jobs,
+    /// The login protection's in-memory part (per-address budgets, the hasher's pool).
+    pub(crate) login: Arc<auth::LoginGate>,
     policy: Arc<RwLock<Option<(Instant, PasswordPolicy)>>>,
 }
 
@@ -72,6 +86,7 @@ impl AppState {
             blobs,
             config: Arc::new(config),
             jobs: job::Jobs::default(),
+            login: Arc::new(auth::LoginGate::new()),
             policy: Arc::new(RwLock::new(None)),
         }
     }

@@ -57,13 +57,16 @@ pub enum AuditAction {
     OpinionSupervise,
     OpinionSuperviseAck,
     OpinionKeySupervision,
+    /// Login attempts refused without a password check (throttled or locked out), one entry per address
+    /// per minute with how many there were.
+    LoginThrottled,
     /// A step of the opinion workflow, `opinion.<Action::name>`; only the kind of action counts (the data
     /// fields are ignored), so `AuditAction::from(action)` can take the action as it was applied.
     Opinion(Action),
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 44] = {
+const OTHERS: [AuditAction; 45] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -110,6 +113,7 @@ const OTHERS: [AuditAction; 44] = {
         OpinionSupervise,
         OpinionSuperviseAck,
         OpinionKeySupervision,
+        LoginThrottled,
     ]
 };
 
@@ -181,6 +185,7 @@ impl AuditAction {
             OpinionSupervise => "opinion.supervise",
             OpinionSuperviseAck => "opinion.supervise_ack",
             OpinionKeySupervision => "opinion.key_supervision",
+            LoginThrottled => "login.throttled",
             Opinion(a) => {
                 let i = Action::EACH.iter().position(|e| e.name() == a.name());
                 &OPINION_CODES[i.expect("Action::EACH holds every kind of action")]
@@ -240,6 +245,7 @@ impl AuditAction {
             OpinionSupervise => "发出督办单",
             OpinionSuperviseAck => "签收督办单",
             OpinionKeySupervision => "重点督办",
+            LoginThrottled => "登录受限（尝试过多）",
             Opinion(a) => a.label(),
         }
     }
@@ -365,6 +371,7 @@ mod tests {
             "opinion.rate",
             "opinion.publish",
             "opinion.merge",
+            "login.throttled",
         ];
         let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
         assert_eq!(ours, BTreeSet::from(written));

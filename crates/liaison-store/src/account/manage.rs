@@ -227,6 +227,7 @@ impl Store {
             )
             .bind(hash).bind(Utc::now()).bind(id).execute(&mut *c).await?;
         });
+        self.lift_login_locks(&mut tx, &a.username).await?;
         self.delete_sessions_of(&mut tx, id).await?;
         let region = RegionCode::parse(&a.region_code).ok();
         self.audit(
@@ -241,7 +242,7 @@ impl Store {
         tx.commit().await
     }
 
-    /// Lifts a lockout (security administrator).
+    /// Lifts a lockout, from every address and account-wide (security administrator).
     pub async fn unlock_account(&self, scope: &Scope, actor: &Actor, id: i64) -> Result<()> {
         if !scope.can(Permission::ManageSecurity) {
             return Err(StoreError::Forbidden);
@@ -252,6 +253,7 @@ impl Store {
             sqlx::query("UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = $1")
                 .bind(id).execute(&mut *c).await?;
         });
+        self.lift_login_locks(&mut tx, &a.username).await?;
         let region = RegionCode::parse(&a.region_code).ok();
         self.audit(
             &mut tx,

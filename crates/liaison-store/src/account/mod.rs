@@ -6,7 +6,7 @@ pub mod session;
 mod login;
 mod manage;
 
-pub use login::LoginRecord;
+pub use login::{LoginClaim, LoginRecord};
 pub use manage::{AccountChange, NewAccount};
 
 use chrono::{DateTime, Utc};

@@ -19,7 +19,7 @@ pub fn base_url(config: &crate::WebConfig, headers: &HeaderMap) -> String {
         .get(axum::http::header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("127.0.0.1:8080");
-    let scheme = if config.secure_cookies { "https" } else { "http" };
+    let scheme = if config.cookies_secure() { "https" } else { "http" };
     format!("{scheme}://{host}")
 }
 
