@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-use crate::DomainError;
+use crate::{DomainError, RegionCode};
 
 /// Configurable by the security administrator; the defaults are the floor we ship.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,10 +133,29 @@ impl PasswordPolicy {
         self.max_age_days > 0 && now - changed_at > Duration::days(self.max_age_days)
     }
 
-    /// After `failures` failed attempts in a row, until when is the account locked (if at all)?
+    /// After `failures` failed attempts in a row from one address, until when is that address locked
+    /// out of the account (if at all)?
     pub fn lock_until(&self, failures: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        (self.lockout_threshold > 0 && failures >= self.lockout_threshold)
-            .then(|| now + Duration::minutes(self.lockout_minutes))
+        self.per_address().lock_until(failures, now)
+    }
+
+    /// The counter of one address on one account: `lockout_threshold` attempts, then that address is
+    /// out of that account for `lockout_minutes`.
+    pub fn per_address(&self) -> Throttle {
+        Throttle {
+            threshold: self.lockout_threshold,
+            minutes: self.lockout_minutes,
+        }
+    }
+
+    /// The account-wide counter, against guessing spread over many addresses: `ACCOUNT_WIDE_FACTOR`
+    /// times as many attempts from addresses the account has not logged in from, then those are held
+    /// off for `lockout_minutes`.
+    pub fn account_wide(&self) -> Throttle {
+        Throttle {
+            threshold: self.lockout_threshold * ACCOUNT_WIDE_FACTOR,
+            minutes: self.lockout_minutes,
+        }
     }
 
     /// Sanity bounds for what an administrator may set: the policy cannot be made weaker than 等保 allows.
@@ -161,6 +180,110 @@ impl PasswordPolicy {
         }
         Ok(())
     }
+}
+
+/// The account-wide counter allows this many times the per-address threshold.
+pub const ACCOUNT_WIDE_FACTOR: i64 = 4;
+/// Failed attempts one address may make, on any usernames, per `ADDRESS_WINDOW_MINUTES`, before its
+/// attempts are refused without a password check.
+pub const ADDRESS_FAILURES: i64 = 30;
+pub const ADDRESS_WINDOW_MINUTES: i64 = 15;
+/// An address the account logged in from within this many days is not held by the account-wide counter.
+pub const KNOWN_ADDRESS_DAYS: i64 = 30;
+/// How much of a username that does not exist the audit log keeps.
+pub const TRIED_USERNAME_CHARS: usize = 32;
+
+/// One login counter: at most `threshold` attempts in a row, then locked for `minutes`. An attempt is
+/// counted when it is claimed, before its password is checked, so a burst cannot outrun the count; a
+/// success resets the counter; a lock that ran out, or a counter quiet for `minutes`, starts again from
+/// zero. (The store claims in one conditional statement with exactly these rules.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    pub threshold: i64,
+    pub minutes: i64,
+}
+
+/// A counter as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counter {
+    pub failures: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+    /// When the last attempt was counted.
+    pub last_at: DateTime<Utc>,
+}
+
+/// The answer to one claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// The attempt may be checked; it is the `failures`-th in a row, and if it reached the threshold the
+    /// counter is locked until `locked_until` (lifted again if the password is right).
+    Granted {
+        failures: i64,
+        locked_until: Option<DateTime<Utc>>,
+    },
+    /// Locked: no password is checked until then.
+    Refused { until: DateTime<Utc> },
+}
+
+impl Throttle {
+    pub fn lock_until(&self, failures: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        (self.threshold > 0 && failures >= self.threshold).then(|| now + Duration::minutes(self.minutes))
+    }
+
+    /// A counter whose last attempt is at or before this has gone quiet: it starts again from zero.
+    pub fn quiet_before(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - Duration::minutes(self.minutes)
+    }
+
+    /// One more attempt against `counter` (`None`: never counted) at `now`, and the counter after it.
+    pub fn claim(&self, counter: Option<&Counter>, now: DateTime<Utc>) -> (Claim, Option<Counter>) {
+        let failures = match counter {
+            Some(c) if c.locked_until.is_some_and(|t| t > now) => {
+                let until = c.locked_until.unwrap_or(now);
+                return (Claim::Refused { until }, Some(*c));
+            }
+            Some(c) if c.locked_until.is_none() && c.last_at > self.quiet_before(now) => c.failures + 1,
+            // never counted, a lock that ran out, or quiet for a lock's length: a new count
+            _ => 1,
+        };
+        let locked_until = self.lock_until(failures, now);
+        let after = Counter {
+            failures,
+            locked_until,
+            last_at: now,
+        };
+        (
+            Claim::Granted {
+                failures,
+                locked_until,
+            },
+            Some(after),
+        )
+    }
+}
+
+/// Whole minutes (at least one) from `now` until `until`, for "请 N 分钟后再试".
+pub fn minutes_to_wait(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    let secs = (until - now).num_seconds().max(0);
+    ((secs + 59) / 60).max(1)
+}
+
+/// Whether someone other than the account itself can lift its locks in the admin pages: another
+/// enabled security administrator whose region covers the account's. The last one cannot be helped
+/// that way, so the account-wide counter never holds it (only its own failing addresses are locked
+/// out), and `liaison unlock` is the way back from the server.
+pub fn another_can_unlock(region: &RegionCode, other_security_admins: &[RegionCode]) -> bool {
+    other_security_admins.iter().any(|r| r.contains(region))
+}
+
+/// A username that was tried, as the audit log may keep it: no control characters, at most
+/// `TRIED_USERNAME_CHARS` characters (stored as a JSON string, never as the actor).
+pub fn tried_username(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(TRIED_USERNAME_CHARS)
+        .collect()
 }
 
 /// A run of `n` identical or consecutive (ascending or descending) characters.
@@ -240,6 +363,96 @@ mod tests {
         assert_eq!(p.lock_until(5, now), Some(now + Duration::minutes(15)));
         assert!(p.expired(now - Duration::days(91), now));
         assert!(!p.expired(now - Duration::days(89), now));
+    }
+
+    fn at(min: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap() + Duration::minutes(min)
+    }
+
+    #[test]
+    fn a_counter_locks_at_the_threshold_and_refuses_until_the_lock_runs_out() {
+        let t = PasswordPolicy::default().per_address();
+        let mut c = None;
+        for i in 1..=5 {
+            let (claim, after) = t.claim(c.as_ref(), at(0));
+            let expect_lock = (i == 5).then(|| at(15));
+            assert_eq!(
+                claim,
+                Claim::Granted {
+                    failures: i,
+                    locked_until: expect_lock
+                }
+            );
+            c = after;
+        }
+        assert_eq!(t.claim(c.as_ref(), at(1)).0, Claim::Refused { until: at(15) });
+        assert_eq!(t.claim(c.as_ref(), at(14)).0, Claim::Refused { until: at(15) });
+        // the lock ran out: the next attempt is the first of a new count, not a new lock
+        let (claim, _) = t.claim(c.as_ref(), at(16));
+        assert_eq!(
+            claim,
+            Claim::Granted {
+                failures: 1,
+                locked_until: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_quiet_counter_starts_again() {
+        let t = PasswordPolicy::default().per_address();
+        let c = Counter {
+            failures: 4,
+            locked_until: None,
+            last_at: at(0),
+        };
+        assert_eq!(
+            t.claim(Some(&c), at(10)).0,
+            Claim::Granted {
+                failures: 5,
+                locked_until: Some(at(25))
+            }
+        );
+        assert_eq!(
+            t.claim(Some(&c), at(15)).0,
+            Claim::Granted {
+                failures: 1,
+                locked_until: None
+            }
+        );
+    }
+
+    #[test]
+    fn the_account_wide_counter_is_slower() {
+        let p = PasswordPolicy::default();
+        assert_eq!(p.account_wide().threshold, 20);
+        assert!(p.account_wide().lock_until(19, at(0)).is_none());
+        assert_eq!(p.account_wide().lock_until(20, at(0)), Some(at(15)));
+    }
+
+    #[test]
+    fn waits_are_whole_minutes() {
+        assert_eq!(minutes_to_wait(at(15), at(0)), 15);
+        assert_eq!(minutes_to_wait(at(15), at(15) - Duration::seconds(61)), 2);
+        assert_eq!(minutes_to_wait(at(0), at(1)), 1);
+    }
+
+    #[test]
+    fn the_last_security_administrator_is_the_one_nobody_covers() {
+        let county = RegionCode::parse("632521").unwrap();
+        let province = RegionCode::parse("63").unwrap();
+        let other = RegionCode::parse("520112").unwrap();
+        assert!(!another_can_unlock(&county, &[]));
+        assert!(!another_can_unlock(&county, std::slice::from_ref(&other)));
+        assert!(another_can_unlock(&county, &[other, province.clone()]));
+        assert!(!another_can_unlock(&province, &[county]));
+    }
+
+    #[test]
+    fn tried_usernames_are_bounded_and_plain() {
+        let t = tried_username("x\u{7}\u{1b}[31m\r\nFAKE ENTRY AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        assert_eq!(t, "x[31mFAKE ENTRY AAAAAAAAAAAAAAAA");
+        assert_eq!(t.chars().count(), TRIED_USERNAME_CHARS);
     }
 
     #[test]

@@ -12,8 +12,8 @@ pub struct Config {
     pub listen: String,
     /// Empty: the SQLite file in the data folder. `postgres://…` selects PostgreSQL.
     pub database_url: String,
-    /// Set when served behind TLS: cookies get `Secure`.
-    pub secure_cookies: bool,
+    /// Cookies get `Secure` when true; unset: when `public_url` is https.
+    pub secure_cookies: Option<bool>,
     /// Behind a proxy on this machine (nginx on loopback): believe the `X-Forwarded-For` entry it
     /// appends. For proxies elsewhere list them in `trusted_proxies` instead.
     pub trust_proxy: bool,
@@ -36,7 +36,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             listen: "127.0.0.1:8080".into(),
             database_url: String::new(),
-            secure_cookies: false,
+            secure_cookies: None,
             trust_proxy: false,
             trusted_proxies: String::new(),
             public_url: String::new(),
@@ -91,7 +91,7 @@ impl Config {
             c.database_url = v;
         }
         if let Some(v) = env("LIAISON_SECURE_COOKIES") {
-            c.secure_cookies = parse_bool("LIAISON_SECURE_COOKIES", &v)?;
+            c.secure_cookies = Some(parse_bool("LIAISON_SECURE_COOKIES", &v)?);
         }
         if let Some(v) = env("LIAISON_PUBLIC_URL") {
             c.public_url = v;

@@ -1,4 +1,5 @@
-//! `liaison`: the one binary. Subcommands: serve, migrate, seed-demo, config, audit verify, bootstrap.
+//! `liaison`: the one binary. Subcommands: serve, migrate, seed-demo, config, audit verify, bootstrap,
+//! unlock.
 
 mod config;
 mod data_dir;
@@ -73,6 +74,12 @@ enum Command {
         #[arg(long)]
         region: String,
         #[arg(long, default_value = "sysadmin")]
+        username: String,
+    },
+    /// Lift every login lock on an account (from every address, and account-wide): the way back when
+    /// the only security administrator is locked out. Audited.
+    Unlock {
+        /// The account's username.
         username: String,
     },
 }
@@ -158,6 +165,22 @@ fn main() -> ExitCode {
                 command: AuditCommand::Verify,
             } => serve::audit_verify(&config).await,
             Command::Bootstrap { region, username } => serve::bootstrap(&config, &region, &username).await,
+            Command::Unlock { username } => {
+                let store = serve::open(&config).await?;
+                match store
+                    .unlock_username(&liaison_store::Actor::system("cli"), &username)
+                    .await
+                {
+                    Ok(()) => {
+                        println!("已解除账号 {username} 的登录锁定。");
+                        Ok(())
+                    }
+                    Err(liaison_store::StoreError::NotFound) => {
+                        Err(format!("没有用户名为 {username} 的账号").into())
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
         }
     });
     match result {

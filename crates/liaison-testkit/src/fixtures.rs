@@ -84,7 +84,7 @@ pub async fn grant(store: &Store, account: i64) {
     if password_set {
         let own = store.scope_of(account).await.expect("scope");
         store
-            .change_own_password(&own, &actor, password_hash())
+            .change_own_password(&own, &actor, password_hash(), "")
             .await
             .expect("password");
     }

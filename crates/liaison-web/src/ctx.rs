@@ -220,7 +220,7 @@ async fn build(state: AppState, mut req: Request, next: Next) -> Result<Response
     if let Some(t) = new_anon {
         res.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &t, None, state.config.secure_cookies),
+            set_cookie(CSRF_COOKIE, &t, None, state.config.cookies_secure()),
         );
     }
     Ok(res)

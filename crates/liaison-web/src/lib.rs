@@ -47,8 +47,9 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// Settings the web layer needs from the server's configuration.
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
-    /// Add `Secure` to cookies (set when served behind TLS).
-    pub secure_cookies: bool,
+    /// Add `Secure` to cookies: `Some` as configured; `None` follows the scheme of `public_url`
+    /// (see `cookies_secure`).
+    pub secure_cookies: Option<bool>,
     /// The proxies in front of the server whose `X-Forwarded-For` entries are believed; empty: the
     /// peer is the client.
     pub trusted_proxies: TrustedProxies,
@@ -66,7 +67,12 @@ impl WebConfig {
     pub fn https(&self) -> bool {
         self.public_url
             .as_deref()
-            .is_some_and(|u| u.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")))
+            .is_some_and(|u| u.trim_start().to_ascii_lowercase().starts_with("https://"))
+    }
+
+    /// Whether cookies get `Secure`: the explicit setting, else true when the public address is https.
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| self.https())
     }
 }
 
@@ -76,6 +82,8 @@ pub struct AppState {
     pub blobs: liaison_store::blob::Blobs,
     pub config: Arc<WebConfig>,
     pub jobs: job::Jobs,
+    /// The login protection's in-memory part (per-address budgets, the hasher's pool).
+    pub(crate) login: Arc<auth::LoginGate>,
     policy: Arc<RwLock<Option<(Instant, PasswordPolicy)>>>,
 }
 
@@ -86,6 +94,7 @@ impl AppState {
             blobs,
             config: Arc::new(config),
             jobs: job::Jobs::default(),
+            login: Arc::new(auth::LoginGate::new()),
             policy: Arc::new(RwLock::new(None)),
         }
     }

@@ -63,6 +63,9 @@ pub enum AuditAction {
     AccountGrant,
     AccountRequestReject,
     AccountRequestWithdraw,
+    /// Login attempts refused without a password check (throttled or locked out), one entry per address
+    /// per minute with how many there were.
+    LoginThrottled,
     /// A step of the opinion workflow, `opinion.<Action::name>`; only the kind of action counts (the data
     /// fields are ignored), so `AuditAction::from(action)` can take the action as it was applied.
     Opinion(Action),
@@ -72,7 +75,7 @@ pub enum AuditAction {
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 50] = {
+const OTHERS: [AuditAction; 51] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -125,6 +128,7 @@ const OTHERS: [AuditAction; 50] = {
         AccountRequestWithdraw,
         PublicPhoneAdd,
         PublicPhoneRemove,
+        LoginThrottled,
     ]
 };
 
@@ -200,6 +204,7 @@ impl AuditAction {
             AccountGrant => "account.grant",
             AccountRequestReject => "account.request_reject",
             AccountRequestWithdraw => "account.request_withdraw",
+            LoginThrottled => "login.throttled",
             Opinion(a) => {
                 let i = Action::EACH.iter().position(|e| e.name() == a.name());
                 &OPINION_CODES[i.expect("Action::EACH holds every kind of action")]
@@ -265,6 +270,7 @@ impl AuditAction {
             AccountGrant => "授权角色和范围",
             AccountRequestReject => "驳回账号申请",
             AccountRequestWithdraw => "撤回账号申请",
+            LoginThrottled => "登录受限（尝试过多）",
             Opinion(a) => a.label(),
             PublicPhoneAdd => "添加公开电话",
             PublicPhoneRemove => "删除公开电话",
@@ -398,6 +404,7 @@ mod tests {
             "account.request_withdraw",
             "public_phone.add",
             "public_phone.remove",
+            "login.throttled",
         ];
         let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
         assert_eq!(ours, BTreeSet::from(written));

@@ -193,3 +193,51 @@ async fn bootstrap_and_audit_verify_on_postgres() {
     })
     .await;
 }
+
+/// `liaison unlock` lifts the locks of an account nobody can unlock in the admin pages (here the only
+/// security administrator, locked out from the address it uses).
+async fn unlock_from_the_command_line(db: TestDb) {
+    liaison_testkit::fixtures::cast(&db).await;
+    let policy = liaison_domain::password::PasswordPolicy::default();
+    let now = chrono::Utc::now();
+    for _ in 0..6 {
+        db.claim_login("secadmin", "10.0.0.1", &policy, now)
+            .await
+            .unwrap();
+    }
+    let locked = db
+        .claim_login("secadmin", "10.0.0.1", &policy, now)
+        .await
+        .unwrap();
+    assert!(matches!(
+        locked,
+        liaison_store::account::LoginClaim::Refused { .. }
+    ));
+    let o = liaison(&["unlock", "secadmin", "--database-url", &db.url]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("已解除"), "{}", stdout(&o));
+    let again = db
+        .claim_login("secadmin", "10.0.0.1", &policy, now)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            again,
+            liaison_store::account::LoginClaim::Granted { failures: 1, .. }
+        ),
+        "{again:?}"
+    );
+    let o = liaison(&["unlock", "nobody_here", "--database-url", &db.url]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("没有用户名为 nobody_here 的账号"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unlock_from_the_command_line_on_sqlite() {
+    unlock_from_the_command_line(TestDb::new(Backend::Sqlite).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unlock_from_the_command_line_on_postgres() {
+    unlock_from_the_command_line(TestDb::new(Backend::Postgres).await).await;
+}

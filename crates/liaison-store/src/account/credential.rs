@@ -103,6 +103,7 @@ impl Store {
                     )
                     .bind(hash).bind(Utc::now()).bind(id).execute(&mut *c).await?;
                 });
+                self.lift_login_locks_of(tx, id).await?;
                 self.delete_sessions_of(tx, id).await?;
                 AuditAction::AccountResetPassword
             }

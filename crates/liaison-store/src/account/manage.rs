@@ -388,6 +388,7 @@ impl Store {
             sqlx::query("UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = $1")
                 .bind(id).execute(&mut *c).await?;
         });
+        self.lift_login_locks_of(&mut tx, id).await?;
         self.audit(
             &mut tx,
             actor,

@@ -8,7 +8,7 @@ mod login;
 mod manage;
 mod request;
 
-pub use login::LoginRecord;
+pub use login::{LoginClaim, LoginRecord};
 pub use manage::{AccountChange, Done, NewAccount};
 pub use request::{AccountRequest, Close, Confirmed, Proposal};
 

@@ -1,9 +1,11 @@
 //! Login sessions: a random token in an `HttpOnly` cookie, its SHA-256 in the database. Idle and absolute
-//! expiry; logout deletes the row; every session of an account can be ended at once.
+//! expiry; logout deletes the row; every session of an account can be ended at once, and a password
+//! change ends all but the one that made it.
 
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::Scope;
 use liaison_domain::audit::AuditAction;
+use liaison_domain::password::KNOWN_ADDRESS_DAYS;
 
 use crate::account::LoginRecord;
 use crate::{Actor, Result, Store, Tx};
@@ -48,12 +50,34 @@ pub struct NewSession<'a> {
 }
 
 impl Store {
-    /// A successful login: resets the failure count, opens the session and audits, in one transaction.
+    /// A successful login: resets the address's failure count (and remembers the address as one the
+    /// account logs in from), opens the session and audits, in one transaction. Locks other addresses
+    /// hold stay until they run out or a security administrator lifts them.
     pub async fn login(&self, rec: &LoginRecord, s: NewSession<'_>) -> Result<()> {
         let now = Utc::now();
+        let known_since = now - Duration::days(KNOWN_ADDRESS_DAYS);
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE account SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2")
+            // an address the account had not logged in from lately was counted account-wide too: a
+            // success is not a failure there either
+            let known: Option<(Option<DateTime<Utc>>,)> = sqlx::query_as(
+                "SELECT succeeded_at FROM login_throttle WHERE username = $1 AND source = $2",
+            )
+            .bind(&rec.username).bind(s.ip).fetch_optional(&mut *c).await?;
+            let known = known.and_then(|k| k.0).is_some_and(|t| t > known_since);
+            sqlx::query(
+                "UPDATE login_throttle SET failures = 0, locked_until = NULL, succeeded_at = $1 \
+                 WHERE username = $2 AND source = $3",
+            )
+            .bind(now).bind(&rec.username).bind(s.ip).execute(&mut *c).await?;
+            if !known {
+                sqlx::query(
+                    "UPDATE login_throttle SET failures = failures - 1 \
+                     WHERE username = $1 AND source = '*' AND failures > 0",
+                )
+                .bind(&rec.username).execute(&mut *c).await?;
+            }
+            sqlx::query("UPDATE account SET failed_logins = 0, last_login_at = $1 WHERE id = $2")
                 .bind(now).bind(rec.id).execute(&mut *c).await?;
             sqlx::query(
                 "INSERT INTO session (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent) \
@@ -136,6 +160,20 @@ impl Store {
     pub(crate) async fn delete_sessions_of(&self, tx: &mut Tx, account_id: i64) -> Result<()> {
         with_tx!(tx, c => {
             sqlx::query("DELETE FROM session WHERE account_id = $1").bind(account_id).execute(&mut *c).await?;
+        });
+        Ok(())
+    }
+
+    /// Ends every session of an account but one (a password change keeps the browser that made it).
+    pub(crate) async fn delete_other_sessions_of(
+        &self,
+        tx: &mut Tx,
+        account_id: i64,
+        keep: &str,
+    ) -> Result<()> {
+        with_tx!(tx, c => {
+            sqlx::query("DELETE FROM session WHERE account_id = $1 AND token_hash <> $2")
+                .bind(account_id).bind(keep).execute(&mut *c).await?;
         });
         Ok(())
     }

@@ -1,12 +1,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use liaison_domain::audit::AuditAction;
-use liaison_domain::password::verify_password;
+use liaison_domain::password::PasswordPolicy;
 use liaison_domain::token::{random_token, token_digest};
+use liaison_store::account::LoginClaim;
 use liaison_store::account::session::NewSession;
 use serde::Deserialize;
 
@@ -63,6 +64,46 @@ pub struct LoginForm {
 /// A hash to verify against when the username is unknown, so timing does not reveal which names exist.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0zTHMJ2c3N0Ys9UkCgjX3VdcYUr4ytWuvkQz3fIwNlQ";
+/// The longest username kept as the login counters' key (real ones are at most 32 characters).
+const USERNAME_KEY_CHARS: usize = 64;
+
+/// Why an attempt was refused without checking its password (the audit detail's `reason`).
+#[derive(Clone, Copy)]
+enum Refusal {
+    /// The address spent its budget of failures.
+    Address,
+    /// This address is locked out of this username.
+    Locked,
+    /// The username is held off for addresses it has not logged in from.
+    AccountWide,
+    /// Too many attempts are waiting for the hasher.
+    Busy,
+}
+
+impl Refusal {
+    fn code(self) -> &'static str {
+        match self {
+            Refusal::Address => "address",
+            Refusal::Locked => "locked",
+            Refusal::AccountWide => "account_wide",
+            Refusal::Busy => "busy",
+        }
+    }
+
+    /// What the person is told: the same for every username, existing or not.
+    fn message(self, minutes: i64) -> String {
+        match self {
+            Refusal::Address => format!("本机登录失败次数过多，请 {minutes} 分钟后再试"),
+            Refusal::Locked => format!(
+                "连续登录失败次数过多，本机暂时不能登录该账号，请 {minutes} 分钟后再试。如需提前解锁，请联系安全管理员"
+            ),
+            Refusal::AccountWide => format!(
+                "该账号近期在多处登录失败，已暂停在新设备上登录，请 {minutes} 分钟后再试，或在常用电脑上登录"
+            ),
+            Refusal::Busy => "登录的人较多，请稍后再试".to_owned(),
+        }
+    }
+}
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -71,80 +112,93 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let username = f.username.trim().to_owned();
     let next = safe_next(f.next.as_deref());
-    let fail = |msg: String| {
-        let page = LoginPage {
-            page: Page::new(&ctx, "登录", "/login"),
-            next: next.clone(),
-            username: username.chars().take(32).collect(),
-            error: Some(msg),
-            needs_setup: false,
-        };
-        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    let page = |msg: String| LoginPage {
+        page: Page::new(&ctx, "登录", "/login"),
+        next: next.clone(),
+        username: username.chars().filter(|c| !c.is_control()).take(32).collect(),
+        error: Some(msg),
+        needs_setup: false,
+    };
+    let fail = |msg: String| (StatusCode::UNPROCESSABLE_ENTITY, page(msg)).into_response();
+    let refuse = |why: Refusal, wait: std::time::Duration| {
+        let minutes = (wait.as_secs().div_ceil(60).max(1)) as i64;
+        let retry = HeaderValue::from(wait.as_secs().max(1));
+        let mut res = (StatusCode::TOO_MANY_REQUESTS, page(why.message(minutes))).into_response();
+        res.headers_mut().insert(header::RETRY_AFTER, retry);
+        res
     };
     if username.is_empty() || f.password.is_empty() {
         return Ok(fail("请输入用户名和密码".into()));
     }
-    let policy = state.policy().await?;
-    let Some(rec) = state.store.login_record(&username).await? else {
-        let _ = verify_password(&f.password, DUMMY_HASH);
-        let actor = liaison_store::Actor {
-            account_id: None,
-            username: format!("unknown:{}", username.chars().take(32).collect::<String>()),
-            ip: ctx.ip.clone(),
-        };
-        state
-            .store
-            .audit_alone(
-                &actor,
-                AuditAction::LoginFailure,
-                "account:?",
-                None,
-                r#"{"reason":"unknown_user"}"#,
-            )
-            .await?;
-        return Ok(fail("用户名或密码错误".into()));
+    let gate = &state.login;
+    if gate.prune_due() {
+        let store = state.store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.prune_login_throttle(Utc::now()).await {
+                tracing::warn!(error = %e, "pruning the login counters failed");
+            }
+        });
+    }
+    // cheap refusals first, before the database and the hasher
+    let slot = match gate.claim_address(&ctx.ip) {
+        Ok(slot) => slot,
+        Err(wait) => {
+            audit_refusal(&state, &ctx.ip, Refusal::Address).await?;
+            return Ok(refuse(Refusal::Address, wait));
+        }
     };
+    let Some(ticket) = gate.queue() else {
+        audit_refusal(&state, &ctx.ip, Refusal::Busy).await?;
+        return Ok(refuse(Refusal::Busy, std::time::Duration::from_secs(5)));
+    };
+    let key: String = username.chars().take(USERNAME_KEY_CHARS).collect();
+    let policy = state.policy().await?;
+    let rec = state.store.login_record(&key).await?;
     let now = Utc::now();
-    if rec.disabled {
-        state
-            .store
-            .record_login_failure(&rec, &ctx.ip, None, "disabled")
-            .await?;
-        return Ok(fail("该账号已停用，请联系系统管理员".into()));
-    }
-    if let Some(until) = rec.locked_until.filter(|t| *t > now) {
-        state
-            .store
-            .record_login_failure(&rec, &ctx.ip, None, "locked")
-            .await?;
-        return Ok(fail(format!(
-            "连续登录失败次数过多，账号已锁定至 {}。如需提前解锁，请联系安全管理员",
-            liaison_domain::time::local(until).format("%H:%M")
-        )));
-    }
-    if !verify_password(&f.password, &rec.password_hash) {
-        let failures = rec.failed_logins + 1;
-        let lock = policy.lock_until(failures, now);
-        state
-            .store
-            .record_login_failure(&rec, &ctx.ip, lock, "password")
-            .await?;
-        let left = policy.lockout_threshold - failures;
-        let msg = if lock.is_some() {
-            format!(
-                "用户名或密码错误。连续失败 {} 次，账号已锁定 {} 分钟",
-                failures, policy.lockout_minutes
-            )
-        } else if left <= 2 {
-            format!(
-                "用户名或密码错误。再错 {left} 次账号将被锁定 {} 分钟",
-                policy.lockout_minutes
-            )
-        } else {
-            "用户名或密码错误".to_owned()
-        };
-        return Ok(fail(msg));
-    }
+    // the attempt is counted before its password is checked: a burst cannot outrun the count
+    let (failures, locked_until) = match state.store.claim_login(&key, &ctx.ip, &policy, now).await? {
+        LoginClaim::Granted {
+            failures,
+            locked_until,
+        } => (failures, locked_until),
+        LoginClaim::Refused { until, account_wide } => {
+            let why = if account_wide {
+                Refusal::AccountWide
+            } else {
+                Refusal::Locked
+            };
+            audit_refusal(&state, &ctx.ip, why).await?;
+            let wait = (until - now).to_std().unwrap_or_default();
+            return Ok(refuse(why, wait));
+        }
+    };
+    let phc = rec.as_ref().map_or(DUMMY_HASH, |r| r.password_hash.as_str());
+    let right = gate.verify(&f.password, phc).await?;
+    drop(ticket);
+    let rec = match rec {
+        Some(rec) if right && !rec.disabled => rec,
+        Some(rec) if right => {
+            // only someone who knows the password learns that the account is disabled
+            state
+                .store
+                .login_failed(Some(&rec), &key, &ctx.ip, "disabled", None)
+                .await?;
+            return Ok(fail("该账号已停用，请联系系统管理员".into()));
+        }
+        rec => {
+            slot.spend();
+            let reason = if rec.is_some() { "password" } else { "unknown_user" };
+            state
+                .store
+                .login_failed(rec.as_ref(), &username, &ctx.ip, reason, locked_until)
+                .await?;
+            return Ok(fail(wrong_password_message(
+                &policy,
+                failures,
+                locked_until.is_some(),
+            )));
+        }
+    };
     let token = random_token();
     let csrf = random_token();
     let ua = ctx.user_agent.clone();
@@ -163,9 +217,30 @@ pub async fn submit(
     let mut res = Redirect::to(&next).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies),
+        set_cookie(SESSION_COOKIE, &token, None, state.config.cookies_secure()),
     );
     Ok(res)
+}
+
+/// The answer to a wrong password (or an unknown username: the counters treat both alike).
+fn wrong_password_message(policy: &PasswordPolicy, failures: i64, locked: bool) -> String {
+    let minutes = policy.lockout_minutes;
+    let left = policy.lockout_threshold - failures;
+    if locked {
+        format!("用户名或密码错误。连续失败 {failures} 次，本机 {minutes} 分钟内不能再登录该账号")
+    } else if left <= 2 {
+        format!("用户名或密码错误。再错 {left} 次，本机将暂停登录该账号 {minutes} 分钟")
+    } else {
+        "用户名或密码错误".to_owned()
+    }
+}
+
+/// Attempts refused unchecked are audited one entry per address per minute, with their count.
+async fn audit_refusal(state: &AppState, ip: &str, why: Refusal) -> Result<(), WebError> {
+    if let Some(n) = state.login.refused(ip) {
+        state.store.login_refused(ip, n, why.code()).await?;
+    }
+    Ok(())
 }
 
 pub async fn logout(
@@ -191,7 +266,7 @@ pub async fn logout(
     let mut res = Redirect::to("/login?done=logout").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies),
+        set_cookie(SESSION_COOKIE, "", Some(0), state.config.cookies_secure()),
     );
     Ok(res)
 }

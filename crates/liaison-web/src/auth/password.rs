@@ -5,10 +5,11 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use liaison_domain::password::{PasswordPolicy, hash_password, verify_password};
+use liaison_domain::password::PasswordPolicy;
+use liaison_domain::token::token_digest;
 use serde::Deserialize;
 
-use crate::ctx::LoggedIn;
+use crate::ctx::{LoggedIn, SESSION_COOKIE, cookie};
 use crate::extract::Form;
 use crate::layout::Page;
 use crate::{AppState, WebError};
@@ -44,13 +45,14 @@ pub struct PasswordForm {
 pub async fn submit(
     State(state): State<AppState>,
     user: LoggedIn,
+    headers: axum::http::HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     let policy = state.policy().await?;
     let scope = &user.session.scope;
     let mut errors = Vec::new();
     let stored = state.store.password_hash_of(scope.account_id).await?;
-    if !verify_password(&f.current, &stored) {
+    if !state.login.verify(&f.current, &stored).await? {
         errors.push("当前密码不正确".to_owned());
     }
     if f.new != f.confirm {
@@ -71,10 +73,15 @@ pub async fn submit(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let hash = hash_password(&f.new)?;
+    let hash = state.login.hash(&f.new).await?;
+    // every other session of the account ends; this browser stays signed in
+    let keep = cookie(&headers, SESSION_COOKIE)
+        .map(token_digest)
+        .unwrap_or_default();
+    let actor = liaison_store::Actor::of(scope, &user.ctx.ip);
     state
         .store
-        .change_own_password(scope, &liaison_store::Actor::of(scope, &user.ctx.ip), &hash)
+        .change_own_password(scope, &actor, &hash, &keep)
         .await?;
     Ok(Redirect::to("/?done=password").into_response())
 }

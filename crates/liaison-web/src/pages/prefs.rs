@@ -24,7 +24,7 @@ pub async fn text_size(State(state): State<AppState>, ctx: RequestCtx, headers: 
             LARGE_TEXT_COOKIE,
             value,
             Some(365 * 24 * 3600),
-            state.config.secure_cookies,
+            state.config.cookies_secure(),
         ),
     );
     res

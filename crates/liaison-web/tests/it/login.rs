@@ -1,8 +1,109 @@
-//! Logging in: wrong passwords, lockout and unlock, forced password change, logout, CSRF.
+//! Logging in: wrong passwords, lockout and unlock, forced password change, logout, CSRF. The login
+//! protection (attempts counted before the hash, per address and per account), the redirect after
+//! login and the sessions a password change ends are in the submodules.
 
-use liaison_testkit::app::TestApp;
-use liaison_testkit::both_backends;
-use liaison_testkit::fixtures::{PASSWORD, cast};
+mod protection;
+mod redirect;
+mod sessions;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use liaison_store::audit::AuditFilter;
+use liaison_testkit::app::{Client, TestApp, TestResponse};
+use liaison_testkit::fixtures::{Cast, PASSWORD, cast};
+use liaison_testkit::{Backend, TestDb, both_backends};
+use liaison_web::WebConfig;
+
+const WRONG: &str = "Wrong#Pass2026";
+
+/// An app that takes the client address from `X-Forwarded-For`, so a test can speak from several.
+fn behind_proxy(db: TestDb) -> Arc<TestApp> {
+    Arc::new(TestApp::with_config(
+        db,
+        WebConfig {
+            trusted_proxies: liaison_web::TrustedProxies::loopback(),
+            ..Default::default()
+        },
+    ))
+}
+
+/// Posts the login form from address `ip`, as a browser that loaded the form would.
+async fn post_login(
+    c: &mut Client<'_>,
+    ip: &str,
+    username: &str,
+    password: &str,
+    next: &str,
+) -> TestResponse {
+    if c.csrf().is_none() {
+        c.get("/login").await;
+    }
+    let csrf = c.csrf().expect("the login form gives a token").to_owned();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("username", username)
+        .append_pair("password", password)
+        .append_pair("next", next)
+        .append_pair("_csrf", &csrf)
+        .finish();
+    let req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", ip)
+        .body(Body::from(body))
+        .unwrap();
+    c.send(req).await
+}
+
+/// One login attempt by a fresh browser at `ip`: (status, the message shown).
+async fn attempt(app: &TestApp, ip: &str, username: &str, password: &str) -> (u16, String) {
+    let r = post_login(&mut app.client(), ip, username, password, "/").await;
+    let msg = if r.status.is_redirection() {
+        String::new()
+    } else {
+        r.html().text("#login-error")
+    };
+    (r.status.as_u16(), msg)
+}
+
+/// The audit log's entries of one action (read as the auditor).
+async fn audit_rows(db: &TestDb, cast: &Cast, action: &str) -> Vec<liaison_store::audit::AuditRow> {
+    let auditor = db.scope_of(cast.id("auditor")).await.unwrap();
+    let f = AuditFilter {
+        action: Some(action.to_owned()),
+        ..Default::default()
+    };
+    db.audit_list(&auditor, &f, 10_000).await.unwrap()
+}
+
+/// How many wrong passwords of `username` were actually checked (each checked failure is audited).
+async fn checked_failures(db: &TestDb, cast: &Cast, username: &str) -> usize {
+    let target = format!("account:{}", cast.id(username));
+    audit_rows(db, cast, "login.failure")
+        .await
+        .iter()
+        .filter(|r| r.target == target)
+        .count()
+}
+
+/// Runs one statement on the test database (to move a lock into the past).
+async fn exec(db: &TestDb, sql: &str, at: chrono::DateTime<chrono::Utc>) -> bool {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match db.backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            let ok = sqlx::query(sql).bind(at).execute(&pool).await.is_ok();
+            pool.close().await;
+            ok
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            let ok = sqlx::query(sql).bind(at).execute(&pool).await.is_ok();
+            pool.close().await;
+            ok
+        }
+    }
+}
 
 both_backends!(
     async fn wrong_passwords_lock_the_account_until_security_unlocks(db) {
@@ -10,22 +111,26 @@ both_backends!(
         let app = TestApp::with_db(db);
         let mut c = app.client();
         for i in 1..=5 {
-            let r = c.login("town_clerk", "Wrong#Pass2026").await;
+            let r = c.login("town_clerk", WRONG).await;
             assert_eq!(r.status.as_u16(), 422, "attempt {i}");
             let msg = r.html().text("#login-error");
             assert!(msg.contains("用户名或密码错误"), "{msg}");
             if i == 5 {
-                assert!(msg.contains("已锁定"), "{msg}");
+                assert!(msg.contains("15 分钟内不能再登录"), "{msg}");
             }
         }
-        // the right password no longer helps
+        // the right password no longer helps from here, and the page says for how long
         let r = c.login("town_clerk", PASSWORD).await;
-        assert_eq!(r.status.as_u16(), 422);
-        assert!(r.html().text("#login-error").contains("锁定"));
-        // the security administrator lifts it
+        assert_eq!(r.status.as_u16(), 429);
+        assert_eq!(r.headers.get(header::RETRY_AFTER).map(|v| v.to_str().unwrap().parse::<u64>().unwrap() > 800), Some(true));
+        assert!(r.html().text("#login-error").contains("请 15 分钟后再试"));
+        // the security administrator's page shows the lock
         let id = app.db.login_record("town_clerk").await.unwrap().unwrap().id;
         let mut sec = app.client();
         assert_eq!(sec.login("secadmin", PASSWORD).await.status.as_u16(), 303);
+        let r = sec.get(&format!("/admin/accounts/{id}")).await;
+        assert!(r.body.contains("已锁定"), "{}", r.body);
+        // and lifts it
         let r = sec.post_form(&format!("/admin/accounts/{id}/unlock"), &[]).await;
         assert_eq!(r.status.as_u16(), 303, "{}", r.body);
         assert_eq!(c.login("town_clerk", PASSWORD).await.status.as_u16(), 303);
@@ -37,7 +142,9 @@ both_backends!(
         assert!(actions.contains(&"account.locked".to_owned()), "{actions:?}");
         assert!(actions.contains(&"account.unlock".to_owned()), "{actions:?}");
         let fails = aud.get_json("/api/v1/audit?action=login.failure").await.json()["items"].as_array().unwrap().len();
-        assert_eq!(fails, 6);
+        assert_eq!(fails, 5, "the refused attempt was not checked");
+        let refused = aud.get_json("/api/v1/audit?action=login.throttled").await.json()["items"].as_array().unwrap().len();
+        assert_eq!(refused, 1);
     }
 );
 
