@@ -43,7 +43,11 @@ both_backends!(
 
 /// The session cookie as the login response set it.
 async fn session_cookie_of(app: &TestApp) -> String {
-    let r = post_login(&mut app.client(), "127.0.0.1", "county_clerk", PASSWORD, "/").await;
+    session_cookie_for(app, "county_clerk").await
+}
+
+async fn session_cookie_for(app: &TestApp, username: &str) -> String {
+    let r = post_login(&mut app.client(), "127.0.0.1", username, PASSWORD, "/").await;
     r.headers
         .get_all(header::SET_COOKIE)
         .iter()
@@ -81,5 +85,20 @@ both_backends!(
         let app = TestApp::with_config(db, http);
         let cookie = session_cookie_of(&app).await;
         assert!(!cookie.contains("Secure"), "{cookie}");
+    }
+);
+
+both_backends!(
+    async fn a_deputy_s_phone_stays_signed_in_and_a_clerk_s_browser_does_not(db) {
+        cast(&db).await;
+        let app = TestApp::with_db(db);
+        // the deputy's cookie outlives closing the browser, for the policy's days (7 by default)
+        let deputy = session_cookie_for(&app, "deputy").await;
+        assert!(deputy.contains("; Max-Age=604800"), "{deputy}");
+        // staff and administrators: a browser-session cookie, and the 30-minute idle timeout
+        for who in ["county_clerk", "secadmin"] {
+            let cookie = session_cookie_for(&app, who).await;
+            assert!(!cookie.contains("Max-Age"), "{who}: {cookie}");
+        }
     }
 );
