@@ -416,29 +416,37 @@ mod login_protection {
 
     both_backends!(
         async fn the_account_wide_count_spares_known_addresses_and_the_last_security_administrator(db) {
-            let cast = cast(&db).await;
+            cast(&db).await;
             let p = PasswordPolicy::default();
             let now = Utc::now();
             // the clerk logged in from the office before
             db.claim_login("town_clerk", "10.0.0.2", &p, now).await.unwrap();
             let rec = db.login_record("town_clerk").await.unwrap().unwrap();
             db.login(&rec, NewSession { token_digest: "d1", csrf_token: "c", ip: "10.0.0.2", user_agent: "t" }).await.unwrap();
-            for who in ["town_clerk", "secadmin"] {
+            // `rootsec` (the province's) is the security administrator nobody above covers; the
+            // county's `secadmin` has `rootsec` above it
+            for who in ["town_clerk", "rootsec", "secadmin"] {
                 for i in 0..p.account_wide().threshold {
                     let c = db.claim_login(who, &format!("10.1.0.{i}"), &p, now).await.unwrap();
                     assert!(granted(&c), "{who} {i}: {c:?}");
                 }
             }
-            // a new address: the clerk is held off account-wide, the only security administrator is not
-            let c = db.claim_login("town_clerk", "10.9.9.9", &p, now).await.unwrap();
-            assert!(matches!(c, LoginClaim::Refused { account_wide: true, .. }), "{c:?}");
-            assert!(granted(&db.claim_login("secadmin", "10.9.9.9", &p, now).await.unwrap()));
+            // a new address: the clerk and the covered security administrator are held off
+            // account-wide, the last security administrator is not
+            for who in ["town_clerk", "secadmin"] {
+                let c = db.claim_login(who, "10.9.9.9", &p, now).await.unwrap();
+                assert!(matches!(c, LoginClaim::Refused { account_wide: true, .. }), "{who}: {c:?}");
+            }
+            assert!(granted(&db.claim_login("rootsec", "10.9.9.9", &p, now).await.unwrap()));
             // the office is a known address
             assert!(granted(&db.claim_login("town_clerk", "10.0.0.2", &p, now).await.unwrap()));
-            // once there is a second security administrator over the county, the first is held like anyone
-            let admin = db.scope_of(cast.id("sysadmin")).await.unwrap();
-            db.create_account(&admin, &Actor::of(&admin, "-"), new("secadmin2", fixtures::COUNTY, vec![Role::SecurityAdmin])).await.unwrap();
-            let c = db.claim_login("secadmin", "10.9.9.8", &p, now).await.unwrap();
+            // once there is a second security administrator over the province, the first is held like anyone
+            let root = db.login_record("rootadmin").await.unwrap().unwrap();
+            let admin = db.scope_of(root.id).await.unwrap();
+            let second = db.create_account(&admin, &Actor::of(&admin, "-"), new("rootsec2", "63", vec![Role::SecurityAdmin])).await.unwrap();
+            // an administrator's account takes effect when another administrator confirms it
+            fixtures::grant(&db, second).await;
+            let c = db.claim_login("rootsec", "10.9.9.8", &p, now).await.unwrap();
             assert!(matches!(c, LoginClaim::Refused { account_wide: true, .. }), "{c:?}");
         }
     );
