@@ -85,6 +85,22 @@ async fn three_taps_to_a_deputys_form(server: &Server, viewport: Viewport, name:
     assert_eq!(path_of(c).await, action, "the card posts back to itself");
     fits(c, "the deputy's card").await;
     shot(c, &format!("card-{name}")).await;
+    // the village's nearest station: where and when at the top, the form, its deputies as links
+    c.goto(&format!("{}{village}", server.base)).await.unwrap();
+    click(c, "#stations h3 a").await;
+    let facts = text_of(c, "#station-facts").await;
+    assert!(facts.contains("接待日"), "{facts}");
+    let action = c
+        .find(Locator::Css("form#intake-form"))
+        .await
+        .unwrap()
+        .attr("action")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(action.starts_with("/s/"), "{action}");
+    fits(c, "the station's card").await;
+    shot(c, &format!("station-{name}")).await;
     // the card leads home again
     click(c, "nav.public-links a[href='/']").await;
     assert_eq!(text_of(c, "#door-title").await, "有事找代表");

@@ -195,7 +195,12 @@ pub async fn rate(
     let o = match lookup(&state, &ctx, &f.r, &f.d).await? {
         Ok(o) => o,
         Err(Miss::Limited(_)) => return Err(WebError::RateLimited),
-        Err(Miss::NotFound) => return Err(WebError::NotFound),
+        // the lookup form again, in the tracking page's words, rather than a bare error page
+        Err(m @ Miss::NotFound) => {
+            let mut p = TrackPage::new(&ctx, f.r, f.d);
+            p.error = Some(m.message());
+            return Ok((StatusCode::NOT_FOUND, p).into_response());
+        }
     };
     let problem = match Satisfaction::parse(&f.rating) {
         None => Err("请选择满意、基本满意或不满意后再提交"),

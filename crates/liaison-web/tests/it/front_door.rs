@@ -365,6 +365,11 @@ both_backends!(
         assert_eq!(doc.text("#rate textarea[name=note]"), "修得很快，谢谢");
         assert_eq!(doc.text("#track-answer"), "已联系供电所，本周修复", "the page, not a dead end");
         leads_home("rating refused", &r);
+        // a wrong code is the lookup form again, in the same words, not a bare error page
+        let r = v.post_form("/t/rate", &[("r", "ZZZZ-ZZZZ"), ("d", "5678"), ("rating", "satisfied")]).await;
+        assert_eq!(r.status.as_u16(), 404);
+        assert!(r.html().text(".alert.error").contains("请核对回执码"), "{}", r.body);
+        leads_home("rating a wrong code", &r);
         // nothing was recorded; choosing now works
         let r = v.post_form("/t/rate", &[("r", &receipt), ("d", "5678"), ("rating", "satisfied"), ("note", "修得很快，谢谢")]).await;
         assert_eq!(r.status.as_u16(), 200);
