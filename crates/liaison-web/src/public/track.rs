@@ -9,7 +9,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use liaison_domain::opinion::{Satisfaction, parse_receipt};
+use liaison_domain::opinion::{Satisfaction, Stage, parse_receipt};
 use liaison_store::Visible;
 use liaison_store::opinion::Opinion;
 use serde::Deserialize;
@@ -228,10 +228,12 @@ pub async fn rate(
         .ok_or(WebError::NotFound)?;
     let mut p = TrackPage::new(&ctx, f.r, f.d);
     p.item = Some(tracked(&state, &o).await?);
-    p.notice = Some(if rating == Satisfaction::Unsatisfied {
-        "已收到您的评价。您不满意，事项已退回重新办理。"
-    } else {
-        "谢谢您的评价，事项已办结。"
+    p.notice = Some(match (rating, o.stage()) {
+        (Satisfaction::Unsatisfied, Stage::Assigned) => {
+            "已收到您的评价。您不满意，事项已退回承办单位重新办理。"
+        }
+        (Satisfaction::Unsatisfied, _) => "已收到您的评价。您不满意，事项已退回重新办理。",
+        _ => "谢谢您的评价，事项已办结。",
     });
     Ok(p.into_response())
 }

@@ -331,6 +331,7 @@ both_backends!(
         // not satisfied: the earlier answer stays, the new state is plain
         let r = v.post_form("/t/rate", &[("r", &receipt), ("d", "5678"), ("rating", "unsatisfied"), ("note", "还没修")]).await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        assert_eq!(r.html().text("#track-notice"), "已收到您的评价。您不满意，事项已退回承办单位重新办理。");
         let doc = v.get(&track).await.html();
         assert_eq!(doc.text("#track-reopened"), "您对上次答复不满意，已重新交办");
         assert_eq!(doc.text("#track-earlier"), "已安排检修，三日内修复");
