@@ -2,7 +2,6 @@
 
 pub mod account;
 pub mod health;
-pub mod home;
 pub mod prefs;
 pub mod regions;
 
@@ -21,7 +20,7 @@ pub async fn not_found() -> WebError {
 async fn front(State(state): State<AppState>, ctx: RequestCtx, req: Request) -> Response {
     if ctx.session.is_some() {
         // the workbench takes its own extractors (a password to change first still redirects)
-        return Handler::<_, AppState>::call(home::page, req, state).await;
+        return Handler::<_, AppState>::call(crate::home::page, req, state).await;
     }
     match crate::public::home::page(&state, &ctx).await {
         Ok(p) => p.into_response(),

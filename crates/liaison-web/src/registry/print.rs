@@ -29,8 +29,8 @@ pub struct Card {
 #[derive(Template, WebTemplate)]
 #[template(path = "print/cards.html")]
 pub struct CardsPage {
-    title: String,
-    cards: Vec<Card>,
+    pub(crate) title: String,
+    pub(crate) cards: Vec<Card>,
 }
 
 /// An inline SVG (without the XML declaration) for a URL.
@@ -42,7 +42,7 @@ fn inline_svg(url: &str) -> Result<String, WebError> {
     })
 }
 
-async fn card_of(state: &AppState, d: &Deputy) -> Result<Card, WebError> {
+pub(crate) async fn card_of(state: &AppState, d: &Deputy) -> Result<Card, WebError> {
     let stations = state.store.stations_of_person(d.person_id).await?;
     let station = stations.first();
     let code = state.store.qr_code_for(QrTarget::Deputy(d.person_id)).await?;

@@ -12,6 +12,7 @@ mod errors;
 mod excel;
 mod front_door;
 mod headers;
+mod home;
 mod login;
 mod notifications;
 mod opinion_paths;
