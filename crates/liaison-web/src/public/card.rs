@@ -1,5 +1,6 @@
-//! The page behind a printed QR code (/q/{code}): the deputy's or station's public card. A retired
-//! code (deputy left office, station closed) shows a friendly page pointing to where to go instead.
+//! A deputy's or station's public card with the 码上办 form: behind a printed QR code (/q/{code}),
+//! and from the site's own lists (/d/{person}, /s/{id}). A retired code (deputy left office, station
+//! closed) shows a friendly page pointing to where to go instead; an unknown one, the citizens' 404.
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -1,4 +1,4 @@
-//! 码上办 intake: the form behind every deputy's and station's QR code. No login, no script needed
+//! 码上办 intake: the form on every deputy's and station's public card. No login, no script needed
 //! (a few lines keep a draft in the phone's storage where scripts run), photos checked and stripped,
 //! acknowledged only once committed.
 

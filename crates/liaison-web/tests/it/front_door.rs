@@ -5,7 +5,6 @@
 use liaison_domain::registry::deputy::{DeputyLevel, Gender};
 use liaison_store::Actor;
 use liaison_store::registry::deputy::DeputyInput;
-use liaison_store::registry::qr::QrTarget;
 use liaison_store::registry::station::StationInput;
 use liaison_testkit::app::{Client, TestApp, TestResponse};
 use liaison_testkit::both_backends;
@@ -250,7 +249,6 @@ both_backends!(
         leads_home("retired", &r);
         // her card is gone from the site's own links too, in the same words as a missing page
         assert_eq!(v.get(&format!("/d/{person}")).await.status.as_u16(), 404);
-        let _ = QrTarget::Deputy(person);
     }
 );
 
