@@ -215,7 +215,9 @@ both_backends!(
         assert_eq!(c.get("/").await.status.as_u16(), 200);
         let r = c.post_form("/logout", &[]).await;
         assert_eq!(r.location(), Some("/login?done=logout"));
-        assert_eq!(c.get("/").await.status.as_u16(), 303);
+        // signed out: the public front door, and staff pages ask for a login again
+        assert_eq!(c.get("/").await.html().count("#home-region"), 0);
+        assert_eq!(c.get("/opinions").await.status.as_u16(), 303);
     }
 );
 
