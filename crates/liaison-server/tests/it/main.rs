@@ -1,7 +1,8 @@
 //! The binary's end-to-end tests, linked into one test binary: the subcommands (`cli`), a stream of
-//! submissions surviving SIGKILL (`durability`) and headless Chromium against `serve --demo`
+//! submissions surviving SIGKILL (`durability`), the demo county (`demo`) and headless Chromium against `serve --demo`
 //! (`browser`). Each starts the real `liaison` executable (`CARGO_BIN_EXE_liaison`).
 
 mod browser;
 mod cli;
+mod demo;
 mod durability;

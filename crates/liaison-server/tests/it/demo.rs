@@ -1,0 +1,145 @@
+//! `liaison seed-demo` on SQLite and PostgreSQL: the demo county has opinions in every stage of the
+//! handling loop, spread over months, and every demo desk (deputy, township clerk, unit) finds work in
+//! its own queue; a second run leaves the data as it was; the audit chain still verifies.
+
+use std::process::{Command, Output};
+
+use liaison_domain::Scope;
+use liaison_domain::opinion::Stage;
+use liaison_store::Store;
+use liaison_store::opinion::Queue;
+use liaison_store::opinion::queue::QueueFilter;
+use liaison_testkit::{Backend, TestDb};
+
+fn liaison(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_liaison"))
+        .args(args)
+        .env_remove("LIAISON_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+async fn scope(db: &Store, username: &str) -> Scope {
+    let rec = db.login_record(username).await.unwrap().unwrap();
+    db.scope_of(rec.id).await.unwrap()
+}
+
+async fn items(
+    db: &Store,
+    scope: &Scope,
+    queue: Queue,
+    stages: &[Stage],
+) -> Vec<liaison_store::opinion::Opinion> {
+    let f = QueueFilter {
+        stages: stages.to_vec(),
+        ..QueueFilter::default()
+    };
+    db.queue(scope, queue, &f, None, 1000).await.unwrap()
+}
+
+async fn the_demo_county_is_at_work(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let started = std::time::Instant::now();
+    let o = liaison(&["seed-demo", "--database-url", &db.url, "--data-dir", d]);
+    let took = started.elapsed();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("件群众意见"), "{out}");
+    eprintln!("seed-demo on {:?}: {took:?}\n{out}", db.backend);
+
+    let county = scope(&db, "xianlian").await;
+    let all = items(&db, &county, Queue::Region, &[]).await;
+    assert!((150..=300).contains(&all.len()), "{} items", all.len());
+    for stage in [
+        Stage::Submitted,
+        Stage::Referred,
+        Stage::Accepted,
+        Stage::Assigned,
+        Stage::Replied,
+        Stage::Answered,
+        Stage::Closed,
+        Stage::Published,
+        Stage::Declined,
+        Stage::Merged,
+    ] {
+        assert!(
+            all.iter().any(|o| o.stage() == stage),
+            "no item is {}",
+            stage.label()
+        );
+    }
+    let reopened = all
+        .iter()
+        .filter(|o| o.stage() == Stage::Assigned && o.reopen_count > 0)
+        .count();
+    assert!(reopened > 0, "a 不满意 sent back to its unit");
+    assert!(
+        all.iter()
+            .any(|o| o.rating.as_deref() == Some("satisfied") && o.stage() == Stage::Closed)
+    );
+    assert!(
+        all.iter().any(|o| o.escalated),
+        "county matters passed up by a township"
+    );
+    assert!(all.iter().any(|o| o.merged_into.is_some()));
+    let counts = db
+        .queue_counts(&county, Queue::Region, &QueueFilter::default())
+        .await
+        .unwrap();
+    assert!(counts.overdue > 0 && counts.key > 0, "{counts:?}");
+    // a key item has its 督办单
+    let key = all.iter().find(|o| o.key_supervision).unwrap();
+    let key = db.opinion(&county, key.id).await.unwrap();
+    assert!(!db.supervision_notices(&key).await.unwrap().is_empty());
+    // months of work, not one afternoon; nothing in the future
+    let now = chrono::Utc::now();
+    let oldest = all.iter().map(|o| o.submitted_at).min().unwrap();
+    assert!(now - oldest > chrono::Duration::days(150), "oldest {oldest}");
+    assert!(
+        all.iter()
+            .all(|o| o.updated_at <= now && o.submitted_at <= o.updated_at)
+    );
+    let overdue = all.iter().filter(|o| o.due_at.is_some_and(|d| d < now)).count();
+    assert!(overdue < all.len() / 4, "{overdue} overdue of {}", all.len());
+
+    // each demo desk has work of its own
+    let deputy = scope(&db, "daibiao").await;
+    let inbox = items(&db, &deputy, Queue::Deputy(deputy.person_id.unwrap()), &[]).await;
+    assert!(
+        inbox.iter().any(|o| o.stage() == Stage::Submitted),
+        "the deputy's inbox"
+    );
+    let unit = scope(&db, "chengban").await;
+    let work = items(&db, &unit, Queue::Unit(unit.unit_id.unwrap()), &[Stage::Assigned]).await;
+    assert!(!work.is_empty(), "the township government's assigned items");
+    for clerk in ["qiabuqia", "daotanghe"] {
+        let s = scope(&db, clerk).await;
+        let open = items(&db, &s, Queue::Region, &[Stage::Submitted, Stage::Accepted]).await;
+        assert!(!open.is_empty(), "{clerk} has items to accept or assign");
+    }
+    let transport = scope(&db, "jiaotong").await;
+    assert!(
+        !items(&db, &transport, Queue::Unit(transport.unit_id.unwrap()), &[])
+            .await
+            .is_empty()
+    );
+
+    // a second run changes nothing
+    let o = liaison(&["seed-demo", "--database-url", &db.url, "--data-dir", d]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("跳过"));
+    assert_eq!(items(&db, &county, Queue::Region, &[]).await.len(), all.len());
+    let o = liaison(&["audit", "verify", "--database-url", &db.url, "--data-dir", d]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_county_is_at_work_on_sqlite() {
+    the_demo_county_is_at_work(TestDb::new(Backend::Sqlite).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_county_is_at_work_on_postgres() {
+    the_demo_county_is_at_work(TestDb::new(Backend::Postgres).await).await;
+}
