@@ -103,6 +103,23 @@ async fn the_demo_county_is_at_work(db: TestDb) {
     let overdue = all.iter().filter(|o| o.due_at.is_some_and(|d| d < now)).count();
     assert!(overdue < all.len() / 4, "{overdue} overdue of {}", all.len());
 
+    // the registry's people are plausible: no name doubles a character, no monk is in a party
+    let f = liaison_store::registry::deputy::DeputyFilter::default();
+    let deputies = db.deputies(&county, &f, None, 5000).await.unwrap();
+    assert!(deputies.len() > 900, "{}", deputies.len());
+    for d in &deputies {
+        let chars: Vec<char> = d.name.chars().collect();
+        let doubled = chars.iter().enumerate().any(|(i, c)| chars[i + 1..].contains(c));
+        assert!(!doubled, "a doubled syllable: {}", d.name);
+        if d.occupation == "僧人" {
+            assert_eq!(d.party, "群众", "{} is a monk", d.name);
+        }
+    }
+    assert!(
+        deputies.iter().any(|d| d.occupation == "僧人"),
+        "the county has religious deputies"
+    );
+
     // each demo desk has work of its own
     let deputy = scope(&db, "daibiao").await;
     let inbox = items(&db, &deputy, Queue::Deputy(deputy.person_id.unwrap()), &[]).await;
@@ -125,13 +142,57 @@ async fn the_demo_county_is_at_work(db: TestDb) {
             .is_empty()
     );
 
-    // a second run changes nothing
+    // a second run changes nothing; the audit chain verifies (before the pages below log in with
+    // the test app's own audit key)
     let o = liaison(&["seed-demo", "--database-url", &db.url, "--data-dir", d]);
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("跳过"));
     assert_eq!(items(&db, &county, Queue::Region, &[]).await.len(), all.len());
     let o = liaison(&["audit", "verify", "--database-url", &db.url, "--data-dir", d]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // the pages a newcomer opens first show the data without an error
+    let mut pages: Vec<(&str, String)> = vec![
+        ("xianlian", "/opinions".into()),
+        ("xianlian", "/opinions?due=overdue&sort=due".into()),
+        ("xianlian", "/inbox".into()),
+        ("qiabuqia", "/opinions".into()),
+        ("daibiao", "/opinions".into()),
+        ("chengban", "/opinions".into()),
+        ("jiaotong", "/inbox".into()),
+    ];
+    for stage in [
+        "submitted",
+        "assigned",
+        "answered",
+        "published",
+        "declined",
+        "merged",
+    ] {
+        let o = all.iter().find(|o| o.stage == stage).unwrap();
+        pages.push(("xianlian", format!("/opinions/{}", o.id)));
+    }
+    let notice = db.supervision_notices(&key).await.unwrap()[0].id;
+    pages.push(("xianlian", format!("/supervision/{notice}")));
+    let password = std::fs::read_to_string(dir.path().join("demo-accounts.txt"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("password = ").map(str::to_owned))
+        .unwrap();
+    let app = liaison_testkit::app::TestApp::with_db(db);
+    for (user, path) in &pages {
+        let mut c = app.client();
+        c.login(user, &password).await;
+        let r = c.get(path).await;
+        assert_eq!(r.status.as_u16(), 200, "{user} {path}");
+    }
+    let mut public = app.client();
+    let r = public.get("/published").await;
+    assert_eq!(r.status.as_u16(), 200);
+    assert!(
+        r.html().text("#published").contains("答复"),
+        "the public list shows outcomes"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
