@@ -53,6 +53,15 @@ pub(super) async fn walk(
                 .unwrap_or_default(),
         ),
     };
+    // the demo deputy's items come from their constituency, and name it
+    let reach = match p.deputy {
+        true => Some(deputy_reach(store, cast.deputy.person_id.unwrap_or(0)).await?),
+        false => None,
+    };
+    let village = match &reach {
+        Some((code, _)) => store.region(code).await?.map_or(village, |r| r.short_name()),
+        None => village,
+    };
     let description = match &survivor {
         Some((_, c, text)) => {
             category = *c;
@@ -62,14 +71,13 @@ pub(super) async fn walk(
     };
     let reply = reply.replace("{村}", &village);
     let clerk = cast.clerks.get(&t.code).unwrap_or(&cast.county);
-    let (channel, person, station, region) = if p.deputy {
+    let (channel, person, station, region) = if let Some((region, station)) = reach {
         let ch = if rng.chance(75) {
             Channel::DeputyCode
         } else {
             Channel::DeputyVisit
         };
-        let reach = deputy_reach(store, cast.deputy.person_id.unwrap_or(0)).await?;
-        (ch, cast.deputy.person_id, reach.1, reach.0)
+        (ch, cast.deputy.person_id, station, region)
     } else {
         match rng.below(10) {
             0..=4 => (
