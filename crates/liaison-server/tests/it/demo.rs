@@ -135,6 +135,11 @@ async fn the_demo_county_is_at_work(db: TestDb) {
         let open = items(&db, &s, Queue::Region, &[Stage::Submitted, Stage::Accepted]).await;
         assert!(!open.is_empty(), "{clerk} has items to accept or assign");
     }
+    let manager = scope(&db, "zhanzhang").await;
+    assert!(
+        !items(&db, &manager, Queue::Region, &[]).await.is_empty(),
+        "the station manager's own station"
+    );
     let transport = scope(&db, "jiaotong").await;
     assert!(
         !items(&db, &transport, Queue::Unit(transport.unit_id.unwrap()), &[])
@@ -159,6 +164,7 @@ async fn the_demo_county_is_at_work(db: TestDb) {
         ("qiabuqia", "/opinions".into()),
         ("daibiao", "/opinions".into()),
         ("chengban", "/opinions".into()),
+        ("zhanzhang", "/opinions".into()),
         ("jiaotong", "/inbox".into()),
     ];
     for stage in [
