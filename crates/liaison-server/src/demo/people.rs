@@ -212,7 +212,7 @@ mod tests {
     /// twenty times that many from the demo seed covers every combination the lists allow.
     #[test]
     fn the_demo_population_has_no_doubled_names_and_no_monk_in_the_party() {
-        let mut rng = Rng::new(super::super::DEMO_SEED);
+        let mut rng = Rng::new(crate::demo::DEMO_SEED);
         for i in 0..20_000 {
             let d = deputy_input(
                 &mut rng,

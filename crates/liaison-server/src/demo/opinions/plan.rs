@@ -1,10 +1,7 @@
 //! What happens to each demo item and when: its fate (the stage it ends in), its township, whether it
 //! reached the demo deputy first, its words, its steps and the time of each, all from the demo seed.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
-use liaison_domain::Scope;
 use liaison_domain::opinion::Satisfaction;
 
 use crate::demo::registry::Township;
@@ -173,7 +170,7 @@ fn steps(fate: Fate, deputy: bool, county_matter: bool, has_clerk: bool) -> Vec<
 pub(super) fn plan(
     seed: u64,
     townships: &[Township],
-    clerks: &HashMap<String, Scope>,
+    has_clerk: impl Fn(&str) -> bool,
     now: DateTime<Utc>,
 ) -> Vec<Planned> {
     let mut out = Vec::new();
@@ -208,7 +205,7 @@ pub(super) fn plan(
             };
             let code = &townships[township].code;
             let county_matter = !TOWNSHIP_MATTERS.contains(&text.0);
-            let steps = steps(*fate, deputy, county_matter, clerks.contains_key(code));
+            let steps = steps(*fate, deputy, county_matter, has_clerk(code));
             let gaps: Vec<Duration> = steps.iter().map(|s| gap(*s, &mut rng)).collect();
             let total = gaps.iter().fold(Duration::zero(), |a, b| a + *b);
             let start = match dwell(*fate, &mut rng) {
@@ -239,4 +236,50 @@ pub(super) fn plan(
     // submitted in this order, so the newest have the highest numbers as in a real county
     out.sort_by_key(|p| p.times[0]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn townships() -> Vec<Township> {
+        (0..11)
+            .map(|i| Township {
+                code: format!("632521{:03}", 100 + i),
+                home: i,
+                rooms: vec![(100 + i, format!("632521{:03}200", 100 + i), "加拉村".into())],
+                villages: vec!["加拉村".into(), "城西社区".into()],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_fate_is_planned_in_the_past_with_its_steps_in_order() {
+        let now = Utc::now();
+        let ts = townships();
+        let planned = plan(crate::demo::DEMO_SEED, &ts, |c| c == "632521100", now);
+        assert_eq!(planned.len(), PLAN.iter().map(|(_, n)| n).sum::<usize>());
+        for (fate, _) in PLAN {
+            assert!(planned.iter().any(|p| p.fate == *fate), "{fate:?}");
+        }
+        for w in planned.windows(2) {
+            assert!(w[0].times[0] <= w[1].times[0], "submitted in order");
+        }
+        for p in &planned {
+            assert_eq!(p.times.len(), p.steps.len() + 1);
+            assert!(p.times.windows(2).all(|w| w[0] <= w[1]));
+            assert!(*p.times.last().unwrap() < now, "{:?} ends in the future", p.fate);
+            assert!(now - p.times[0] < Duration::days(245), "{:?} too old", p.fate);
+            if p.deputy {
+                assert_eq!(p.township, 0, "the demo deputy is of the county seat");
+            }
+            let overdue = matches!(p.fate, Fate::Overdue | Fate::Supervised | Fate::KeySupervised);
+            if overdue {
+                assert!(now - *p.times.last().unwrap() > Duration::days(15));
+                assert_eq!(p.steps.last(), Some(&Step::Assign));
+            }
+        }
+        assert!(planned.iter().any(|p| p.steps.contains(&Step::Escalate)));
+        assert!(planned.iter().filter(|p| p.deputy).count() >= 10);
+    }
 }
