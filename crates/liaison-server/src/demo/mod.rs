@@ -1,5 +1,8 @@
-//! Demo data: a county (共和县, 632521, Qinghai) with an account for every role. The password is random
-//! per data folder, printed and kept in `demo-accounts.txt` there; nothing secret is in the repository.
+//! Demo data: a county (共和县, 632521, Qinghai) with an account for every role and every handling
+//! unit, its registry, and about two hundred citizens' opinions of the last eight months in every
+//! stage of the handling loop (`opinions`), so no queue, board or report is empty. The password is
+//! random per data folder, printed and kept in `demo-accounts.txt` there; nothing secret is in the
+//! repository.
 //! The accounts come into being as in a real deployment (docs/ADMINISTRATORS.md): bootstrap makes the
 //! system administrator, who creates the first security administrator and auditor and proposes the
 //! business accounts; the security administrator grants the roles that read personal data.
