@@ -1,5 +1,8 @@
-//! Demo data: a county (共和县, 632521, Qinghai) with an account for every role. The password is random
-//! per data folder, printed and kept in `demo-accounts.txt` there; nothing secret is in the repository.
+//! Demo data: a county (共和县, 632521, Qinghai) with an account for every role and every handling
+//! unit, its registry, and about two hundred citizens' opinions of the last eight months in every
+//! stage of the handling loop (`opinions`), so no queue, board or report is empty. The password is
+//! random per data folder, printed and kept in `demo-accounts.txt` there; nothing secret is in the
+//! repository.
 //! The accounts come into being as in a real deployment (docs/ADMINISTRATORS.md): bootstrap makes the
 //! system administrator, who creates the first security administrator and auditor and proposes the
 //! business accounts; the security administrator grants the roles that read personal data.
@@ -13,11 +16,14 @@ use liaison_store::{Actor, Store};
 use crate::AnyResult;
 use crate::config::Config;
 
+mod opinions;
 mod people;
 #[cfg(feature = "bench-data")]
 mod province;
 mod registry;
 mod rng;
+mod texts;
+mod units;
 
 /// The seed of the demo data: the same value always builds the same county.
 pub const DEMO_SEED: u64 = 632_521;
@@ -104,13 +110,22 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
         .ok_or("demo county clerk missing")?;
     let scope = store.scope_of(clerk.id).await?;
     let counts = registry::seed(store, &scope, DEMO_COUNTY, DEMO_SEED).await?;
-    bind_demo_accounts(store, admin_id.ok_or("no demo admin")?).await?;
+    let admin_id = admin_id.ok_or("no demo admin")?;
+    bind_demo_accounts(store, admin_id).await?;
+    let unit_accounts = units::create(store, &store.scope_of(admin_id).await?, DEMO_COUNTY, &hash).await?;
     grant_all(store, "secadmin").await?;
+    let started = std::time::Instant::now();
+    let opinions = seed_opinions(store, &scope, &counts.townships, &unit_accounts).await?;
+    let seconds = started.elapsed().as_secs_f64();
     store.analyze().await?;
     let mut text = String::from("# 演示账号（仅供演示，请勿用于正式部署）\n");
     text.push_str(&format!("password = {password}\n"));
     for (u, n, _, r) in DEMO_ACCOUNTS {
         text.push_str(&format!("{u}\t{}\t{n}\n", r.label()));
+    }
+    text.push_str(UNIT_ACCOUNTS_HEADER);
+    for (u, n) in &unit_accounts {
+        text.push_str(&format!("{u}\t{}\t{n}\n", Role::HandlingUnit.label()));
     }
     std::fs::write(accounts_file(config), text)?;
     #[cfg(unix)]
@@ -125,7 +140,49 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
         counts.units,
         DEMO_ACCOUNTS.len()
     );
+    println!(
+        "已载入 {opinions} 件群众意见（近八个月，各办理环节都有），用时 {seconds:.1} 秒；另有 {} 个承办单位账号（见 {}）。",
+        unit_accounts.len(),
+        accounts_file(config).display()
+    );
     Ok(())
+}
+
+/// The line in `demo-accounts.txt` after which the handling units' accounts are listed.
+const UNIT_ACCOUNTS_HEADER: &str = "# 承办单位账号（密码同上）\n";
+
+/// The opinions, acted on by the demo accounts and the units' accounts.
+async fn seed_opinions(
+    store: &Store,
+    county: &liaison_domain::Scope,
+    townships: &[registry::Township],
+    unit_accounts: &[(String, String)],
+) -> AnyResult<usize> {
+    let scope_of = async |username: &str| -> AnyResult<liaison_domain::Scope> {
+        let rec = store
+            .login_record(username)
+            .await?
+            .ok_or_else(|| format!("demo account {username} missing"))?;
+        Ok(store.scope_of(rec.id).await?)
+    };
+    let mut clerks = std::collections::HashMap::new();
+    for username in ["qiabuqia", "daotanghe"] {
+        let s = scope_of(username).await?;
+        clerks.insert(s.region.as_str().to_owned(), s);
+    }
+    let mut names: Vec<&str> = unit_accounts.iter().map(|(u, _)| u.as_str()).collect();
+    names.push("chengban");
+    let cast = opinions::Cast {
+        deputy: scope_of("daibiao").await?,
+        county: county.clone(),
+        clerks,
+        units: units::scopes(store, &names).await?,
+    };
+    let n = opinions::seed(store, &cast, townships, DEMO_SEED).await?;
+    // what the server does every minute: deadline alerts for what is overdue, the duplicate pass
+    store.sweep_deadlines(chrono::Utc::now()).await?;
+    store.flag_duplicates().await?;
+    Ok(n)
 }
 
 /// The security administrator `security` grants everything the system administrator proposed.
@@ -213,8 +270,14 @@ pub fn print_accounts(config: &Config) {
     match std::fs::read_to_string(accounts_file(config)) {
         Ok(text) => {
             println!("演示账号（{}）：", accounts_file(config).display());
-            for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let header = UNIT_ACCOUNTS_HEADER.trim_end();
+            let (accounts, units) = text.split_once(header).unwrap_or((&text, ""));
+            for line in accounts.lines().filter(|l| !l.starts_with('#')) {
                 println!("  {}", line.replace('\t', "  "));
+            }
+            let n = units.lines().filter(|l| !l.trim().is_empty()).count();
+            if n > 0 {
+                println!("  另有 {n} 个承办单位账号（如 jiaotong 县交通运输局），密码相同，见上述文件。");
             }
         }
         Err(_) => println!("演示账号文件不存在（数据库不是由 seed-demo 创建的）。"),

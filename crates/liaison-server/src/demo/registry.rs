@@ -64,6 +64,17 @@ pub struct Counts {
     pub units: usize,
     pub stations: usize,
     pub mandates: usize,
+    /// Each township's stations, where the demo opinions come in.
+    pub townships: Vec<Township>,
+}
+
+/// A township as the demo opinions need it: its home, its village stations, its villages' names.
+pub struct Township {
+    pub code: String,
+    pub home: i64,
+    /// (station, village code, village name)
+    pub rooms: Vec<(i64, String, String)>,
+    pub villages: Vec<String>,
 }
 
 fn rc(s: &str) -> AnyResult<RegionCode> {
@@ -155,6 +166,7 @@ pub async fn seed(store: &Store, scope: &Scope, county: &str, seed: u64) -> AnyR
     }
     let mut stations = 0;
     let mut mandates = 0;
+    let mut township_places = Vec::new();
     let seat = townships
         .first()
         .map(|t| t.code.clone())
@@ -218,6 +230,7 @@ pub async fn seed(store: &Store, scope: &Scope, county: &str, seed: u64) -> AnyR
         let villages = store.region_children(Some(&rc(&t.code)?)).await?;
         // about half the villages have a room; a few more have a point
         let mut rooms = Vec::new();
+        let mut places = Vec::new();
         for (i, v) in villages.iter().enumerate() {
             let kind = if i % 2 == 0 {
                 StationKind::Room
@@ -236,7 +249,9 @@ pub async fn seed(store: &Store, scope: &Scope, county: &str, seed: u64) -> AnyR
                 }
             );
             let st = station_input(&v.code, kind, name, &mut rng)?;
-            rooms.push((v.code.clone(), store.create_station(scope, &actor, &st).await?));
+            let id = store.create_station(scope, &actor, &st).await?;
+            rooms.push((v.code.clone(), id));
+            places.push((id, v.code.clone(), v.short_name()));
             stations += 1;
         }
         // county deputies of this township (about 16) and township deputies (about 70)
@@ -268,6 +283,12 @@ pub async fn seed(store: &Store, scope: &Scope, county: &str, seed: u64) -> AnyR
                 }
             }
         }
+        township_places.push(Township {
+            code: t.code.clone(),
+            home,
+            rooms: places,
+            villages: villages.iter().map(|v| v.short_name()).collect(),
+        });
         let gov = UnitInput {
             region: rc(&t.code)?,
             name: format!("{}人民政府", t.name),
@@ -287,5 +308,6 @@ pub async fn seed(store: &Store, scope: &Scope, county: &str, seed: u64) -> AnyR
         units,
         stations,
         mandates,
+        townships: township_places,
     })
 }

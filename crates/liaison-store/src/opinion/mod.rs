@@ -1,7 +1,8 @@
 //! Opinions (群众意见): the item row and its parts, the scoped read that proves the caller may see one
 //! (`read`), the actions (`act`: each an event, checked by the domain state machine replayed from the
 //! history), intake, queues, notices, supervision, duplicates, the citizen's tracking view and the
-//! public list (`public`). Who may do what is decided by `liaison_domain::opinion::access`.
+//! public list (`public`); `backdate` dates a demo item's history into the past (demo data only). Who
+//! may do what is decided by `liaison_domain::opinion::access`.
 
 macro_rules! opinion_select {
     () => {
@@ -20,6 +21,7 @@ macro_rules! opinion_select {
 
 pub mod act;
 mod alert;
+mod backdate;
 pub mod duplicate;
 pub mod figures;
 mod follower;
