@@ -223,6 +223,29 @@ impl Action {
         )
     }
 
+    /// Whether what was typed with the action is enough: the words an answer, a hand-over or a
+    /// return needs, and a decline's reason. A problem names the field and says what to fill in (a
+    /// mistake to correct, not a conflict).
+    pub fn check_input(&self, note: &str, reason: Option<&str>) -> Result<(), DomainError> {
+        let field = |field, message| Err(DomainError::Field { field, message });
+        if self.needs_words() && note.trim().is_empty() {
+            return field(
+                "note",
+                match self {
+                    Action::DeputyAnswer => "请填写代表直接答复的内容",
+                    Action::HandOver => "请说明转交的情况",
+                    Action::AnswerOnSpot => "请填写当场答复的内容",
+                    Action::Reply => "请填写答复意见",
+                    _ => "请填写退回的理由",
+                },
+            );
+        }
+        if matches!(self, Action::Decline) && reason.is_none_or(|r| r.trim().is_empty()) {
+            return field("reason", "请选择不予受理的理由");
+        }
+        Ok(())
+    }
+
     /// Parses what a form or the API sent; the error names the field and says what to do.
     pub fn parse(f: ActionFields<'_>) -> Result<Action, DomainError> {
         let id = |text: &str, field: &'static str, message: &'static str| {
@@ -309,6 +332,30 @@ mod tests {
         for c in Capacity::ALL {
             assert_eq!(Capacity::parse(c.as_str()), Some(c));
         }
+    }
+
+    #[test]
+    fn missing_words_and_reasons_name_their_field() {
+        let field = |a: Action, note, reason| match a.check_input(note, reason) {
+            Err(DomainError::Field { field, message }) => Some((field, message)),
+            _ => None,
+        };
+        assert_eq!(
+            field(Action::HandOver, " ", None),
+            Some(("note", "请说明转交的情况"))
+        );
+        assert_eq!(field(Action::Reply, "", None), Some(("note", "请填写答复意见")));
+        assert_eq!(
+            field(Action::Return, "", None),
+            Some(("note", "请填写退回的理由"))
+        );
+        assert_eq!(
+            field(Action::Decline, "", Some(" ")),
+            Some(("reason", "请选择不予受理的理由"))
+        );
+        assert_eq!(field(Action::Decline, "", Some("out_of_scope")), None);
+        assert_eq!(field(Action::Accept, "", None), None);
+        assert_eq!(field(Action::Reply, "已修复", None), None);
     }
 
     #[test]

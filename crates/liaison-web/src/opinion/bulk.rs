@@ -6,12 +6,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use liaison_domain::mask;
 use liaison_domain::opinion::{Action, Capacity, access};
 use liaison_store::opinion::{ActInput, Opinion, Queue};
 use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
+use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{Form, Query};
 use crate::layout::Page;
@@ -74,9 +76,19 @@ pub struct BulkPage {
     note: String,
     /// Reply templates for answering in bulk: (id, title).
     templates: Vec<(i64, String)>,
+    /// The form sent back with what was ticked and typed, and what was wrong.
+    again: Redisplay,
 }
 
 impl BulkPage {
+    fn ticked(&self, id: &i64) -> bool {
+        self.again.sent("bulk", "ids", &id.to_string())
+    }
+
+    fn chosen(&self, unit: &i64) -> bool {
+        self.again.sent("bulk", "unit", &unit.to_string())
+    }
+
     fn done_count(&self) -> usize {
         self.outcomes.iter().filter(|o| o.result.is_ok()).count()
     }
@@ -148,6 +160,7 @@ async fn page(
         unit_choices,
         outcomes: vec![],
         note: String::new(),
+        again: Redisplay::default(),
         templates: if name == "answer_on_spot" {
             state
                 .store
@@ -248,11 +261,22 @@ pub async fn submit(
     State(state): State<AppState>,
     staff: Staff,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<BulkPage, WebError> {
+) -> Result<Response, WebError> {
     if !access::is_staff(&staff.scope) {
         return Err(WebError::Forbidden);
     }
-    let p = parse(&pairs)?;
+    let p = match parse(&pairs) {
+        Ok(p) => p,
+        Err(e) => {
+            // the page again with the ticks, the unit and the words as they were sent
+            let again = Redisplay::of("bulk", pairs.clone(), e)?;
+            let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map_or("", |(_, v)| v.as_str());
+            let mut page = page(&state, &staff, get("action"), None).await?;
+            page.note = get("note").to_owned();
+            page.again = again;
+            return Ok(unprocessable(page));
+        }
+    };
     let unit = p.unit.map(|u| u.to_string()).unwrap_or_default();
     let action = Action::parse(liaison_domain::opinion::ActionFields {
         action: p.action,
@@ -298,5 +322,5 @@ pub async fn submit(
     let mut page = page(&state, &staff, p.action, None).await?;
     page.outcomes = outcomes;
     page.note = p.note;
-    Ok(page)
+    Ok(page.into_response())
 }

@@ -5,13 +5,14 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use liaison_domain::opinion::{Action, ActionFields, Capacity};
-use liaison_domain::{RegionCode, calendar, deadline, mask};
+use liaison_domain::opinion::routing::{self, DefaultUnit, Routed};
+use liaison_domain::{calendar, deadline, mask};
 use liaison_store::opinion::note::Note;
-use liaison_store::opinion::{ActInput, Event, Opinion, Photo};
+use liaison_store::opinion::{Event, Opinion, Photo};
 use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
+use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{MultiForm, Path, Query};
 use crate::layout::Page;
@@ -51,6 +52,12 @@ pub struct DetailPage {
     templates: Vec<(&'static str, i64, String)>,
     prefill: Option<(String, String)>,
     notes: Vec<Note>,
+    /// The step offered with 登记受理 (the routing table's default unit, or 上报县级), and the default
+    /// unit's name when it is not the caller's to assign.
+    routed: Routed,
+    routed_name: Option<String>,
+    /// The form sent back with what was typed and what was wrong.
+    again: Redisplay,
 }
 
 impl DetailPage {
@@ -69,8 +76,26 @@ impl DetailPage {
         self.templates.iter().filter(|t| t.0 == action).collect()
     }
 
-    fn is_default(&self, id: &i64) -> bool {
-        self.default_unit == Some(*id)
+    /// Whether unit `id` is chosen in `form`'s `field`: as sent when the form comes back, else the
+    /// routing table's default for the lead unit.
+    fn picked(&self, form: &str, field: &str, id: &i64) -> bool {
+        if self.again.is(form) {
+            return self.again.sent(form, field, &id.to_string());
+        }
+        field == "unit" && self.default_unit == Some(*id)
+    }
+
+    /// What `field` of `form` shows: what was typed when the form comes back, else a template's text.
+    fn typed(&self, form: &str, field: &str) -> &str {
+        match self.again.value(form, field) {
+            Some(v) => v,
+            None if field == "note" => self.prefilled(form),
+            None => "",
+        }
+    }
+
+    fn offers_escalation(&self) -> bool {
+        self.routed == Routed::Escalate
     }
 
     fn who_for(&self, action: &str) -> &'static str {
@@ -81,12 +106,13 @@ impl DetailPage {
     }
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     staff: &Staff,
     id: i64,
     contact: Option<(String, String)>,
     tpl: Option<i64>,
+    again: Redisplay,
 ) -> Result<DetailPage, WebError> {
     let o = state.store.opinion(&staff.scope, id).await?;
     let roles = o.relation();
@@ -99,22 +125,36 @@ async fn page(
             }
         }
     }
-    let can_assign = forms.iter().any(|(_, a)| *a == "assign");
-    let (unit_choices, default_unit) = if can_assign {
-        let units = state.store.units(&staff.scope, None, None, 500).await?;
-        let region = RegionCode::parse(&o.region_code).map_err(|e| WebError::Internal(e.to_string()))?;
-        let route = state.store.default_unit(&region, &o.category).await?;
-        let choices: Vec<(i64, String)> = units
+    // units are chosen when assigning, and when accepting (登记受理并交办)
+    let routes = forms.iter().any(|(_, a)| *a == "assign" || *a == "accept");
+    let (unit_choices, default_unit, routed, routed_name) = if routes {
+        let choices: Vec<(i64, String)> = state
+            .store
+            .units(&staff.scope, None, None, 500)
+            .await?
             .into_iter()
             .filter(|u| u.active)
             .map(|u| (u.id, format!("{}（{}）", u.name, u.region_name)))
             .collect();
-        let default = route
-            .map(|r| r.unit_id)
-            .filter(|d| choices.iter().any(|(id, _)| id == d));
-        (choices, default)
+        let region = o.region()?;
+        let default = state.store.routed_unit(&o).await?;
+        let routed = routing::after_accept(
+            &staff.scope,
+            &region,
+            o.escalated,
+            default.as_ref().map(|d| DefaultUnit {
+                id: d.id,
+                region: &d.region,
+            }),
+        );
+        let default_unit = match routed {
+            Routed::Assign(id) => Some(id).filter(|d| choices.iter().any(|(id, _)| id == d)),
+            _ => None,
+        };
+        let name = default.filter(|_| routed == Routed::Escalate).map(|d| d.name);
+        (choices, default_unit, routed, name)
     } else {
-        (vec![], None)
+        (vec![], None, Routed::Choose, None)
     };
     // the store masked the words for a viewer who may not see the contact (`Store::opinion`)
     let may_read_contact = o.may_read_contact();
@@ -201,6 +241,9 @@ async fn page(
         templates,
         prefill,
         notes: state.store.opinion_notes(&staff.scope, id).await?,
+        routed,
+        routed_name,
+        again,
         o: o.into_inner(),
     })
 }
@@ -220,7 +263,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<Done>,
 ) -> Result<DetailPage, WebError> {
-    let mut p = page(&state, &staff, id, None, q.tpl).await?;
+    let mut p = page(&state, &staff, id, None, q.tpl, Redisplay::default()).await?;
     p.page = p.page.notice(q.done.as_deref());
     Ok(p)
 }
@@ -235,82 +278,7 @@ pub async fn contact(
         .store
         .opinion_contact(&staff.scope, &staff.actor(), id)
         .await?;
-    page(&state, &staff, id, Some(c), None).await
-}
-
-#[derive(Deserialize)]
-pub struct ActForm {
-    #[serde(rename = "as")]
-    who: String,
-    action: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    co_units: Vec<String>,
-    #[serde(default)]
-    rating: String,
-    #[serde(default)]
-    public_text: String,
-    #[serde(default)]
-    into: String,
-}
-
-/// Turns the form into (capacity, action, input), or a Chinese message next to the field.
-pub fn parse_act(f: &ActForm) -> Result<(Capacity, Action, ActInput), WebError> {
-    let who = Capacity::parse(&f.who)
-        .filter(|w| *w != Capacity::Citizen)
-        .ok_or_else(|| WebError::invalid("as", "操作身份无效"))?;
-    if f.note.chars().count() > 2000 {
-        return Err(WebError::invalid("note", "内容不能超过 2000 字"));
-    }
-    if f.public_text.chars().count() > 3000 {
-        return Err(WebError::invalid("public_text", "公示内容不能超过 3000 字"));
-    }
-    let action = Action::parse(ActionFields {
-        action: &f.action,
-        unit: &f.unit,
-        satisfaction: &f.rating,
-        into: &f.into,
-    })?;
-    let co_units = f
-        .co_units
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            s.trim()
-                .parse::<i64>()
-                .map_err(|_| WebError::invalid("co_units", "协办单位无效"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((
-        who,
-        action,
-        ActInput {
-            note: f.note.trim().to_owned(),
-            reason: (!f.reason.is_empty()).then(|| f.reason.clone()),
-            co_units,
-            public_text: (!f.public_text.trim().is_empty()).then(|| f.public_text.trim().to_owned()),
-        },
-    ))
-}
-
-/// `POST /opinions/{id}/act`
-pub async fn act(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    MultiForm(f): MultiForm<ActForm>,
-) -> Result<Response, WebError> {
-    let (who, action, input) = parse_act(&f)?;
-    state
-        .store
-        .act_on_opinion(&staff.scope, &staff.actor(), id, who, action, &input)
-        .await?;
-    Ok(Redirect::to(&format!("/opinions/{id}?done=saved")).into_response())
+    page(&state, &staff, id, Some(c), None, Redisplay::default()).await
 }
 
 #[derive(Deserialize)]
@@ -326,11 +294,18 @@ pub async fn note(
     Path(id): Path<i64>,
     MultiForm(f): MultiForm<NoteForm>,
 ) -> Result<Response, WebError> {
-    state
+    match state
         .store
         .add_opinion_note(&staff.scope, &staff.actor(), id, &f.body)
-        .await?;
-    Ok(Redirect::to(&format!("/opinions/{id}?done=saved#notes")).into_response())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/opinions/{id}?done=saved#notes")).into_response()),
+        Err(e) => {
+            let typed = vec![("body".to_owned(), f.body.clone())];
+            let again = Redisplay::of("note", typed, e.into())?;
+            Ok(unprocessable(page(&state, &staff, id, None, None, again).await?))
+        }
+    }
 }
 
 /// `GET /opinions/photos/{id}.jpg`: a photo of an item the caller may see.

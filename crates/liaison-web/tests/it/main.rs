@@ -10,6 +10,7 @@ mod bulk_offer;
 mod calendar;
 mod errors;
 mod excel;
+mod handling;
 mod headers;
 mod login;
 mod notifications;
