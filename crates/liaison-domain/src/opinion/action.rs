@@ -114,6 +114,9 @@ pub enum Action {
     Publish,
     /// A duplicate merged into the surviving item `into` (staff, before assignment).
     Merge { into: i64 },
+    /// 乡镇接办: staff take an item from the deputy's inbox for registration once the deputy let the
+    /// first-response deadline pass (`opinion::takeover`).
+    TakeOver,
 }
 
 /// The fields a form or an API request sends with an action, as typed.
@@ -144,6 +147,7 @@ impl Action {
             Action::Rate { .. } => "rate",
             Action::Publish => "publish",
             Action::Merge { .. } => "merge",
+            Action::TakeOver => "take_over",
         }
     }
 
@@ -162,13 +166,14 @@ impl Action {
             Action::Rate { .. } => "回访评价",
             Action::Publish => "公示",
             Action::Merge { .. } => "合并重复事项",
+            Action::TakeOver => "乡镇接办",
         }
     }
 
     /// One of each kind of action (the data fields are placeholders): what `Status::allowed` probes,
     /// what bulk actions and forms parse names into, and what the audit log names
     /// (`AuditAction::Opinion`).
-    pub const EACH: [Action; 13] = [
+    pub const EACH: [Action; 14] = [
         Action::DeputyAnswer,
         Action::HandOver,
         Action::Accept,
@@ -184,6 +189,7 @@ impl Action {
         },
         Action::Publish,
         Action::Merge { into: 0 },
+        Action::TakeOver,
     ];
 
     /// The action of a name with placeholder data (for offering and probing, not for acting).
@@ -207,6 +213,7 @@ impl Action {
             Action::Rate { .. } => (&[W::Citizen, W::Staff], &[S::Replied, S::Answered]),
             Action::Publish => (&[W::Staff], &[S::Closed]),
             Action::Merge { .. } => (&[W::Staff], &[S::Submitted, S::Referred, S::Accepted]),
+            Action::TakeOver => (&[W::Staff], &[S::Submitted]),
         }
     }
 
@@ -281,7 +288,7 @@ mod tests {
     use super::*;
 
     /// The stored action names, in the order buttons show them.
-    const ACTION_NAMES: [&str; 13] = [
+    const ACTION_NAMES: [&str; 14] = [
         "deputy_answer",
         "hand_over",
         "accept",
@@ -295,6 +302,7 @@ mod tests {
         "rate",
         "publish",
         "merge",
+        "take_over",
     ];
 
     #[test]

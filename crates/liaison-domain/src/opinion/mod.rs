@@ -19,6 +19,7 @@ pub mod receipt;
 pub mod routing;
 pub mod similar;
 pub mod submission;
+pub mod takeover;
 pub mod template;
 
 pub use crate::opinion::action::{Action, ActionFields, Capacity, Satisfaction};

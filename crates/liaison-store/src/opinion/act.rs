@@ -111,6 +111,10 @@ impl Store {
                 self.check_unit_in_scope(scope, u).await?;
             }
         }
+        if let Action::TakeOver = action {
+            liaison_domain::opinion::takeover::may_take_over(&o.status(), o.due_at, Utc::now())
+                .map_err(|e| StoreError::Refused(e.to_string()))?;
+        }
         if let Action::Return = action {
             let d = self.deadlines(SubjectKind::Opinion).await?;
             let window = d.due("return", o.stage_at.unwrap_or(o.updated_at));

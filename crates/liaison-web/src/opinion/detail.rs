@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::opinion::routing::{self, DefaultUnit, Routed};
+use liaison_domain::opinion::takeover;
 use liaison_domain::{calendar, deadline, mask};
 use liaison_store::opinion::note::Note;
 use liaison_store::opinion::{Event, Opinion, Photo};
@@ -119,7 +120,7 @@ pub(super) async fn page(
     let status = o.status();
     let mut forms = Vec::new();
     for who in o.capacities(&staff.scope) {
-        for a in status.allowed(who) {
+        for a in takeover::allowed_now(&status, who, o.due_at, chrono::Utc::now()) {
             if !forms.iter().any(|(_, x)| *x == a) {
                 forms.push((who.as_str(), a));
             }

@@ -149,3 +149,46 @@ both_backends!(
         assert_eq!(page.attrs("#act-assign select[name=unit] option[selected]", "value"), [county_unit.to_string()]);
     }
 );
+
+both_backends!(
+    async fn the_township_takes_over_what_the_deputy_left_past_the_deadline(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        let mut voter = app.client();
+        // within the deputy's 24 hours, the item is the deputy's
+        report(&mut voter, &w.deputy_code, &[("category", "street_lights"), ("description", "桥头路灯不亮")], None).await;
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let fresh = newest(&mut clerk).await;
+        let page = clerk.get(&format!("/opinions/{fresh}")).await.html();
+        assert_eq!(page.count("#act-take_over"), 0);
+        let r = act(&mut clerk, fresh, &[("as", "staff"), ("action", "take_over")]).await;
+        assert_eq!(r.status.as_u16(), 409);
+        assert!(r.body.contains("代表首次响应期限未到"), "{}", r.body);
+        // a deputy with no time at all to respond: the item is left past the deadline at once
+        let admin = app.db.scope_of(c.id("sysadmin")).await.unwrap();
+        app.db
+            .set_deadline_rule(&admin, &Actor::of(&admin, "-"), liaison_domain::subject::SubjectKind::Opinion, "submitted", liaison_domain::calendar::Span::Hours(0))
+            .await
+            .unwrap();
+        report(&mut voter, &w.deputy_code, &[("category", "street_lights"), ("description", "学校门口路灯不亮")], None).await;
+        let id = newest(&mut clerk).await;
+        assert_ne!(id, fresh);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let page = clerk.get(&format!("/opinions/{id}")).await.html();
+        assert_eq!(page.count("#act-take_over"), 1, "{}", page.text("main"));
+        assert_eq!(page.count("#act-accept"), 0, "registration only after taking it over");
+        let r = act(&mut clerk, id, &[("as", "staff"), ("action", "take_over"), ("note", "代表未响应，乡镇接办")]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        let page = clerk.get(&format!("/opinions/{id}")).await.html();
+        assert_eq!(page.text("#stage"), "待登记");
+        assert!(page.text("#history").contains("乡镇接办"));
+        assert_eq!(page.count("#act-accept"), 1);
+        // the deputy no longer answers it
+        let mut deputy = app.client();
+        deputy.login("deputy", PASSWORD).await;
+        let r = act(&mut deputy, id, &[("as", "deputy"), ("action", "deputy_answer"), ("note", "已处理")]).await;
+        assert_eq!(r.status.as_u16(), 409);
+    }
+);
