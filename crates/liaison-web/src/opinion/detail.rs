@@ -13,6 +13,7 @@ use liaison_store::opinion::{Event, Opinion, Photo};
 use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
+use super::history;
 use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{MultiForm, Path, Query};
@@ -26,6 +27,8 @@ pub struct DetailPage {
     o: Opinion,
     photos: Vec<Photo>,
     events: Vec<Event>,
+    /// 办理过程: the events with the 督办单 issued and signed for.
+    history: Vec<history::Line>,
     units: Vec<(i64, String, bool)>,
     masked_name: String,
     masked_phone: String,
@@ -93,6 +96,14 @@ impl DetailPage {
             None if field == "note" => self.prefilled(form),
             None => "",
         }
+    }
+
+    /// The citizen's last 不满意 (time, reason) on a reopened item, for whoever replies again.
+    fn complaint(&self) -> Option<(String, &str)> {
+        if self.o.reopen_count == 0 || !self.has("reply") {
+            return None;
+        }
+        history::last_complaint(&self.events).map(|e| (crate::layout::local_time(&e.at), e.note.as_str()))
     }
 
     fn offers_escalation(&self) -> bool {
@@ -208,6 +219,8 @@ pub(super) async fn page(
     } else {
         vec![]
     };
+    let events = state.store.opinion_events(&o).await?;
+    let notices = state.store.supervision_notices(&o).await?;
     Ok(DetailPage {
         page: Page::new(
             &staff.ctx,
@@ -215,7 +228,8 @@ pub(super) async fn page(
             "/opinions",
         ),
         photos: state.store.opinion_photos(&o).await?,
-        events: state.store.opinion_events(&o).await?,
+        history: history::lines(&events, &notices),
+        events,
         units: state.store.opinion_units(&o).await?,
         masked_name: o.citizen_name.masked(),
         masked_phone: o.citizen_phone.masked(),
@@ -229,7 +243,7 @@ pub(super) async fn page(
         is_staff: roles.staff,
         due,
         calendar_warning,
-        notices: state.store.supervision_notices(&o).await?,
+        notices,
         can_supervise: roles.staff && o.stage() == liaison_domain::opinion::Stage::Assigned,
         my_unit: staff.scope.unit_id,
         similar,

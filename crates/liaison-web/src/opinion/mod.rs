@@ -5,6 +5,7 @@ pub mod act;
 pub mod bulk;
 pub mod detail;
 pub mod export;
+pub mod history;
 pub mod pickers;
 pub mod queue;
 pub mod record;

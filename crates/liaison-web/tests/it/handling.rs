@@ -192,3 +192,38 @@ both_backends!(
         assert_eq!(r.status.as_u16(), 409);
     }
 );
+
+both_backends!(
+    async fn the_unit_reads_why_the_citizen_was_unsatisfied_and_its_sign_for_is_in_the_history(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        let mut voter = app.client();
+        let r = report(&mut voter, &w.station_code, &[("category", "street_lights"), ("description", "桥头路灯不亮")], None).await;
+        let receipt = r.html().text("#receipt");
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let id = newest(&mut clerk).await;
+        let unit = w.unit_id.to_string();
+        act(&mut clerk, id, &[("as", "staff"), ("action", "accept"), ("then", "assign"), ("unit", &unit)]).await;
+        // a 督办单, signed for by the unit: both in the item's history
+        let r = clerk.post_form(&format!("/opinions/{id}/supervise"), &[("demand", "请抓紧办理")]).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        let mut u = app.client();
+        u.login("unit", PASSWORD).await;
+        let ack = u.get(&format!("/opinions/{id}")).await.html().attrs("form[action$='/ack']", "action");
+        assert_eq!(u.post_form(&ack[0], &[("note", "已安排人员")]).await.status.as_u16(), 303);
+        let history = clerk.get(&format!("/opinions/{id}")).await.html().texts("#history li");
+        let issued = history.iter().position(|l| l.contains("发出督办单")).expect("issued");
+        let signed = history.iter().position(|l| l.contains("签收督办单")).expect("signed for");
+        assert!(issued < signed && history[signed].contains("已安排人员"), "{history:?}");
+        // no complaint yet above the reply box
+        assert_eq!(u.get(&format!("/opinions/{id}")).await.html().count("#complaint"), 0);
+        act(&mut u, id, &[("as", "unit"), ("action", "reply"), ("note", "已更换灯泡")]).await;
+        voter.post_form("/t/rate", &[("r", &receipt), ("rating", "unsatisfied"), ("note", "换了还是不亮")]).await;
+        let page = u.get(&format!("/opinions/{id}")).await.html();
+        assert_eq!(page.text("#stage"), "承办中");
+        let complaint = page.text("#act-reply #complaint");
+        assert!(complaint.contains("换了还是不亮"), "{complaint}");
+    }
+);
