@@ -5,7 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use liaison_domain::mask;
 use liaison_domain::opinion::{Action, Capacity, access};
@@ -24,7 +24,7 @@ pub const MAX_ROWS: usize = 100;
 
 /// The actions that can be taken in bulk: (name, label). Which rows each applies to is the state
 /// machine's table (`Action::rule`) and the access rules, not a list kept here.
-const ACTIONS: &[(&str, &str)] = &[
+pub const ACTIONS: &[(&str, &str)] = &[
     ("accept", "批量登记受理"),
     ("answer_on_spot", "批量答复办结"),
     ("assign", "批量交办"),
@@ -48,6 +48,9 @@ pub struct BulkQuery {
     #[serde(default)]
     before: String,
     tpl: Option<i64>,
+    /// `1`: every row ticked (全选, without script).
+    #[serde(default)]
+    all: String,
 }
 
 /// One row offered for selection.
@@ -81,6 +84,10 @@ pub struct BulkPage {
 }
 
 impl BulkPage {
+    fn all_ticked(&self) -> bool {
+        !self.rows.is_empty() && self.rows.iter().all(|r| self.ticked(&r.o.id))
+    }
+
     fn ticked(&self, id: &i64) -> bool {
         self.again.sent("bulk", "ids", &id.to_string())
     }
@@ -180,8 +187,23 @@ pub async fn form(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<BulkQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<BulkPage, WebError> {
     let mut p = page(&state, &staff, &q.action, Key::parse(&q.before)).await?;
+    // ticked in the queue's table, or all of them; only rows the action applies to are on the page
+    let ticked: Vec<(String, String)> = if q.all == "1" {
+        p.rows
+            .iter()
+            .map(|r| ("ids".to_owned(), r.o.id.to_string()))
+            .collect()
+    } else {
+        // `ids` repeats (the queue table's ticks): read from the raw query
+        form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+            .filter(|(k, _)| k == "ids")
+            .map(|(_, v)| ("ids".to_owned(), v.trim().to_owned()))
+            .collect()
+    };
+    p.again = Redisplay::filled("bulk", ticked);
     // a template fills the answer; its placeholders are filled per item when sent
     if let Some(t) = q.tpl
         && let Some(t) = state.store.reply_template(t).await?

@@ -61,6 +61,18 @@ pub struct QueueQuery {
     pub before: String,
     #[serde(default)]
     pub after: String,
+    /// A receipt code, or a word of the description.
+    #[serde(default)]
+    pub q: String,
+    /// The last 4 digits of the citizen's phone (the search is audited).
+    #[serde(default)]
+    pub phone4: String,
+    /// A handling unit the items are assigned to.
+    #[serde(default)]
+    pub unit: String,
+    /// `table`: the dense table for a PC; the cards otherwise.
+    #[serde(default)]
+    pub view: String,
 }
 
 impl QueueQuery {
@@ -80,6 +92,10 @@ impl QueueQuery {
             ("key", &self.key),
             ("sort", &self.sort),
             ("dup", &self.dup),
+            ("q", &self.q),
+            ("phone4", &self.phone4),
+            ("unit", &self.unit),
+            ("view", &self.view),
         ];
         pairs
             .iter()
@@ -117,6 +133,13 @@ pub struct QueuePage {
     pickers: super::pickers::Pickers,
     /// Flagged open items of the region queue (疑似重复), for its chip.
     dup_count: Option<i64>,
+    /// How many items match the view (capped like the counts).
+    total: i64,
+    /// Units to filter by (the region queue): (id, name).
+    units: Vec<(i64, String)>,
+    table: bool,
+    /// The bulk actions offered from the table: (name, label).
+    bulk_actions: &'static [(&'static str, &'static str)],
 }
 
 impl QueuePage {
@@ -132,6 +155,8 @@ impl QueuePage {
             &q.station,
             &q.deputy,
             &q.dup,
+            &q.unit,
+            &q.phone4,
         ]
         .iter()
         .any(|v| !v.is_empty())
@@ -147,6 +172,17 @@ impl QueuePage {
             out.insert(0, (current.to_owned(), "（当前所选）", true));
         }
         out
+    }
+
+    /// This view in the card or the table layout.
+    fn view_href(&self, view: &str) -> String {
+        let mut q = self.q.clone();
+        q.view = view.to_owned();
+        format!("/opinions?{}", q.base(&self.tab))
+    }
+
+    fn is_unit(&self, id: &i64) -> bool {
+        self.q.unit.trim() == id.to_string()
     }
 
     /// When the overdue summary was counted, Beijing time.
@@ -215,6 +251,10 @@ pub fn resolve(staff: &Staff, q: &QueueQuery) -> Result<(&'static str, Queue, Qu
         "" => None,
         r => Some(RegionCode::parse(r).map_err(|_| WebError::invalid("region", "行政区代码无效"))?),
     };
+    let search = Some(q.q.trim()).filter(|s| !s.is_empty());
+    if search.is_some_and(|s| s.chars().count() > 50) {
+        return Err(WebError::invalid("q", "查找内容不能超过 50 个字"));
+    }
     let from = day(&q.from, "from")?;
     let to = day(&q.to, "to")?.map(|t| t + chrono::Duration::days(1));
     let filter = QueueFilter {
@@ -238,8 +278,37 @@ pub fn resolve(staff: &Staff, q: &QueueQuery) -> Result<(&'static str, Queue, Qu
         // 疑似重复 is a region-queue view
         dup: tab == "region" && q.dup == "1",
         sort: if q.sort == "due" { Sort::Due } else { Sort::Newest },
+        receipt: search.and_then(liaison_domain::opinion::parse_receipt),
+        keyword: search
+            .filter(|s| liaison_domain::opinion::parse_receipt(s).is_none())
+            .map(str::to_owned),
+        unit: id_param(&q.unit, "unit", "承办单位无效")?,
+        phone_tail: None,
     };
     Ok((tab, queue, filter))
+}
+
+/// The filter with the phone search, if asked for: staff of the region queue only, audited by the
+/// store (`phone_tail_search`).
+async fn with_phone(
+    state: &AppState,
+    staff: &Staff,
+    tab: &str,
+    q: &QueueQuery,
+    mut filter: QueueFilter,
+) -> Result<QueueFilter, WebError> {
+    if q.phone4.trim().is_empty() {
+        return Ok(filter);
+    }
+    if tab != "region" {
+        return Err(WebError::invalid("phone4", "只有办理人员可以按群众手机尾号查找"));
+    }
+    let tail = state
+        .store
+        .phone_tail_search(&staff.scope, &staff.actor(), &q.phone4)
+        .await?;
+    filter.phone_tail = Some(tail);
+    Ok(filter)
 }
 
 fn position_of(q: &QueueQuery) -> Option<Position> {
@@ -263,6 +332,7 @@ pub async fn list(
     Query(q): Query<QueueQuery>,
 ) -> Result<QueuePage, WebError> {
     let (tab, queue, filter) = resolve(&staff, &q)?;
+    let filter = with_phone(&state, &staff, tab, &q, filter).await?;
     let rows = state
         .store
         .queue(&staff.scope, queue, &filter, position_of(&q), page::fetch(PAGE))
@@ -291,6 +361,7 @@ pub async fn list(
         })
         .collect();
     let counts = state.store.queue_counts(&staff.scope, queue, &filter).await?;
+    let total = state.store.queue_total(&staff.scope, queue, &filter).await?;
     let summary = if tab == "region" && filter.due == Due::Overdue {
         state
             .store
@@ -300,6 +371,7 @@ pub async fn list(
         None
     };
     let region_tab = tab == "region";
+    let table = q.view == "table";
     let dup_count = region_tab.then_some(counts.dup);
     let pickers = super::pickers::load(&state, &staff, filter.region.as_ref(), region_tab).await?;
     let mut stage_choices = vec![("", "全部"), ("open", "未办结")];
@@ -321,6 +393,20 @@ pub async fn list(
         summary,
         pickers,
         dup_count,
+        total,
+        units: if region_tab {
+            state
+                .store
+                .units(&staff.scope, None, None, 500)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect()
+        } else {
+            vec![]
+        },
+        table,
+        bulk_actions: super::bulk::ACTIONS,
     })
 }
 
@@ -330,7 +416,8 @@ pub async fn export(
     staff: Staff,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
-    let (_, queue, filter) = resolve(&staff, &q)?;
+    let (tab, queue, filter) = resolve(&staff, &q)?;
+    let filter = with_phone(&state, &staff, tab, &q, filter).await?;
     let mut rows: Vec<Opinion> = Vec::new();
     let mut cursor = None;
     loop {

@@ -56,6 +56,15 @@ impl Redisplay {
         }
     }
 
+    /// A form filled in beforehand (boxes ticked elsewhere), with nothing wrong.
+    pub fn filled(form: &str, typed: Vec<(String, String)>) -> Redisplay {
+        Redisplay {
+            form: form.to_owned(),
+            typed,
+            problems: vec![],
+        }
+    }
+
     /// Whether `form` is the one shown again.
     pub fn is(&self, form: &str) -> bool {
         !self.form.is_empty() && self.form == form

@@ -21,6 +21,7 @@ mod privacy;
 mod privacy_registry;
 mod queue;
 mod queue_filters;
+mod queue_search;
 mod registry;
 mod rejections;
 mod setup;

@@ -7,6 +7,7 @@ pub mod choices;
 #[macro_use]
 mod filter;
 mod list;
+pub mod search;
 mod summary;
 
 use chrono::{DateTime, Utc};
@@ -159,6 +160,25 @@ impl Store {
             key: at(3),
             dup: at(4),
         })
+    }
+
+    /// How many items match the queue and filter (whatever their stage), up to [`COUNT_CAP`].
+    pub async fn queue_total(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<i64> {
+        let mut b = Built::default();
+        self.queue_where(&mut b, scope, queue, f, Utc::now())?;
+        b.args.push(Arg::I(COUNT_CAP));
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM opinion o WHERE {} LIMIT ${}) t",
+            if b.conds.is_empty() {
+                "1 = 1".to_owned()
+            } else {
+                b.since(0)
+            },
+            b.args.len()
+        );
+        Ok(with_pool!(&self.read, p => {
+            bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &b.args).fetch_one(p).await?
+        }))
     }
 
     /// When each item's steps first happened.
