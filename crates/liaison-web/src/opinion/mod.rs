@@ -7,6 +7,7 @@ pub mod detail;
 pub mod export;
 pub mod history;
 pub mod pickers;
+pub mod query;
 pub mod queue;
 pub mod record;
 pub mod redisplay;
