@@ -16,6 +16,7 @@ pub mod duplicate;
 pub mod machine;
 pub mod notify;
 pub mod receipt;
+pub mod received;
 pub mod routing;
 pub mod similar;
 pub mod submission;

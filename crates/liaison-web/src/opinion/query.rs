@@ -200,4 +200,3 @@ pub(super) async fn with_phone(
     filter.phone_tail = Some(tail);
     Ok(filter)
 }
-

@@ -12,9 +12,9 @@ use axum::response::Response;
 use chrono::Utc;
 use liaison_domain::opinion::{Channel, Stage};
 use liaison_domain::{deadline, time};
+use liaison_store::opinion::Opinion;
 use liaison_store::opinion::queue::choices::Choice;
 use liaison_store::opinion::queue::{Counts, Due, Position, Sort};
-use liaison_store::opinion::Opinion;
 use liaison_store::page::{self, Key, Paged, TimeCursor};
 
 use super::query::{QueueQuery, resolve, tabs_of, with_phone};

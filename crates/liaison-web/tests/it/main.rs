@@ -22,6 +22,7 @@ mod privacy_registry;
 mod queue;
 mod queue_filters;
 mod queue_search;
+mod records;
 mod registry;
 mod rejections;
 mod setup;
