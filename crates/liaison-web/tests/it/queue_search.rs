@@ -81,3 +81,38 @@ fn liaison_web_urlencode(s: &str) -> String {
     }
     out
 }
+
+both_backends!(
+    async fn the_export_has_the_answer_the_rating_and_the_comment_masked(db) {
+        let c = cast(&db).await;
+        let app = TestApp::with_db(db);
+        let w = world(&app, &c).await;
+        let mut voter = app.client();
+        let receipt = report(&mut voter, &w.station_code, &[("category", "street_lights"), ("description", "幸福路的路灯坏了一个月"), ("name", "王秀英"), ("phone", "13900001234")], None).await.html().text("#receipt");
+        let mut clerk = app.client();
+        clerk.login("town_clerk", PASSWORD).await;
+        let id: i64 = clerk.get("/opinions?tab=region").await.html().attrs("#queue a", "href")[0].trim_start_matches("/opinions/").parse().unwrap();
+        let unit = w.unit_id.to_string();
+        act(&mut clerk, id, &[("as", "staff"), ("action", "accept"), ("then", "assign"), ("unit", &unit)]).await;
+        let mut u = app.client();
+        u.login("unit", PASSWORD).await;
+        act(&mut u, id, &[("as", "unit"), ("action", "reply"), ("note", "已修复，维修师傅电话13812345678")]).await;
+        voter.post_form("/t/rate", &[("r", &receipt), ("d", "1234"), ("rating", "unsatisfied"), ("note", "王秀英：还是不亮，请打13900001234")]).await;
+        let (status, bytes) = clerk.get_bytes("/opinions/export.xlsx?tab=region").await;
+        assert_eq!(status.as_u16(), 200);
+        let sheet = {
+            use calamine::{Reader, Xlsx, open_workbook_from_rs};
+            let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+            let name = wb.sheet_names()[0].clone();
+            wb.worksheet_range(&name).unwrap().rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>()).collect::<Vec<_>>()
+        };
+        let col = |h: &str| sheet[0].iter().position(|x| x == h).unwrap_or_else(|| panic!("no column {h}: {:?}", sheet[0]));
+        let row = &sheet[1];
+        assert_eq!(row[col("答复内容")], "已修复，维修师傅电话138******78");
+        assert_eq!(row[col("评价")], "不满意");
+        let comment = &row[col("群众评价意见")];
+        assert!(comment.contains("还是不亮") && comment.contains("139******34"), "{comment}");
+        assert!(!comment.contains("王秀英") && !comment.contains("13900001234"), "{comment}");
+        assert!(!sheet.iter().flatten().any(|c| c.contains("13812345678") || c.contains("王秀英")));
+    }
+);

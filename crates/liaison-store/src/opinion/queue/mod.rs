@@ -10,6 +10,8 @@ mod list;
 pub mod search;
 mod summary;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use liaison_domain::Scope;
 
@@ -179,6 +181,25 @@ impl Store {
         Ok(with_pool!(&self.read, p => {
             bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &b.args).fetch_one(p).await?
         }))
+    }
+
+    /// The words given with each item's latest rating (the citizen's comment, or the phone follow-up's
+    /// record), unmasked: the caller masks them as it shows them.
+    pub async fn rating_comments(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        // ids are integers from the caller's own query
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "SELECT opinion_id, note FROM opinion_event WHERE action = 'rate' AND opinion_id IN ({}) ORDER BY opinion_id, seq",
+            list.join(",")
+        );
+        let rows: Vec<(i64, String)> = with_pool!(&self.read, p => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(p).await?
+        });
+        // the last rating of each item wins
+        Ok(rows.into_iter().collect())
     }
 
     /// When each item's steps first happened.
