@@ -206,6 +206,18 @@ both_backends!(
         let id = newest(&mut clerk).await;
         let unit = w.unit_id.to_string();
         act(&mut clerk, id, &[("as", "staff"), ("action", "accept"), ("then", "assign"), ("unit", &unit)]).await;
+        // a 督办单 without a demand, 重点督办 without a leader, a malformed date: the form comes back
+        let r = clerk.post_form(&format!("/opinions/{id}/supervise"), &[("demand", " "), ("reply_by", "2026-12-01")]).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.html().text("#act-supervise .field-error[data-field=demand]").contains("请填写督办要求"));
+        assert_eq!(r.html().attr("#act-supervise input[name=reply_by]", "value").as_deref(), Some("2026-12-01"));
+        let r = clerk.post_form(&format!("/opinions/{id}/supervise"), &[("demand", "请抓紧"), ("reply_by", "12月1日")]).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert_eq!(r.html().text("#act-supervise textarea[name=demand]"), "请抓紧");
+        assert!(r.html().count("#act-supervise .field-error[data-field=reply_by]") == 1);
+        let r = clerk.post_form(&format!("/opinions/{id}/key"), &[("on", "1"), ("supervisor", "")]).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.html().text("#act-key .field-error[data-field=supervisor]").contains("请填写督办领导"));
         // a 督办单, signed for by the unit: both in the item's history
         let r = clerk.post_form(&format!("/opinions/{id}/supervise"), &[("demand", "请抓紧办理")]).await;
         assert_eq!(r.status.as_u16(), 303, "{}", r.body);
