@@ -113,6 +113,8 @@ both_backends!(
         let page = clerk.get(&format!("/opinions/{id}")).await.html();
         assert_eq!(page.attrs("#accept-assign select[name=unit] option[selected]", "value"), [w.unit_id.to_string()]);
         assert_eq!(page.count("#accept-escalate"), 0);
+        // the first button (and Enter in the note) only registers
+        assert_eq!(page.attrs("#act-accept button[type=submit]", "value")[0], "");
         // choosing no unit is a mistake to correct, and nothing happened
         let r = act(&mut clerk, id, &[("as", "staff"), ("action", "accept"), ("then", "assign"), ("unit", ""), ("note", "请修复")]).await;
         assert_eq!(r.status.as_u16(), 422);
