@@ -398,6 +398,7 @@ mod tests {
             "opinion.rate",
             "opinion.publish",
             "opinion.merge",
+            "opinion.take_over",
             "account.request",
             "account.grant",
             "account.request_reject",

@@ -114,6 +114,9 @@ pub enum Action {
     Publish,
     /// A duplicate merged into the surviving item `into` (staff, before assignment).
     Merge { into: i64 },
+    /// 乡镇接办: staff take an item from the deputy's inbox for registration once the deputy let the
+    /// first-response deadline pass (`opinion::takeover`).
+    TakeOver,
 }
 
 /// The fields a form or an API request sends with an action, as typed.
@@ -144,6 +147,7 @@ impl Action {
             Action::Rate { .. } => "rate",
             Action::Publish => "publish",
             Action::Merge { .. } => "merge",
+            Action::TakeOver => "take_over",
         }
     }
 
@@ -162,13 +166,14 @@ impl Action {
             Action::Rate { .. } => "回访评价",
             Action::Publish => "公示",
             Action::Merge { .. } => "合并重复事项",
+            Action::TakeOver => "乡镇接办",
         }
     }
 
     /// One of each kind of action (the data fields are placeholders): what `Status::allowed` probes,
     /// what bulk actions and forms parse names into, and what the audit log names
     /// (`AuditAction::Opinion`).
-    pub const EACH: [Action; 13] = [
+    pub const EACH: [Action; 14] = [
         Action::DeputyAnswer,
         Action::HandOver,
         Action::Accept,
@@ -184,6 +189,7 @@ impl Action {
         },
         Action::Publish,
         Action::Merge { into: 0 },
+        Action::TakeOver,
     ];
 
     /// The action of a name with placeholder data (for offering and probing, not for acting).
@@ -207,6 +213,7 @@ impl Action {
             Action::Rate { .. } => (&[W::Citizen, W::Staff], &[S::Replied, S::Answered]),
             Action::Publish => (&[W::Staff], &[S::Closed]),
             Action::Merge { .. } => (&[W::Staff], &[S::Submitted, S::Referred, S::Accepted]),
+            Action::TakeOver => (&[W::Staff], &[S::Submitted]),
         }
     }
 
@@ -221,6 +228,29 @@ impl Action {
             self,
             Action::DeputyAnswer | Action::AnswerOnSpot | Action::Reply | Action::Return | Action::HandOver
         )
+    }
+
+    /// Whether what was typed with the action is enough: the words an answer, a hand-over or a
+    /// return needs, and a decline's reason. A problem names the field and says what to fill in (a
+    /// mistake to correct, not a conflict).
+    pub fn check_input(&self, note: &str, reason: Option<&str>) -> Result<(), DomainError> {
+        let field = |field, message| Err(DomainError::Field { field, message });
+        if self.needs_words() && note.trim().is_empty() {
+            return field(
+                "note",
+                match self {
+                    Action::DeputyAnswer => "请填写代表直接答复的内容",
+                    Action::HandOver => "请说明转交的情况",
+                    Action::AnswerOnSpot => "请填写当场答复的内容",
+                    Action::Reply => "请填写答复意见",
+                    _ => "请填写退回的理由",
+                },
+            );
+        }
+        if matches!(self, Action::Decline) && reason.is_none_or(|r| r.trim().is_empty()) {
+            return field("reason", "请选择不予受理的理由");
+        }
+        Ok(())
     }
 
     /// Parses what a form or the API sent; the error names the field and says what to do.
@@ -258,7 +288,7 @@ mod tests {
     use super::*;
 
     /// The stored action names, in the order buttons show them.
-    const ACTION_NAMES: [&str; 13] = [
+    const ACTION_NAMES: [&str; 14] = [
         "deputy_answer",
         "hand_over",
         "accept",
@@ -272,6 +302,7 @@ mod tests {
         "rate",
         "publish",
         "merge",
+        "take_over",
     ];
 
     #[test]
@@ -309,6 +340,30 @@ mod tests {
         for c in Capacity::ALL {
             assert_eq!(Capacity::parse(c.as_str()), Some(c));
         }
+    }
+
+    #[test]
+    fn missing_words_and_reasons_name_their_field() {
+        let field = |a: Action, note, reason| match a.check_input(note, reason) {
+            Err(DomainError::Field { field, message }) => Some((field, message)),
+            _ => None,
+        };
+        assert_eq!(
+            field(Action::HandOver, " ", None),
+            Some(("note", "请说明转交的情况"))
+        );
+        assert_eq!(field(Action::Reply, "", None), Some(("note", "请填写答复意见")));
+        assert_eq!(
+            field(Action::Return, "", None),
+            Some(("note", "请填写退回的理由"))
+        );
+        assert_eq!(
+            field(Action::Decline, "", Some(" ")),
+            Some(("reason", "请选择不予受理的理由"))
+        );
+        assert_eq!(field(Action::Decline, "", Some("out_of_scope")), None);
+        assert_eq!(field(Action::Accept, "", None), None);
+        assert_eq!(field(Action::Reply, "已修复", None), None);
     }
 
     #[test]

@@ -138,7 +138,9 @@ impl Status {
         // a deputy acts on what reached them; staff take an item from the deputy's inbox only once
         // it is handed over; the deputy passes back only what came through them
         match (action, who) {
-            (Action::DeputyAnswer | Action::HandOver, _) if !self.deputy_first => return Err(not_yours()),
+            (Action::DeputyAnswer | Action::HandOver | Action::TakeOver, _) if !self.deputy_first => {
+                return Err(not_yours());
+            }
             (Action::Accept | Action::Decline | Action::AnswerOnSpot | Action::Merge { .. }, _)
                 if self.stage == S::Submitted && self.deputy_first =>
             {
@@ -149,7 +151,7 @@ impl Status {
         }
         match *action {
             Action::DeputyAnswer | Action::AnswerOnSpot => next.stage = S::Answered,
-            Action::HandOver => next.stage = S::Referred,
+            Action::HandOver | Action::TakeOver => next.stage = S::Referred,
             Action::Accept => next.stage = S::Accepted,
             Action::Decline => next.stage = S::Declined,
             Action::Escalate => {
@@ -320,6 +322,7 @@ mod tests {
             rating.prop_map(|satisfaction| A::Rate { satisfaction }),
             Just(A::Publish),
             (1i64..4).prop_map(|into| A::Merge { into }),
+            Just(A::TakeOver),
         ];
         (who, action)
     }

@@ -16,8 +16,11 @@ pub mod duplicate;
 pub mod machine;
 pub mod notify;
 pub mod receipt;
+pub mod received;
+pub mod routing;
 pub mod similar;
 pub mod submission;
+pub mod takeover;
 pub mod template;
 
 pub use crate::opinion::action::{Action, ActionFields, Capacity, Satisfaction};

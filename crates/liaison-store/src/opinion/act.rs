@@ -32,15 +32,88 @@ impl Store {
         action: Action,
         input: &ActInput,
     ) -> Result<Status> {
-        let o = self.opinion(scope, id).await?;
+        self.act_in_steps(scope, actor, id, who, &[action], input).await
+    }
+
+    /// Takes several actions one after the other in one transaction (登记受理 then 交办 or 上报县级):
+    /// each goes through the state machine and is its own event and audit row; either all of them
+    /// happen or none. The note goes with the last step; an earlier step keeps none.
+    pub async fn act_in_steps(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: i64,
+        who: Capacity,
+        steps: &[Action],
+        input: &ActInput,
+    ) -> Result<Status> {
+        let Some((last, _)) = steps.split_last() else {
+            return Err(StoreError::Refused("没有要执行的操作".into()));
+        };
+        let visible = self.opinion(scope, id).await?;
+        let relation = visible.relation();
+        let mut o = visible.into_inner();
         let region = o.region()?;
-        if let Some(why) = access::refusal(scope, &o.facts(&region, &[]), o.relation(), who, &action) {
+        for action in steps {
+            self.check_step(scope, (&o, relation), &region, who, *action, input)
+                .await?;
+        }
+        let region = Some(region);
+        let mut tx = self.begin().await?;
+        let mut status = None;
+        for (i, action) in steps.iter().enumerate() {
+            let quiet = ActInput::default();
+            let step_input = if i + 1 == steps.len() { input } else { &quiet };
+            let next = self
+                .apply_in(&mut tx, &o, who, actor.account_id, *action, step_input)
+                .await?;
+            // the cached row as the next step finds it
+            o.event_count += 1;
+            o.stage = next.stage.as_str().to_owned();
+            o.escalated = next.escalated;
+            o.lead_unit_id = next.unit;
+            let detail =
+                serde_json::json!({ "action": action.name(), "as": who, "stage": next.stage.as_str() })
+                    .to_string();
+            self.audit(
+                &mut tx,
+                actor,
+                AuditAction::from(*action),
+                &format!("opinion:{id}"),
+                region.as_ref(),
+                &detail,
+            )
+            .await?;
+            status = Some(next);
+        }
+        let replayed: Status = self.replay_in(&mut tx, &HISTORY, id, o.channel()).await?;
+        debug_assert_eq!(status.as_ref(), Some(&replayed), "{}", last.name());
+        tx.commit().await?;
+        Ok(replayed)
+    }
+
+    /// The checks of one step that need the database: the caller's capacity, the units in scope, the
+    /// return window, the merge target, the decline reason.
+    async fn check_step(
+        &self,
+        scope: &Scope,
+        (o, relation): (&Opinion, access::Relation),
+        region: &RegionCode,
+        who: Capacity,
+        action: Action,
+        input: &ActInput,
+    ) -> Result<()> {
+        if let Some(why) = access::refusal(scope, &o.facts(region, &[]), relation, who, &action) {
             return Err(StoreError::Refused(why));
         }
         if let Action::Assign { unit } = action {
             for u in std::iter::once(unit).chain(input.co_units.iter().copied()) {
                 self.check_unit_in_scope(scope, u).await?;
             }
+        }
+        if let Action::TakeOver = action {
+            liaison_domain::opinion::takeover::may_take_over(&o.status(), o.due_at, Utc::now())
+                .map_err(|e| StoreError::Refused(e.to_string()))?;
         }
         if let Action::Return = action {
             let d = self.deadlines(SubjectKind::Opinion).await?;
@@ -67,33 +140,19 @@ impl Store {
             }
         }
         if let Action::Decline = action {
+            action.check_input(&input.note, input.reason.as_deref())?;
             let code = input.reason.as_deref().unwrap_or("");
             let ok: Option<(String,)> = with_pool!(&self.read, p => {
                 sqlx::query_as("SELECT code FROM decline_reason WHERE code = $1 AND active = TRUE").bind(code).fetch_optional(p).await?
             });
             if ok.is_none() {
-                return Err(StoreError::Refused("请选择不予受理的理由".into()));
+                return Err(StoreError::Domain(liaison_domain::DomainError::Field {
+                    field: "reason",
+                    message: "请选择不予受理的理由",
+                }));
             }
         }
-        let region = Some(region);
-        let mut tx = self.begin().await?;
-        self.apply_in(&mut tx, &o, who, actor.account_id, action, input)
-            .await?;
-        let status: Status = self.replay_in(&mut tx, &HISTORY, id, o.channel()).await?;
-        let detail =
-            serde_json::json!({ "action": action.name(), "as": who, "stage": status.stage.as_str() })
-                .to_string();
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::from(action),
-            &format!("opinion:{id}"),
-            region.as_ref(),
-            &detail,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(status)
+        Ok(())
     }
 
     /// The citizen rates on the tracking page (holding the receipt, and the phone's last 4 digits if a
@@ -172,9 +231,7 @@ impl Store {
             .apply(who, &action)
             .map_err(|e| StoreError::Refused(e.to_string()))?;
         let note = input.note.trim();
-        if action.needs_words() && note.is_empty() {
-            return Err(StoreError::Refused(format!("请填写{}的内容", action.label())));
-        }
+        action.check_input(note, input.reason.as_deref())?;
         let now = Utc::now();
         let seq = o.event_count;
         let mut data = serde_json::to_value(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -220,10 +277,10 @@ impl Store {
             // the public list
             Action::Publish => {
                 let r = self.public_redactor(o).await?;
-                Some(
-                    liaison_domain::opinion::public_text(input.public_text.as_deref().unwrap_or(""), &r)
-                        .map_err(|e| StoreError::Refused(e.to_string()))?,
-                )
+                Some(liaison_domain::opinion::public_text(
+                    input.public_text.as_deref().unwrap_or(""),
+                    &r,
+                )?)
             }
             _ => None,
         };

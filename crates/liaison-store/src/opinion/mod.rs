@@ -31,6 +31,7 @@ pub mod notify;
 mod public;
 pub mod queue;
 mod read;
+pub mod route;
 #[cfg(feature = "bench-data")]
 pub mod scale;
 mod supervise;

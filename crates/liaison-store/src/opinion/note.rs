@@ -28,7 +28,10 @@ impl Store {
         }
         let body = body.trim();
         if body.is_empty() || body.chars().count() > MAX_NOTE {
-            return Err(StoreError::Refused(format!("请填写备注（不超过 {MAX_NOTE} 字）")));
+            return Err(StoreError::Domain(liaison_domain::DomainError::Field {
+                field: "body",
+                message: "请填写备注（不超过 2000 字）",
+            }));
         }
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, c => {

@@ -109,7 +109,10 @@ impl Store {
         }
         let supervisor = supervisor.trim();
         if on && (supervisor.is_empty() || supervisor.chars().count() > 50) {
-            return Err(StoreError::Refused("请填写督办领导（不超过 50 字）".into()));
+            return Err(StoreError::Domain(liaison_domain::DomainError::Field {
+                field: "supervisor",
+                message: "请填写督办领导（不超过 50 字）",
+            }));
         }
         let supervisor = if on { supervisor } else { "" };
         let mut tx = self.begin().await?;

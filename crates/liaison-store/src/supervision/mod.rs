@@ -51,6 +51,9 @@ const NOTICE_SELECT: &str = "SELECT n.id, n.subject_kind, n.subject_id, n.number
 /// The longest 督办要求 accepted.
 pub const DEMAND_MAX: usize = 1000;
 
+/// What to write when the demand is missing or too long (`DEMAND_MAX`).
+const DEMAND_MESSAGE: &str = "请填写督办要求（不超过 1000 字）";
+
 impl Store {
     /// Writes a numbered 督办单 about `subject` to `unit` in the caller's transaction; returns its id
     /// and number (督〔2026〕第0001号, counted per Beijing year).
@@ -65,9 +68,10 @@ impl Store {
     ) -> Result<(i64, String)> {
         let demand = demand.trim();
         if demand.is_empty() || demand.chars().count() > DEMAND_MAX {
-            return Err(StoreError::Refused(format!(
-                "请填写督办要求（不超过 {DEMAND_MAX} 字）"
-            )));
+            return Err(StoreError::Domain(liaison_domain::DomainError::Field {
+                field: "demand",
+                message: DEMAND_MESSAGE,
+            }));
         }
         let now = Utc::now();
         let year = liaison_domain::time::local(now).year();

@@ -10,7 +10,7 @@ use liaison_store::opinion::queue::{COUNT_CAP, QueueFilter, Sort};
 
 use super::{Now, Panel, Tally};
 use crate::ctx::Staff;
-use crate::opinion::queue::{QueueQuery, resolve, tabs_of};
+use crate::opinion::query::{QueueQuery, resolve, tabs_of};
 use crate::{AppState, WebError};
 
 /// How many items a panel lists.

@@ -5,13 +5,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use liaison_domain::mask;
 use liaison_domain::opinion::{Action, Capacity, access};
 use liaison_store::opinion::{ActInput, Opinion, Queue};
 use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
+use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{Form, Query};
 use crate::layout::Page;
@@ -22,7 +24,7 @@ pub const MAX_ROWS: usize = 100;
 
 /// The actions that can be taken in bulk: (name, label). Which rows each applies to is the state
 /// machine's table (`Action::rule`) and the access rules, not a list kept here.
-const ACTIONS: &[(&str, &str)] = &[
+pub const ACTIONS: &[(&str, &str)] = &[
     ("accept", "批量登记受理"),
     ("answer_on_spot", "批量答复办结"),
     ("assign", "批量交办"),
@@ -46,6 +48,9 @@ pub struct BulkQuery {
     #[serde(default)]
     before: String,
     tpl: Option<i64>,
+    /// `1`: every row ticked (全选, without script).
+    #[serde(default)]
+    all: String,
 }
 
 /// One row offered for selection.
@@ -74,9 +79,23 @@ pub struct BulkPage {
     note: String,
     /// Reply templates for answering in bulk: (id, title).
     templates: Vec<(i64, String)>,
+    /// The form sent back with what was ticked and typed, and what was wrong.
+    again: Redisplay,
 }
 
 impl BulkPage {
+    fn all_ticked(&self) -> bool {
+        !self.rows.is_empty() && self.rows.iter().all(|r| self.ticked(&r.o.id))
+    }
+
+    fn ticked(&self, id: &i64) -> bool {
+        self.again.sent("bulk", "ids", &id.to_string())
+    }
+
+    fn chosen(&self, unit: &i64) -> bool {
+        self.again.sent("bulk", "unit", &unit.to_string())
+    }
+
     fn done_count(&self) -> usize {
         self.outcomes.iter().filter(|o| o.result.is_ok()).count()
     }
@@ -148,6 +167,7 @@ async fn page(
         unit_choices,
         outcomes: vec![],
         note: String::new(),
+        again: Redisplay::default(),
         templates: if name == "answer_on_spot" {
             state
                 .store
@@ -167,8 +187,23 @@ pub async fn form(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<BulkQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<BulkPage, WebError> {
     let mut p = page(&state, &staff, &q.action, Key::parse(&q.before)).await?;
+    // ticked in the queue's table, or all of them; only rows the action applies to are on the page
+    let ticked: Vec<(String, String)> = if q.all == "1" {
+        p.rows
+            .iter()
+            .map(|r| ("ids".to_owned(), r.o.id.to_string()))
+            .collect()
+    } else {
+        // `ids` repeats (the queue table's ticks): read from the raw query
+        form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+            .filter(|(k, _)| k == "ids")
+            .map(|(_, v)| ("ids".to_owned(), v.trim().to_owned()))
+            .collect()
+    };
+    p.again = Redisplay::filled("bulk", ticked);
     // a template fills the answer; its placeholders are filled per item when sent
     if let Some(t) = q.tpl
         && let Some(t) = state.store.reply_template(t).await?
@@ -248,11 +283,22 @@ pub async fn submit(
     State(state): State<AppState>,
     staff: Staff,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<BulkPage, WebError> {
+) -> Result<Response, WebError> {
     if !access::is_staff(&staff.scope) {
         return Err(WebError::Forbidden);
     }
-    let p = parse(&pairs)?;
+    let p = match parse(&pairs) {
+        Ok(p) => p,
+        Err(e) => {
+            // the page again with the ticks, the unit and the words as they were sent
+            let again = Redisplay::of("bulk", pairs.clone(), e)?;
+            let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map_or("", |(_, v)| v.as_str());
+            let mut page = page(&state, &staff, get("action"), None).await?;
+            page.note = get("note").to_owned();
+            page.again = again;
+            return Ok(unprocessable(page));
+        }
+    };
     let unit = p.unit.map(|u| u.to_string()).unwrap_or_default();
     let action = Action::parse(liaison_domain::opinion::ActionFields {
         action: p.action,
@@ -298,5 +344,5 @@ pub async fn submit(
     let mut page = page(&state, &staff, p.action, None).await?;
     page.outcomes = outcomes;
     page.note = p.note;
-    Ok(page)
+    Ok(page.into_response())
 }

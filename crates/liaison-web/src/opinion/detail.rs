@@ -5,13 +5,16 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use liaison_domain::opinion::{Action, ActionFields, Capacity};
-use liaison_domain::{RegionCode, calendar, deadline, mask};
+use liaison_domain::opinion::routing::{self, DefaultUnit, Routed};
+use liaison_domain::opinion::takeover;
+use liaison_domain::{calendar, deadline, mask};
 use liaison_store::opinion::note::Note;
-use liaison_store::opinion::{ActInput, Event, Opinion, Photo};
+use liaison_store::opinion::{Event, Opinion, Photo};
 use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
+use super::history;
+use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{MultiForm, Path, Query};
 use crate::layout::Page;
@@ -24,6 +27,8 @@ pub struct DetailPage {
     o: Opinion,
     photos: Vec<Photo>,
     events: Vec<Event>,
+    /// 办理过程: the events with the 督办单 issued and signed for.
+    history: Vec<history::Line>,
     units: Vec<(i64, String, bool)>,
     masked_name: String,
     masked_phone: String,
@@ -51,6 +56,12 @@ pub struct DetailPage {
     templates: Vec<(&'static str, i64, String)>,
     prefill: Option<(String, String)>,
     notes: Vec<Note>,
+    /// The step offered with 登记受理 (the routing table's default unit, or 上报县级), and the default
+    /// unit's name when it is not the caller's to assign.
+    routed: Routed,
+    routed_name: Option<String>,
+    /// The form sent back with what was typed and what was wrong.
+    again: Redisplay,
 }
 
 impl DetailPage {
@@ -69,8 +80,34 @@ impl DetailPage {
         self.templates.iter().filter(|t| t.0 == action).collect()
     }
 
-    fn is_default(&self, id: &i64) -> bool {
-        self.default_unit == Some(*id)
+    /// Whether unit `id` is chosen in `form`'s `field`: as sent when the form comes back, else the
+    /// routing table's default for the lead unit.
+    fn picked(&self, form: &str, field: &str, id: &i64) -> bool {
+        if self.again.is(form) {
+            return self.again.sent(form, field, &id.to_string());
+        }
+        field == "unit" && self.default_unit == Some(*id)
+    }
+
+    /// What `field` of `form` shows: what was typed when the form comes back, else a template's text.
+    fn typed(&self, form: &str, field: &str) -> &str {
+        match self.again.value(form, field) {
+            Some(v) => v,
+            None if field == "note" => self.prefilled(form),
+            None => "",
+        }
+    }
+
+    /// The citizen's last 不满意 (time, reason) on a reopened item, for whoever replies again.
+    fn complaint(&self) -> Option<(String, &str)> {
+        if self.o.reopen_count == 0 || !self.has("reply") {
+            return None;
+        }
+        history::last_complaint(&self.events).map(|e| (crate::layout::local_time(&e.at), e.note.as_str()))
+    }
+
+    fn offers_escalation(&self) -> bool {
+        self.routed == Routed::Escalate
     }
 
     fn who_for(&self, action: &str) -> &'static str {
@@ -81,40 +118,55 @@ impl DetailPage {
     }
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     staff: &Staff,
     id: i64,
     contact: Option<(String, String)>,
     tpl: Option<i64>,
+    again: Redisplay,
 ) -> Result<DetailPage, WebError> {
     let o = state.store.opinion(&staff.scope, id).await?;
     let roles = o.relation();
     let status = o.status();
     let mut forms = Vec::new();
     for who in o.capacities(&staff.scope) {
-        for a in status.allowed(who) {
+        for a in takeover::allowed_now(&status, who, o.due_at, chrono::Utc::now()) {
             if !forms.iter().any(|(_, x)| *x == a) {
                 forms.push((who.as_str(), a));
             }
         }
     }
-    let can_assign = forms.iter().any(|(_, a)| *a == "assign");
-    let (unit_choices, default_unit) = if can_assign {
-        let units = state.store.units(&staff.scope, None, None, 500).await?;
-        let region = RegionCode::parse(&o.region_code).map_err(|e| WebError::Internal(e.to_string()))?;
-        let route = state.store.default_unit(&region, &o.category).await?;
-        let choices: Vec<(i64, String)> = units
+    // units are chosen when assigning, and when accepting (登记受理并交办)
+    let routes = forms.iter().any(|(_, a)| *a == "assign" || *a == "accept");
+    let (unit_choices, default_unit, routed, routed_name) = if routes {
+        let choices: Vec<(i64, String)> = state
+            .store
+            .units(&staff.scope, None, None, 500)
+            .await?
             .into_iter()
             .filter(|u| u.active)
             .map(|u| (u.id, format!("{}（{}）", u.name, u.region_name)))
             .collect();
-        let default = route
-            .map(|r| r.unit_id)
-            .filter(|d| choices.iter().any(|(id, _)| id == d));
-        (choices, default)
+        let region = o.region()?;
+        let default = state.store.routed_unit(&o).await?;
+        let routed = routing::after_accept(
+            &staff.scope,
+            &region,
+            o.escalated,
+            default.as_ref().map(|d| DefaultUnit {
+                id: d.id,
+                region: &d.region,
+            }),
+        );
+        let default_unit = match routed {
+            Routed::Assign(id) => Some(id).filter(|d| choices.iter().any(|(id, _)| id == d)),
+            _ => None,
+        };
+        let name = default.filter(|_| routed == Routed::Escalate).map(|d| d.name);
+        (choices, default_unit, routed, name)
     } else {
-        (vec![], None)
+        (vec![], None, Routed::Choose, None)
     };
     // the store masked the words for a viewer who may not see the contact (`Store::opinion`)
     let may_read_contact = o.may_read_contact();
@@ -167,6 +219,8 @@ async fn page(
     } else {
         vec![]
     };
+    let events = state.store.opinion_events(&o).await?;
+    let notices = state.store.supervision_notices(&o).await?;
     Ok(DetailPage {
         page: Page::new(
             &staff.ctx,
@@ -174,7 +228,8 @@ async fn page(
             "/opinions",
         ),
         photos: state.store.opinion_photos(&o).await?,
-        events: state.store.opinion_events(&o).await?,
+        history: history::lines(&events, &notices),
+        events,
         units: state.store.opinion_units(&o).await?,
         masked_name: o.citizen_name.masked(),
         masked_phone: o.citizen_phone.masked(),
@@ -188,7 +243,7 @@ async fn page(
         is_staff: roles.staff,
         due,
         calendar_warning,
-        notices: state.store.supervision_notices(&o).await?,
+        notices,
         can_supervise: roles.staff && o.stage() == liaison_domain::opinion::Stage::Assigned,
         my_unit: staff.scope.unit_id,
         similar,
@@ -201,6 +256,9 @@ async fn page(
         templates,
         prefill,
         notes: state.store.opinion_notes(&staff.scope, id).await?,
+        routed,
+        routed_name,
+        again,
         o: o.into_inner(),
     })
 }
@@ -220,7 +278,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<Done>,
 ) -> Result<DetailPage, WebError> {
-    let mut p = page(&state, &staff, id, None, q.tpl).await?;
+    let mut p = page(&state, &staff, id, None, q.tpl, Redisplay::default()).await?;
     p.page = p.page.notice(q.done.as_deref());
     Ok(p)
 }
@@ -235,82 +293,7 @@ pub async fn contact(
         .store
         .opinion_contact(&staff.scope, &staff.actor(), id)
         .await?;
-    page(&state, &staff, id, Some(c), None).await
-}
-
-#[derive(Deserialize)]
-pub struct ActForm {
-    #[serde(rename = "as")]
-    who: String,
-    action: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    co_units: Vec<String>,
-    #[serde(default)]
-    rating: String,
-    #[serde(default)]
-    public_text: String,
-    #[serde(default)]
-    into: String,
-}
-
-/// Turns the form into (capacity, action, input), or a Chinese message next to the field.
-pub fn parse_act(f: &ActForm) -> Result<(Capacity, Action, ActInput), WebError> {
-    let who = Capacity::parse(&f.who)
-        .filter(|w| *w != Capacity::Citizen)
-        .ok_or_else(|| WebError::invalid("as", "操作身份无效"))?;
-    if f.note.chars().count() > 2000 {
-        return Err(WebError::invalid("note", "内容不能超过 2000 字"));
-    }
-    if f.public_text.chars().count() > 3000 {
-        return Err(WebError::invalid("public_text", "公示内容不能超过 3000 字"));
-    }
-    let action = Action::parse(ActionFields {
-        action: &f.action,
-        unit: &f.unit,
-        satisfaction: &f.rating,
-        into: &f.into,
-    })?;
-    let co_units = f
-        .co_units
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            s.trim()
-                .parse::<i64>()
-                .map_err(|_| WebError::invalid("co_units", "协办单位无效"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((
-        who,
-        action,
-        ActInput {
-            note: f.note.trim().to_owned(),
-            reason: (!f.reason.is_empty()).then(|| f.reason.clone()),
-            co_units,
-            public_text: (!f.public_text.trim().is_empty()).then(|| f.public_text.trim().to_owned()),
-        },
-    ))
-}
-
-/// `POST /opinions/{id}/act`
-pub async fn act(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    MultiForm(f): MultiForm<ActForm>,
-) -> Result<Response, WebError> {
-    let (who, action, input) = parse_act(&f)?;
-    state
-        .store
-        .act_on_opinion(&staff.scope, &staff.actor(), id, who, action, &input)
-        .await?;
-    Ok(Redirect::to(&format!("/opinions/{id}?done=saved")).into_response())
+    page(&state, &staff, id, Some(c), None, Redisplay::default()).await
 }
 
 #[derive(Deserialize)]
@@ -326,11 +309,18 @@ pub async fn note(
     Path(id): Path<i64>,
     MultiForm(f): MultiForm<NoteForm>,
 ) -> Result<Response, WebError> {
-    state
+    match state
         .store
         .add_opinion_note(&staff.scope, &staff.actor(), id, &f.body)
-        .await?;
-    Ok(Redirect::to(&format!("/opinions/{id}?done=saved#notes")).into_response())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/opinions/{id}?done=saved#notes")).into_response()),
+        Err(e) => {
+            let typed = vec![("body".to_owned(), f.body.clone())];
+            let again = Redisplay::of("note", typed, e.into())?;
+            Ok(unprocessable(page(&state, &staff, id, None, None, again).await?))
+        }
+    }
 }
 
 /// `GET /opinions/photos/{id}.jpg`: a photo of an item the caller may see.

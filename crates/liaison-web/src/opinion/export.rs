@@ -1,6 +1,7 @@
 //! The work queue as .xlsx: every row of the view with all its dates (submitted, accepted, assigned,
-//! replied, rated, closed) and its deadline. No citizen names or phones; numbers typed into the
-//! description are masked.
+//! replied, rated, closed) and its deadline, the answer the citizen was given, the rating and the
+//! citizen's comment on it. No citizen names or phones: numbers typed into the words are masked (the
+//! deployment's public numbers kept in the answer and the comment), and so is the citizen's name.
 
 use std::collections::HashMap;
 
@@ -29,7 +30,9 @@ const HEADERS: &[&str] = &[
     "办结时间",
     "办理期限",
     "期限状态",
+    "答复内容",
     "评价",
+    "群众评价意见",
     "不满意重办次数",
     "重点督办",
 ];
@@ -42,16 +45,21 @@ pub async fn workbook(state: &AppState, rows: &[Opinion]) -> Result<Vec<u8>, Web
     let cal = state.store.work_calendar().await?;
     let now = Utc::now();
     let mut dates = HashMap::new();
+    let mut comments = HashMap::new();
     for chunk in rows.chunks(500) {
         let ids: Vec<i64> = chunk.iter().map(|o| o.id).collect();
         for d in state.store.step_dates(&ids).await? {
             dates.insert(d.id, d);
         }
+        comments.extend(state.store.rating_comments(&ids).await?);
     }
+    let public = state.store.public_phones().await?;
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|o| {
             let d = dates.get(&o.id).cloned().unwrap_or_default();
+            let words = o.redactor(public.clone());
+            let comment = comments.get(&o.id).map(|c| words.text(c)).unwrap_or_default();
             vec![
                 liaison_domain::opinion::show_receipt(&o.receipt),
                 o.category_label.clone(),
@@ -72,7 +80,9 @@ pub async fn workbook(state: &AppState, rows: &[Opinion]) -> Result<Vec<u8>, Web
                 o.due_at
                     .map(|due| deadline::state(&cal, now, due).label())
                     .unwrap_or_default(),
+                words.text(&o.answer),
                 o.satisfaction_label().to_owned(),
+                comment,
                 o.reopen_count.to_string(),
                 if o.key_supervision {
                     format!("是（{}）", o.supervisor)

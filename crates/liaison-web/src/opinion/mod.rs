@@ -1,12 +1,16 @@
 //! Staff, deputy and unit pages for opinions: queues, the item page with its actions, and records
 //! made on a citizen's behalf (walk-ins, calls, visits; a deputy's own collection).
 
+pub mod act;
 pub mod bulk;
 pub mod detail;
 pub mod export;
+pub mod history;
 pub mod pickers;
+pub mod query;
 pub mod queue;
 pub mod record;
+pub mod redisplay;
 pub mod supervise;
 
 use liaison_store::opinion::Opinion;
@@ -25,7 +29,7 @@ pub(crate) fn routes() -> Routes {
         )
         .get_post("/opinions/bulk", bulk::form, bulk::submit)
         .get("/opinions/{id}", detail::detail)
-        .post("/opinions/{id}/act", detail::act)
+        .post("/opinions/{id}/act", act::act)
         .post("/opinions/{id}/contact", detail::contact)
         .post("/opinions/{id}/supervise", supervise::issue)
         .post("/opinions/{id}/key", supervise::key)

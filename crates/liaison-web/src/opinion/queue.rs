@@ -11,13 +11,13 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::Utc;
 use liaison_domain::opinion::{Channel, Stage};
-use liaison_domain::{RegionCode, deadline, time};
+use liaison_domain::{deadline, time};
+use liaison_store::opinion::Opinion;
 use liaison_store::opinion::queue::choices::Choice;
-use liaison_store::opinion::queue::{Counts, Due, Position, QueueFilter, Sort};
-use liaison_store::opinion::{Opinion, Queue};
+use liaison_store::opinion::queue::{Counts, Due, Position, Sort};
 use liaison_store::page::{self, Key, Paged, TimeCursor};
-use serde::Deserialize;
 
+use super::query::{QueueQuery, resolve, tabs_of, with_phone};
 use crate::ctx::Staff;
 use crate::extract::Query;
 use crate::layout::Page;
@@ -25,70 +25,6 @@ use crate::{AppState, WebError};
 
 const PAGE: i64 = 30;
 const EXPORT_MAX: i64 = 20_000;
-
-#[derive(Deserialize, Default, Clone)]
-pub struct QueueQuery {
-    #[serde(default)]
-    pub tab: String,
-    #[serde(default)]
-    pub stage: String,
-    #[serde(default)]
-    pub category: String,
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub station: String,
-    #[serde(default)]
-    pub deputy: String,
-    #[serde(default)]
-    pub channel: String,
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
-    #[serde(default)]
-    pub due: String,
-    #[serde(default)]
-    pub key: String,
-    #[serde(default)]
-    pub sort: String,
-    /// `1`: only items flagged 疑似重复 (the region queue).
-    #[serde(default)]
-    pub dup: String,
-    /// Newest first: the id of the last item shown. By deadline: `after`, the (due time, id) of the
-    /// last item shown. A malformed position is the first page.
-    #[serde(default)]
-    pub before: String,
-    #[serde(default)]
-    pub after: String,
-}
-
-impl QueueQuery {
-    /// The query string of this view without the page position.
-    fn base(&self, tab: &str) -> String {
-        let pairs = [
-            ("tab", tab),
-            ("stage", &self.stage),
-            ("category", &self.category),
-            ("region", &self.region),
-            ("station", &self.station),
-            ("deputy", &self.deputy),
-            ("channel", &self.channel),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("due", &self.due),
-            ("key", &self.key),
-            ("sort", &self.sort),
-            ("dup", &self.dup),
-        ];
-        pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", crate::error::urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
-}
 
 /// One row as shown: the item, its deadline state (label, class), and whether it is flagged 疑似重复.
 pub struct Row {
@@ -117,6 +53,13 @@ pub struct QueuePage {
     pickers: super::pickers::Pickers,
     /// Flagged open items of the region queue (疑似重复), for its chip.
     dup_count: Option<i64>,
+    /// How many items match the view (capped like the counts).
+    total: i64,
+    /// Units to filter by (the region queue): (id, name).
+    units: Vec<(i64, String)>,
+    table: bool,
+    /// The bulk actions offered from the table: (name, label).
+    bulk_actions: &'static [(&'static str, &'static str)],
 }
 
 impl QueuePage {
@@ -132,6 +75,8 @@ impl QueuePage {
             &q.station,
             &q.deputy,
             &q.dup,
+            &q.unit,
+            &q.phone4,
         ]
         .iter()
         .any(|v| !v.is_empty())
@@ -149,6 +94,17 @@ impl QueuePage {
         out
     }
 
+    /// This view in the card or the table layout.
+    fn view_href(&self, view: &str) -> String {
+        let mut q = self.q.clone();
+        q.view = view.to_owned();
+        format!("/opinions?{}", q.base(&self.tab))
+    }
+
+    fn is_unit(&self, id: &i64) -> bool {
+        self.q.unit.trim() == id.to_string()
+    }
+
     /// When the overdue summary was counted, Beijing time.
     fn summary_time(&self, s: &liaison_store::opinion::queue::OverdueSummary) -> String {
         time::local(s.at).format("%H:%M:%S").to_string()
@@ -163,83 +119,6 @@ impl QueuePage {
             n.to_string()
         }
     }
-}
-
-/// The tabs this caller has: (key, label).
-pub(crate) fn tabs_of(staff: &Staff) -> Vec<(&'static str, &'static str)> {
-    let s = &staff.scope;
-    let mut t = Vec::new();
-    if liaison_domain::opinion::access::answers_as_deputy(s) {
-        t.push(("deputy", "我的代表信箱"));
-    }
-    if liaison_domain::opinion::access::answers_as_unit(s) {
-        t.push(("unit", "本单位承办"));
-    }
-    if liaison_domain::opinion::access::has_staff_queue(s) {
-        t.push(("region", "本辖区"));
-    }
-    t
-}
-
-fn day(s: &str, field: &str) -> Result<Option<chrono::DateTime<Utc>>, WebError> {
-    super::beijing_day(s, field, 0, 0, 0, ("日期格式应为 2026-11-01", "日期无效"))
-}
-
-fn id_param(s: &str, field: &str, message: &str) -> Result<Option<i64>, WebError> {
-    match s.trim() {
-        "" => Ok(None),
-        v => v.parse().map(Some).map_err(|_| WebError::invalid(field, message)),
-    }
-}
-
-/// The queue and filter a query asks for (checked against the caller's tabs).
-pub fn resolve(staff: &Staff, q: &QueueQuery) -> Result<(&'static str, Queue, QueueFilter), WebError> {
-    let tabs = tabs_of(staff);
-    let tab = tabs
-        .iter()
-        .find(|(k, _)| *k == q.tab)
-        .or(tabs.first())
-        .map(|(k, _)| *k)
-        .ok_or(WebError::Forbidden)?;
-    let queue = match tab {
-        "deputy" => Queue::Deputy(staff.scope.person_id.ok_or(WebError::Forbidden)?),
-        "unit" => Queue::Unit(staff.scope.unit_id.ok_or(WebError::Forbidden)?),
-        _ => Queue::Region,
-    };
-    let stages: Vec<Stage> = match q.stage.as_str() {
-        "" => vec![],
-        "open" => Stage::ALL.into_iter().filter(|s| s.is_open()).collect(),
-        s => vec![Stage::parse(s).ok_or_else(|| WebError::invalid("stage", "状态无效"))?],
-    };
-    let region = match q.region.trim() {
-        "" => None,
-        r => Some(RegionCode::parse(r).map_err(|_| WebError::invalid("region", "行政区代码无效"))?),
-    };
-    let from = day(&q.from, "from")?;
-    let to = day(&q.to, "to")?.map(|t| t + chrono::Duration::days(1));
-    let filter = QueueFilter {
-        stages,
-        category: (!q.category.trim().is_empty()).then(|| q.category.trim().to_owned()),
-        region,
-        station: id_param(&q.station, "station", "站点无效")?,
-        person: id_param(&q.deputy, "deputy", "代表无效")?,
-        channel: match q.channel.as_str() {
-            "" => None,
-            c => Some(Channel::parse(c).ok_or_else(|| WebError::invalid("channel", "渠道无效"))?),
-        },
-        from,
-        to,
-        due: match q.due.as_str() {
-            "overdue" => Due::Overdue,
-            "soon" => Due::Soon,
-            _ => Due::Any,
-        },
-        key_only: q.key == "1",
-        // 疑似重复 is a region-queue view
-        dup: tab == "region" && q.dup == "1",
-        sort: if q.sort == "due" { Sort::Due } else { Sort::Newest },
-    };
-    Ok((tab, queue, filter))
 }
 
 fn position_of(q: &QueueQuery) -> Option<Position> {
@@ -263,6 +142,7 @@ pub async fn list(
     Query(q): Query<QueueQuery>,
 ) -> Result<QueuePage, WebError> {
     let (tab, queue, filter) = resolve(&staff, &q)?;
+    let filter = with_phone(&state, &staff, tab, &q, filter).await?;
     let rows = state
         .store
         .queue(&staff.scope, queue, &filter, position_of(&q), page::fetch(PAGE))
@@ -291,6 +171,7 @@ pub async fn list(
         })
         .collect();
     let counts = state.store.queue_counts(&staff.scope, queue, &filter).await?;
+    let total = state.store.queue_total(&staff.scope, queue, &filter).await?;
     let summary = if tab == "region" && filter.due == Due::Overdue {
         state
             .store
@@ -300,6 +181,7 @@ pub async fn list(
         None
     };
     let region_tab = tab == "region";
+    let table = q.view == "table";
     let dup_count = region_tab.then_some(counts.dup);
     let pickers = super::pickers::load(&state, &staff, filter.region.as_ref(), region_tab).await?;
     let mut stage_choices = vec![("", "全部"), ("open", "未办结")];
@@ -321,6 +203,20 @@ pub async fn list(
         summary,
         pickers,
         dup_count,
+        total,
+        units: if region_tab {
+            state
+                .store
+                .units(&staff.scope, None, None, 500)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect()
+        } else {
+            vec![]
+        },
+        table,
+        bulk_actions: super::bulk::ACTIONS,
     })
 }
 
@@ -330,7 +226,8 @@ pub async fn export(
     staff: Staff,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
-    let (_, queue, filter) = resolve(&staff, &q)?;
+    let (tab, queue, filter) = resolve(&staff, &q)?;
+    let filter = with_phone(&state, &staff, tab, &q, filter).await?;
     let mut rows: Vec<Opinion> = Vec::new();
     let mut cursor = None;
     loop {

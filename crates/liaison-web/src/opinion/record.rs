@@ -6,10 +6,11 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use liaison_domain::RegionCode;
 use liaison_domain::opinion::access::{is_staff as is_opinion_staff, station_only};
+use liaison_domain::opinion::received::received_at as received;
 use liaison_domain::opinion::{Channel, show_receipt};
 use liaison_domain::{Permission, Role};
+use liaison_domain::{RegionCode, RegionLevel};
 use liaison_store::opinion::intake::{NewOpinion, Placement};
 use liaison_store::registry::station::StationFilter;
 
@@ -42,6 +43,23 @@ pub struct RecordPage {
     categories: Vec<(String, String)>,
     values: IntakeValues,
     errors: Vec<String>,
+    /// The deputies who may have received it (staff records), and the chosen one.
+    deputies: Vec<(i64, String)>,
+    deputy: String,
+    /// The villages of the caller's township, and the chosen one.
+    villages: Vec<(String, String)>,
+    village: String,
+    /// The day it was received (a paper record entered later), and today (the latest allowed).
+    received: String,
+    today: String,
+}
+
+/// What the record form sends beyond the citizen's words: (deputy, village, received day).
+#[derive(Default)]
+struct Reception {
+    deputy: String,
+    village: String,
+    received: String,
 }
 
 async fn record_page(
@@ -50,6 +68,7 @@ async fn record_page(
     channel: &str,
     station: &str,
     values: IntakeValues,
+    reception: Reception,
     errors: Vec<String>,
 ) -> Result<RecordPage, WebError> {
     let mut channels = Vec::new();
@@ -77,6 +96,7 @@ async fn record_page(
         vec![]
     };
     let categories = categories(state).await?;
+    let (deputies, villages) = reception_choices(state, staff).await?;
     Ok(RecordPage {
         page: Page::new(&staff.ctx, "登记群众意见", "/opinions"),
         channel: if channel.is_empty() {
@@ -90,7 +110,41 @@ async fn record_page(
         categories,
         values,
         errors,
+        deputies,
+        deputy: reception.deputy,
+        villages,
+        village: reception.village,
+        received: reception.received,
+        today: liaison_domain::time::today().format("%Y-%m-%d").to_string(),
     })
+}
+
+/// The deputies of the caller's region (when few enough to list) and the villages of their township,
+/// for a staff record.
+async fn reception_choices(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<(Vec<(i64, String)>, Vec<(String, String)>), WebError> {
+    if !is_staff(staff) {
+        return Ok((vec![], vec![]));
+    }
+    let deputies = state
+        .store
+        .deputy_choices(&staff.scope, None)
+        .await?
+        .unwrap_or_default();
+    let villages = if staff.scope.region.level() == RegionLevel::Township {
+        state
+            .store
+            .region_children(Some(&staff.scope.region))
+            .await?
+            .into_iter()
+            .map(|r| (r.code.clone(), r.short_name()))
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok((deputies, villages))
 }
 
 pub async fn form(State(state): State<AppState>, staff: Staff) -> Result<RecordPage, WebError> {
@@ -102,7 +156,7 @@ pub async fn form(State(state): State<AppState>, staff: Staff) -> Result<RecordP
         ..IntakeValues::default()
     };
     let station = staff.scope.station_id.map(|s| s.to_string()).unwrap_or_default();
-    record_page(&state, &staff, "", &station, values, vec![]).await
+    record_page(&state, &staff, "", &station, values, Reception::default(), vec![]).await
 }
 
 /// `POST /opinions/new` (multipart).
@@ -157,6 +211,45 @@ pub async fn submit(
     } else if station_only(&staff.scope) {
         station = staff.scope.station_id;
     }
+    // who received it, in which village, on which day (staff records)
+    let reception = Reception {
+        deputy: form.text("deputy").trim().to_owned(),
+        village: form.text("village").trim().to_owned(),
+        received: form.text("received").trim().to_owned(),
+    };
+    let mut received_at = None;
+    if channel.is_some_and(|c| c.recorded_by_staff()) {
+        let (deputies, villages) = reception_choices(&state, &staff).await?;
+        if !reception.deputy.is_empty() {
+            match reception.deputy.parse::<i64>() {
+                Ok(id) if deputies.iter().any(|(d, _)| *d == id) => person = Some(id),
+                _ => errors.push("所选代表不在您的辖区内".into()),
+            }
+        }
+        if !reception.village.is_empty() {
+            match RegionCode::parse(&reception.village) {
+                Ok(v) if villages.iter().any(|(c, _)| *c == v.as_str()) => {
+                    // a village of the station's township (or of the caller's, without a station)
+                    if station.is_some() && v.as_str()[..9] != region.as_str()[..9.min(region.as_str().len())]
+                    {
+                        errors.push("所选村（社区）不在该站点所在的乡镇".into());
+                    } else {
+                        region = v;
+                    }
+                }
+                _ => errors.push("所选村（社区）无效".into()),
+            }
+        }
+        if !reception.received.is_empty() {
+            match chrono::NaiveDate::parse_from_str(&reception.received, "%Y-%m-%d") {
+                Ok(day) => match received(day, chrono::Utc::now()) {
+                    Ok(at) => received_at = Some(at),
+                    Err(e) => errors.push(e.to_string()),
+                },
+                Err(_) => errors.push("收到日期格式应为 2026-11-01".into()),
+            }
+        }
+    }
     let photos = if errors.is_empty() {
         match store_photos(&state, &form).await {
             Ok(p) => p,
@@ -176,6 +269,7 @@ pub async fn submit(
             &channel_text,
             &station_text,
             IntakeValues { nonce, ..values },
+            reception,
             errors,
         )
         .await?;
@@ -187,7 +281,10 @@ pub async fn submit(
         station_id: station,
         region,
     };
-    let new = NewOpinion::new(sub, values.share, nonce_of(&values), place, staff.actor(), photos);
+    let new = NewOpinion {
+        received_at,
+        ..NewOpinion::new(sub, values.share, nonce_of(&values), place, staff.actor(), photos)
+    };
     let s = state.store.submit_opinion(new).await?;
     tracing::info!(receipt = %show_receipt(&s.receipt), "opinion recorded by staff");
     Ok(Redirect::to(&format!("/opinions/{}?done=recorded", s.id)).into_response())

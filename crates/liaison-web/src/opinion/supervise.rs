@@ -10,6 +10,7 @@ use liaison_store::opinion::Opinion;
 use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
+use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{MultiForm, Path};
 use crate::{AppState, WebError};
@@ -41,12 +42,24 @@ pub async fn issue(
     Path(id): Path<i64>,
     MultiForm(f): MultiForm<IssueForm>,
 ) -> Result<Response, WebError> {
-    let reply_by = end_of_day(&f.reply_by)?;
-    let notice = state
-        .store
-        .issue_supervision(&staff.scope, &staff.actor(), id, &f.demand, reply_by)
-        .await?;
-    Ok(Redirect::to(&format!("/supervision/{notice}")).into_response())
+    let issued = match end_of_day(&f.reply_by) {
+        Ok(reply_by) => state
+            .store
+            .issue_supervision(&staff.scope, &staff.actor(), id, &f.demand, reply_by)
+            .await
+            .map_err(WebError::from),
+        Err(e) => Err(e),
+    };
+    match issued {
+        Ok(notice) => Ok(Redirect::to(&format!("/supervision/{notice}")).into_response()),
+        Err(e) => {
+            let typed = vec![
+                ("demand".to_owned(), f.demand.clone()),
+                ("reply_by".to_owned(), f.reply_by.clone()),
+            ];
+            again(&state, &staff, id, Redisplay::of("supervise", typed, e)?).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -64,11 +77,23 @@ pub async fn key(
     Path(id): Path<i64>,
     MultiForm(f): MultiForm<KeyForm>,
 ) -> Result<Response, WebError> {
-    state
+    match state
         .store
         .set_key_supervision(&staff.scope, &staff.actor(), id, f.on == "1", &f.supervisor)
-        .await?;
-    Ok(Redirect::to(&format!("/opinions/{id}?done=saved#supervision")).into_response())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/opinions/{id}?done=saved#supervision")).into_response()),
+        Err(e) => {
+            let typed = vec![("supervisor".to_owned(), f.supervisor.clone())];
+            again(&state, &staff, id, Redisplay::of("key", typed, e.into())?).await
+        }
+    }
+}
+
+/// The item page with a 督办 form shown again (422).
+async fn again(state: &AppState, staff: &Staff, id: i64, again: Redisplay) -> Result<Response, WebError> {
+    let page = super::detail::page(state, staff, id, None, None, again).await?;
+    Ok(unprocessable(page))
 }
 
 #[derive(Template, WebTemplate)]

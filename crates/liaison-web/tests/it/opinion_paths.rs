@@ -33,7 +33,7 @@ both_backends!(
         let id = newest(&mut deputy).await;
         // an answer needs words
         let r = act(&mut deputy, id, &[("as", "deputy"), ("action", "deputy_answer"), ("note", "  ")]).await;
-        assert_eq!(r.status.as_u16(), 409);
+        assert_eq!(r.status.as_u16(), 422);
         assert!(r.body.contains("请填写代表直接答复的内容"), "{}", r.body);
         let r = act(&mut deputy, id, &[("as", "deputy"), ("action", "deputy_answer"), ("note", "今年城乡居民医保个人缴费380元，可在村委会代缴")]).await;
         assert_eq!(r.status.as_u16(), 303, "{}", r.body);
@@ -72,7 +72,7 @@ both_backends!(
         let id = newest(&mut clerk).await;
         // declining needs a reason from the list
         let r = act(&mut clerk, id, &[("as", "staff"), ("action", "decline"), ("reason", "made_up")]).await;
-        assert_eq!(r.status.as_u16(), 409);
+        assert_eq!(r.status.as_u16(), 422);
         assert!(r.body.contains("请选择不予受理的理由"));
         let r = act(&mut clerk, id, &[("as", "staff"), ("action", "decline"), ("reason", "out_of_scope"), ("note", "建议找村调解委员会")]).await;
         assert_eq!(r.status.as_u16(), 303);
@@ -91,7 +91,7 @@ both_backends!(
         let mut u = app.client();
         u.login("unit", PASSWORD).await;
         let r = act(&mut u, id, &[("as", "unit"), ("action", "return"), ("note", "")]).await;
-        assert_eq!(r.status.as_u16(), 409, "a return needs a reason");
+        assert_eq!(r.status.as_u16(), 422, "a return needs a reason");
         let r = act(&mut u, id, &[("as", "unit"), ("action", "return"), ("note", "学校路灯归教育局管理")]).await;
         assert_eq!(r.status.as_u16(), 303);
         assert_eq!(stage(&mut clerk, id).await, "已受理，待交办");

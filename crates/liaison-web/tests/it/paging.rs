@@ -50,6 +50,7 @@ both_backends!(
                 actor: Actor::system("test"),
                 photos: vec![],
                 limit_buckets: vec![],
+                received_at: None,
             };
             submitted.push(app.db.submit_opinion(new).await.unwrap().id);
         }

@@ -116,7 +116,7 @@ both_backends!(
         let mut other = app.client();
         other.login("other_town_clerk", PASSWORD).await;
         assert_eq!(other.post_form(&format!("/opinions/{survivor}/note"), &[("body", "越权")]).await.status.as_u16(), 404);
-        assert_eq!(clerk.post_form(&format!("/opinions/{survivor}/note"), &[("body", "  ")]).await.status.as_u16(), 409);
+        assert_eq!(clerk.post_form(&format!("/opinions/{survivor}/note"), &[("body", "  ")]).await.status.as_u16(), 422);
         // ten road items answered in bulk with a template; each answer names its own receipt
         let bulk = clerk.get("/opinions/bulk?action=answer_on_spot").await.html();
         let tpl = bulk.attrs("#bulk-templates a", "href")[0].clone();

@@ -49,6 +49,7 @@ fn street_light(nonce: &str, station: i64, region: &str) -> NewOpinion {
         actor: Actor::system("test"),
         photos: vec![],
         limit_buckets: vec![],
+        received_at: None,
     }
 }
 

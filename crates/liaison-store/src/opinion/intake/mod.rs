@@ -186,7 +186,12 @@ impl Store {
                 }
             }
             let words = terms.get(i).map_or("", String::as_str);
-            let s = self.write_one(&mut tx, new, words, now, due).await?;
+            // a staff record entered later counts from the day it was received
+            let (at, due) = match new.received_at {
+                Some(at) => (at, deadlines.due(Stage::Submitted.as_str(), at)),
+                None => (now, due),
+            };
+            let s = self.write_one(&mut tx, new, words, at, due).await?;
             let arrival = Arrival {
                 channel: new.channel,
                 person_id: new.person_id,

@@ -32,6 +32,9 @@ pub struct NewOpinion {
     pub photos: Vec<String>,
     /// Rate-limit buckets to count this submission against (empty for staff records).
     pub limit_buckets: Vec<(String, i64)>,
+    /// When a staff record's matter was received, if earlier than now (`opinion::received`): the
+    /// item is dated then and its deadline counts from then.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Where a submission belongs: how it came in, the deputy and station it reached, its region.
@@ -69,6 +72,7 @@ impl NewOpinion {
             actor,
             photos,
             limit_buckets: vec![],
+            received_at: None,
         }
     }
 }

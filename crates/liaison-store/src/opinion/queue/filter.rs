@@ -41,6 +41,14 @@ pub struct QueueFilter {
     /// Only items the duplicate pass flagged (疑似重复) whose look-alike is open and visible.
     pub dup: bool,
     pub sort: Sort,
+    /// An exact receipt code (normalised by `parse_receipt`).
+    pub receipt: Option<String>,
+    /// A word or phrase of the description.
+    pub keyword: Option<String>,
+    /// A unit the item is assigned to (lead or co-unit).
+    pub unit: Option<i64>,
+    /// The last 4 digits of the citizen's phone (an audited search).
+    pub phone_tail: Option<super::search::PhoneTail>,
 }
 
 /// A region queue over a province or a city (and not narrowed below it).
@@ -227,6 +235,22 @@ impl Store {
         }
         if f.key_only {
             b.fixed("o.key_supervision = TRUE".into());
+        }
+        if let Some(r) = &f.receipt {
+            b.push("o.receipt = ?", Arg::S(r.clone()));
+        }
+        if let Some(k) = &f.keyword {
+            let pattern = format!("%{}%", super::search::like_escape(k));
+            b.push("o.description LIKE ? ESCAPE '\\'", Arg::S(pattern));
+        }
+        if let Some(u) = f.unit {
+            b.push(
+                "o.id IN (SELECT opinion_id FROM opinion_unit WHERE unit_id = ?)",
+                Arg::I(u),
+            );
+        }
+        if let Some(t) = &f.phone_tail {
+            b.push("o.citizen_phone LIKE ?", Arg::S(format!("%{}", t.digits())));
         }
         if f.dup {
             self.dup_where(b, scope)?;

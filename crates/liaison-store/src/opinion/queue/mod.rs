@@ -7,7 +7,10 @@ pub mod choices;
 #[macro_use]
 mod filter;
 mod list;
+pub mod search;
 mod summary;
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use liaison_domain::Scope;
@@ -209,6 +212,44 @@ impl Store {
             let row = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &b.args).fetch_one(p).await?;
             (0..parts.len()).map(|i| sqlx::Row::try_get::<i64, _>(&row, i)).collect::<std::result::Result<_, _>>()?
         }))
+    }
+
+    /// How many items match the queue and filter (whatever their stage), up to [`COUNT_CAP`].
+    pub async fn queue_total(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<i64> {
+        let mut b = Built::default();
+        self.queue_where(&mut b, scope, queue, f, Utc::now())?;
+        b.args.push(Arg::I(COUNT_CAP));
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM opinion o WHERE {} LIMIT ${}) t",
+            if b.conds.is_empty() {
+                "1 = 1".to_owned()
+            } else {
+                b.since(0)
+            },
+            b.args.len()
+        );
+        Ok(with_pool!(&self.read, p => {
+            bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &b.args).fetch_one(p).await?
+        }))
+    }
+
+    /// The words given with each item's latest rating (the citizen's comment, or the phone follow-up's
+    /// record), unmasked: the caller masks them as it shows them.
+    pub async fn rating_comments(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        // ids are integers from the caller's own query
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "SELECT opinion_id, note FROM opinion_event WHERE action = 'rate' AND opinion_id IN ({}) ORDER BY opinion_id, seq",
+            list.join(",")
+        );
+        let rows: Vec<(i64, String)> = with_pool!(&self.read, p => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(p).await?
+        });
+        // the last rating of each item wins
+        Ok(rows.into_iter().collect())
     }
 
     /// When each item's steps first happened.
