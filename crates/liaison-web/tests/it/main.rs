@@ -3,6 +3,7 @@
 
 mod support;
 
+mod admin_deadlines;
 mod admin_pages;
 mod admin_separation;
 mod authz_matrix;
