@@ -17,6 +17,7 @@ mod notifications;
 mod opinion_paths;
 mod opinions;
 mod paging;
+mod print_cards;
 mod privacy;
 mod privacy_registry;
 mod queue;
