@@ -23,6 +23,8 @@ mod privacy_registry;
 mod queue;
 mod queue_filters;
 mod registry;
+mod registry_edit;
+mod registry_forms;
 mod rejections;
 mod setup;
 mod sms_admin;

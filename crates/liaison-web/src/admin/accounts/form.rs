@@ -136,7 +136,8 @@ async fn fields_html(
         (vec![], vec![], vec![])
     } else {
         let (units, stations) = state.store.binding_choices(&staff.scope).await?;
-        (units, stations, state.store.person_choices(&staff.scope).await?)
+        let persons = state.store.person_choices(&staff.scope).await?;
+        (units, stations, narrow(persons, &form.person_q, &form.person_id))
     };
     let region_name = match RegionCode::parse(&form.region) {
         Ok(code) => state
@@ -189,6 +190,7 @@ pub(super) async fn edit_fields(
             unit_id: id_text(p.unit_id),
             station_id: id_text(p.station_id),
             person_id: id_text(p.person_id),
+            ..Default::default()
         },
         None => AccountForm {
             username: account.username.clone(),
@@ -198,6 +200,7 @@ pub(super) async fn edit_fields(
             unit_id: id_text(account.unit_id),
             station_id: id_text(account.station_id),
             person_id: id_text(account.person_id),
+            ..Default::default()
         },
     };
     let pending = proposal.map(|p| {
@@ -221,6 +224,18 @@ pub(super) async fn edit_fields(
         pending,
     )
     .await
+}
+
+/// The deputies whose name or village contains `q` (all when it is empty), keeping the one chosen.
+fn narrow(persons: Vec<(i64, String)>, q: &str, chosen: &str) -> Vec<(i64, String)> {
+    let q = q.trim();
+    if q.is_empty() {
+        return persons;
+    }
+    persons
+        .into_iter()
+        .filter(|(id, label)| label.contains(q) || id.to_string() == chosen.trim())
+        .collect()
 }
 
 struct Parsed {
@@ -310,6 +325,10 @@ pub async fn create(
     MultiForm(f): MultiForm<AccountForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageAccounts)?;
+    if !f.drill.is_empty() {
+        let page = form_page(&state, &staff, None, None, f, vec![], FieldErrors::default()).await?;
+        return Ok(page.into_response());
+    }
     let p = match parse(&staff, &f, true) {
         Ok(p) => p,
         Err(errors) => {
@@ -392,6 +411,19 @@ pub async fn update(
     staff.require(Permission::ManageAccounts)?;
     // look it up first, so an id outside the caller's subtree is a 404 before anything else
     let account = state.store.account(&staff.scope, id).await?;
+    if !f.drill.is_empty() {
+        let page = form_page(
+            &state,
+            &staff,
+            Some(id),
+            Some(&account),
+            f,
+            vec![],
+            FieldErrors::default(),
+        )
+        .await?;
+        return Ok(page.into_response());
+    }
     let p = match parse(&staff, &f, false) {
         Ok(p) => p,
         Err(errors) => {

@@ -148,6 +148,12 @@ pub struct AccountForm {
     station_id: String,
     #[serde(default)]
     person_id: String,
+    /// Narrows the deputies offered for the binding (name or village), searched on the server.
+    #[serde(default)]
+    person_q: String,
+    /// "选下级" or "查找" was pressed (no JavaScript): show the form again, as typed.
+    #[serde(default, rename = "_drill")]
+    drill: String,
 }
 
 #[derive(Template, WebTemplate)]
