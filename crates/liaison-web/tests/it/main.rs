@@ -22,6 +22,7 @@ mod privacy;
 mod privacy_registry;
 mod queue;
 mod queue_filters;
+mod region_picker;
 mod registry;
 mod registry_edit;
 mod registry_forms;
