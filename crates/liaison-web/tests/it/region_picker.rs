@@ -64,6 +64,11 @@ both_backends!(
         assert!(doc.attrs("select[name=region] option", "value").contains(&"632521100201".to_owned()));
         let doc = clerk.get("/units/routing?region=632521100").await.html();
         assert_eq!(doc.attr("select[name=region] option[selected]", "value").as_deref(), Some("632521100"));
+        for page in ["/stations", "/units", "/public-phones"] {
+            let doc = clerk.get(page).await.html();
+            assert_eq!(doc.count("input[name=region]"), 0, "{page}");
+            assert_eq!(doc.count("select[name=region]"), 1, "{page}");
+        }
     }
 );
 
