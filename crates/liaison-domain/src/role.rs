@@ -62,10 +62,13 @@ pub enum Permission {
     /// See the administrators' pending account requests and confirm or reject the ones the rule
     /// (`account::admin`) gives one: each of the three administrators takes part in the two-person rule.
     ConfirmAccountRequests,
+    /// See the figures of one's region (items received, closed, overdue, ratings; counts only, no
+    /// personal data) on the home page, township by township.
+    ViewFigures,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::ViewWorkbench,
         Permission::ManageAccounts,
         Permission::ManageSecurity,
@@ -81,6 +84,7 @@ impl Permission {
         Permission::AnswerAsDeputy,
         Permission::AnswerAsUnit,
         Permission::ConfirmAccountRequests,
+        Permission::ViewFigures,
     ];
 
     /// Whether holding it lets an account read someone's personal data: deputies' and staff's phones,
@@ -183,10 +187,16 @@ impl Role {
                     | ManageCalendar
                     | HandleRegionOpinions
                     | HandleEscalatedOpinions
+                    | ViewFigures
             ),
             Role::TownshipStaff => matches!(
                 p,
-                ViewWorkbench | ViewRegistry | ManageRegistry | ReadContacts | HandleRegionOpinions
+                ViewWorkbench
+                    | ViewRegistry
+                    | ManageRegistry
+                    | ReadContacts
+                    | HandleRegionOpinions
+                    | ViewFigures
             ),
             Role::StationManager => matches!(
                 p,
@@ -194,7 +204,7 @@ impl Role {
             ),
             Role::Deputy => matches!(p, ViewWorkbench | ViewRegistry | AnswerAsDeputy),
             Role::HandlingUnit => matches!(p, ViewWorkbench | ViewRegistry | AnswerAsUnit),
-            Role::ChairMeeting => matches!(p, ViewWorkbench | ViewRegistry),
+            Role::ChairMeeting => matches!(p, ViewWorkbench | ViewRegistry | ViewFigures),
         }
     }
 }

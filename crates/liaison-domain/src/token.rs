@@ -24,21 +24,25 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// A password that passes the default policy, for bootstrap and resets (shown once, must be changed).
+/// A first or reset password (shown once, must be changed at the first login) that one person can
+/// read out to another over the phone: three groups of four joined by `-`, one capital then
+/// lowercase letters, digits, lowercase letters, without look-alikes (0/O, 1/l/I), e.g.
+/// `Kmrt-4827-pxav` (≈ 48 bits: enough for a password that lives until its first use behind the
+/// login throttle). It passes the default policy.
 pub fn random_password() -> String {
-    const SETS: [&[u8]; 4] = [
-        b"ABCDEFGHJKLMNPQRSTUVWXYZ",
-        b"abcdefghijkmnpqrstuvwxyz",
-        b"23456789",
-        b"#%+=@!",
-    ];
+    const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
+    const DIGITS: &[u8] = b"23456789";
     let mut rng = rand::rng();
+    let mut pick = |set: &[u8]| set[(rng.next_u32() as usize) % set.len()] as char;
     loop {
-        let mut out = String::new();
-        for i in 0..14 {
-            let set = SETS[if i < 4 { i } else { (rng.next_u32() % 4) as usize }];
-            out.push(set[(rng.next_u32() as usize) % set.len()] as char);
-        }
+        let mut out = String::with_capacity(14);
+        out.push(pick(UPPER));
+        (0..3).for_each(|_| out.push(pick(LOWER)));
+        out.push('-');
+        (0..4).for_each(|_| out.push(pick(DIGITS)));
+        out.push('-');
+        (0..4).for_each(|_| out.push(pick(LOWER)));
         if crate::password::PasswordPolicy::default()
             .violations(&out, "")
             .is_empty()
@@ -68,5 +72,24 @@ mod tests {
             let p = random_password();
             assert!(crate::password::PasswordPolicy::default().check(&p, "").is_ok());
         }
+    }
+
+    #[test]
+    fn first_passwords_read_out_over_the_phone() {
+        for _ in 0..200 {
+            let p = random_password();
+            let groups: Vec<&str> = p.split('-').collect();
+            assert_eq!(groups.len(), 3, "{p}");
+            assert!(groups.iter().all(|g| g.len() == 4), "{p}");
+            assert!(groups[1].bytes().all(|b| b.is_ascii_digit()), "{p}");
+            assert!(!p.contains(['0', '1', 'O', 'l', 'I']), "{p}");
+            assert!(
+                crate::password::PasswordPolicy::default()
+                    .violations(&p, "")
+                    .is_empty(),
+                "{p}"
+            );
+        }
+        assert_ne!(random_password(), random_password());
     }
 }

@@ -58,6 +58,41 @@ impl<T: Clone> Cached<T> {
     }
 }
 
+/// Values computed per key (a region) and reused for a fixed time: tallies that group many rows, where
+/// a figure some seconds old serves as well as a fresh one. Bounded: stale entries go first, and a
+/// flood of keys empties it.
+#[derive(Debug)]
+pub(crate) struct Kept<V> {
+    ttl: Duration,
+    kept: std::sync::Mutex<std::collections::HashMap<String, (Instant, V)>>,
+}
+
+impl<V: Clone> Kept<V> {
+    pub(crate) fn new(ttl: Duration) -> Kept<V> {
+        Kept {
+            ttl,
+            kept: Default::default(),
+        }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<V> {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.get(key)
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub(crate) fn put(&self, key: &str, value: &V) {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let ttl = self.ttl;
+        kept.retain(|_, (at, _)| at.elapsed() < ttl);
+        if kept.len() >= 10_000 {
+            kept.clear();
+        }
+        kept.insert(key.to_owned(), (Instant::now(), value.clone()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

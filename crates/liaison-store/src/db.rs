@@ -80,6 +80,8 @@ pub struct Store {
     pub(crate) deadline_rules: std::sync::Arc<crate::deadline::DeadlineRuleCache>,
     /// Overdue summaries per region, kept half a minute (see `Store::queue`).
     pub(crate) summaries: std::sync::Arc<crate::opinion::queue::SummaryCache>,
+    /// Region figures (home pages), kept a minute (see `Store::region_figures`).
+    pub(crate) figures: std::sync::Arc<crate::cache::Kept<crate::opinion::figures::Figures>>,
     /// The opinion categories (data from the migrations), kept for a minute.
     pub(crate) categories: std::sync::Arc<crate::cache::Cached<Vec<crate::registry::routing::Category>>>,
     /// The audit key and where the checkpoint is kept (see `audit::seal`).
@@ -113,7 +115,8 @@ impl Store {
                 intake: crate::opinion::intake::new_queue(),
                 calendar: Default::default(),
                 deadline_rules: Default::default(),
-                summaries: Default::default(),
+                summaries: std::sync::Arc::new(crate::cache::Kept::new(crate::opinion::queue::SUMMARY_FOR)),
+                figures: std::sync::Arc::new(crate::cache::Kept::new(crate::opinion::figures::FIGURES_FOR)),
                 categories: Default::default(),
                 seal: Default::default(),
                 public_phones: Default::default(),
@@ -152,7 +155,8 @@ impl Store {
             intake: crate::opinion::intake::new_queue(),
             calendar: Default::default(),
             deadline_rules: Default::default(),
-            summaries: Default::default(),
+            summaries: std::sync::Arc::new(crate::cache::Kept::new(crate::opinion::queue::SUMMARY_FOR)),
+            figures: std::sync::Arc::new(crate::cache::Kept::new(crate::opinion::figures::FIGURES_FOR)),
             categories: Default::default(),
             seal: Default::default(),
             public_phones: Default::default(),

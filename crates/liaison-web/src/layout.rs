@@ -41,27 +41,42 @@ pub struct Page {
     pub notice: Option<&'static str>,
 }
 
-const NAV: &[(&str, &str, Option<Permission>)] = &[
-    ("/", "工作台", None),
-    ("/inbox", "消息", Some(Permission::ViewWorkbench)),
-    ("/opinions", "群众意见", Some(Permission::ViewWorkbench)),
-    ("/stations", "站点", Some(Permission::ViewRegistry)),
-    ("/deputies", "代表", Some(Permission::ViewRegistry)),
-    ("/units", "承办单位", Some(Permission::ViewRegistry)),
-    ("/regions", "行政区划", Some(Permission::ViewWorkbench)),
-    ("/admin/accounts", "账号管理", Some(Permission::ManageAccounts)),
-    ("/admin/accounts", "账号与锁定", Some(Permission::ManageSecurity)),
-    ("/admin/security", "安全策略", Some(Permission::ManageSecurity)),
-    ("/admin/audit", "审计日志", Some(Permission::ReadAudit)),
-    ("/admin/calendar", "工作日历", Some(Permission::ManageCalendar)),
-    ("/admin/deadlines", "办理期限", Some(Permission::ManageCalendar)),
-    ("/admin/sms", "短信发送", Some(Permission::ManageSms)),
+/// Who sees a menu item: exactly who may open the page it leads to (a menu never leads to a 403).
+type Shows = fn(&liaison_domain::Scope) -> bool;
+
+const NAV: &[(&str, &str, Shows)] = &[
+    ("/", "工作台", |_| true),
+    ("/inbox", "消息", |s| s.can(Permission::ViewWorkbench)),
     (
-        "/admin/requests",
-        "待确认申请",
-        Some(Permission::ConfirmAccountRequests),
+        "/opinions",
+        "群众意见",
+        liaison_domain::opinion::access::has_queue,
     ),
-    ("/account", "我的账号", None),
+    ("/stations", "站点", |s| s.can(Permission::ViewRegistry)),
+    ("/deputies", "代表", |s| s.can(Permission::ViewRegistry)),
+    ("/units", "承办单位", |s| s.can(Permission::ViewRegistry)),
+    ("/regions", "行政区划", |s| s.can(Permission::ViewWorkbench)),
+    ("/admin/accounts", "账号管理", |s| {
+        s.can(Permission::ManageAccounts)
+    }),
+    ("/admin/accounts", "账号与锁定", |s| {
+        s.can(Permission::ManageSecurity)
+    }),
+    ("/admin/security", "安全策略", |s| {
+        s.can(Permission::ManageSecurity)
+    }),
+    ("/admin/audit", "审计日志", |s| s.can(Permission::ReadAudit)),
+    ("/admin/calendar", "工作日历", |s| {
+        s.can(Permission::ManageCalendar)
+    }),
+    ("/admin/deadlines", "办理期限", |s| {
+        s.can(Permission::ManageCalendar)
+    }),
+    ("/admin/sms", "短信发送", |s| s.can(Permission::ManageSms)),
+    ("/admin/requests", "待确认申请", |s| {
+        s.can(Permission::ConfirmAccountRequests)
+    }),
+    ("/account", "我的账号", |_| true),
 ];
 
 impl Page {
@@ -70,8 +85,8 @@ impl Page {
         let mut user = None;
         if let Some(s) = &ctx.session {
             if !ctx.password_expired {
-                for (href, label, perm) in NAV {
-                    if perm.is_none_or(|p| s.scope.can(p)) {
+                for (href, label, shows) in NAV {
+                    if shows(&s.scope) {
                         nav.push(NavItem {
                             href,
                             label,

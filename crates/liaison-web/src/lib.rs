@@ -11,6 +11,7 @@ mod error;
 mod excel;
 mod extract;
 mod headers;
+mod home;
 pub mod job;
 mod jpeg;
 mod layout;
@@ -121,6 +122,7 @@ impl AppState {
 fn all_routes() -> Routes {
     Routes::new()
         .merge(pages::routes())
+        .merge(home::routes())
         .merge(auth::routes())
         .merge(notification::routes())
         .merge(admin::routes())

@@ -52,6 +52,28 @@ pub fn is_staff(scope: &Scope) -> bool {
     handles_region(scope) || scope.can(Permission::HandleStationOpinions)
 }
 
+/// A deputy's account bound to its person: answers the items that reached that deputy.
+pub fn answers_as_deputy(scope: &Scope) -> bool {
+    scope.can(Permission::AnswerAsDeputy) && scope.person_id.is_some()
+}
+
+/// A handling unit's account bound to its unit: answers the items assigned to that unit.
+pub fn answers_as_unit(scope: &Scope) -> bool {
+    scope.can(Permission::AnswerAsUnit) && scope.unit_id.is_some()
+}
+
+/// Whether the caller has any work queue of items (a deputy's inbox, a unit's, a region's or a
+/// station's): the menu shows 群众意见 exactly then.
+pub fn has_queue(scope: &Scope) -> bool {
+    answers_as_deputy(scope) || answers_as_unit(scope) || has_staff_queue(scope)
+}
+
+/// Staff with a queue of items to handle: over a region, or at the station their account is bound
+/// to (a station manager bound to no station has none yet).
+pub fn has_staff_queue(scope: &Scope) -> bool {
+    handles_region(scope) || (scope.can(Permission::HandleStationOpinions) && scope.station_id.is_some())
+}
+
 /// A station manager without a wider staff role acts for their own station only.
 pub fn station_only(scope: &Scope) -> bool {
     !handles_region(scope) && scope.can(Permission::HandleStationOpinions)

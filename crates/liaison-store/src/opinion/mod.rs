@@ -21,6 +21,7 @@ macro_rules! opinion_select {
 pub mod act;
 mod alert;
 pub mod duplicate;
+pub mod figures;
 mod follower;
 pub mod intake;
 pub mod note;

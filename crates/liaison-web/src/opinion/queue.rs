@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::Utc;
 use liaison_domain::opinion::{Channel, Stage};
-use liaison_domain::{RegionCode, Role, deadline, time};
+use liaison_domain::{RegionCode, deadline, time};
 use liaison_store::opinion::queue::choices::Choice;
 use liaison_store::opinion::queue::{Counts, Due, Position, QueueFilter, Sort};
 use liaison_store::opinion::{Opinion, Queue};
@@ -166,16 +166,16 @@ impl QueuePage {
 }
 
 /// The tabs this caller has: (key, label).
-fn tabs_of(staff: &Staff) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn tabs_of(staff: &Staff) -> Vec<(&'static str, &'static str)> {
     let s = &staff.scope;
     let mut t = Vec::new();
-    if s.has(Role::Deputy) && s.person_id.is_some() {
+    if liaison_domain::opinion::access::answers_as_deputy(s) {
         t.push(("deputy", "我的代表信箱"));
     }
-    if s.has(Role::HandlingUnit) && s.unit_id.is_some() {
+    if liaison_domain::opinion::access::answers_as_unit(s) {
         t.push(("unit", "本单位承办"));
     }
-    if liaison_domain::opinion::access::is_staff(s) {
+    if liaison_domain::opinion::access::has_staff_queue(s) {
         t.push(("region", "本辖区"));
     }
     t

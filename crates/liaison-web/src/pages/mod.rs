@@ -2,7 +2,6 @@
 
 pub mod account;
 pub mod health;
-pub mod home;
 pub mod prefs;
 pub mod regions;
 
@@ -15,7 +14,7 @@ pub async fn not_found() -> WebError {
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .get("/", home::page)
+        .get("/", crate::home::page)
         .get("/healthz", health::healthz)
         .get("/account", account::page)
         .post("/prefs/text-size", prefs::text_size)

@@ -31,12 +31,41 @@ pub struct Card {
 #[derive(Template, WebTemplate)]
 #[template(path = "print/cards.html")]
 pub struct CardsPage {
+    pub(crate) title: String,
+    pub(crate) cards: Vec<Card>,
+}
+
+impl CardsPage {
+    /// A single card or a deputy's own: one page, nothing after it.
+    pub fn first_number(&self) -> usize {
+        1
+    }
+
+    pub fn next_link(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// One batch of the filter's cards (`/deputies/cards`), the same sheet as [`CardsPage`].
+#[derive(Template, WebTemplate)]
+#[template(path = "print/cards.html")]
+pub struct CardsBatchPage {
     title: String,
     cards: Vec<Card>,
     /// The number of this page's first card (1 on the first page).
     first: usize,
-    /// The next page of cards for the same filter, when there are more.
+    /// The next batch for the same filter, when there are more.
     next: Option<String>,
+}
+
+impl CardsBatchPage {
+    pub fn first_number(&self) -> usize {
+        self.first
+    }
+
+    pub fn next_link(&self) -> Option<&str> {
+        self.next.as_deref()
+    }
 }
 
 /// Cards per printed batch: 50 A4 sheets of eight; the page links to the next batch.
@@ -51,7 +80,7 @@ fn inline_svg(url: &str) -> Result<String, WebError> {
     })
 }
 
-async fn card_of(state: &AppState, d: &Deputy) -> Result<Card, WebError> {
+pub(crate) async fn card_of(state: &AppState, d: &Deputy) -> Result<Card, WebError> {
     let stations = state.store.stations_of_person(d.person_id).await?;
     let station = stations.first();
     let code = state.store.qr_code_for(QrTarget::Deputy(d.person_id)).await?;
@@ -87,8 +116,6 @@ pub async fn card(
     Ok(CardsPage {
         title: format!("人大代表服务卡 {}", d.name),
         cards: vec![card],
-        first: 1,
-        next: None,
     })
 }
 
@@ -113,7 +140,7 @@ pub async fn cards(
     State(state): State<AppState>,
     staff: Staff,
     Query(f): Query<CardsQuery>,
-) -> Result<CardsPage, WebError> {
+) -> Result<CardsBatchPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
     let filter = DeputyFilter {
         region: super::region_filter(&Some(f.region.clone())).map_err(|m| WebError::invalid("region", m))?,
@@ -151,7 +178,7 @@ pub async fn cards(
     } else {
         format!("人大代表服务卡（{} 张）", cards.len())
     };
-    Ok(CardsPage {
+    Ok(CardsBatchPage {
         title,
         cards,
         first: done + 1,

@@ -10,12 +10,12 @@ use crate::ctx::Staff;
 use crate::extract::Path;
 use crate::{AppState, WebError};
 
-async fn url_for(state: &AppState, target: QrTarget) -> Result<String, WebError> {
+pub(crate) async fn url_for(state: &AppState, target: QrTarget) -> Result<String, WebError> {
     let code = state.store.qr_code_for(target).await?;
     Ok(format!("{}/q/{code}", crate::public::base_url(&state.config)?))
 }
 
-fn image(format: &str, url: &str, filename: &str) -> Result<Response, WebError> {
+pub(crate) fn image(format: &str, url: &str, filename: &str) -> Result<Response, WebError> {
     let (body, ctype): (Vec<u8>, &str) = match format {
         "qr.svg" => (crate::qr_image::svg(url)?.into_bytes(), "image/svg+xml"),
         "qr.png" => (crate::qr_image::png(url, 10)?, "image/png"),

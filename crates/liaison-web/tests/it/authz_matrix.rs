@@ -66,6 +66,9 @@ const MATRIX: &[Row] = &[
     //                                                                                                 anon sys  sec  aud  cty  twn  otw  stn  dep  unit chair
     // pages
     ("GET",  "/", "/", &[],                                                                           [303, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // a deputy's own service card and code: their person only; everyone else has none (404)
+    ("GET",  "/me/card", "/me/card", &[],                                                             [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404]),
+    ("GET",  "/me/{format}", "/me/qr.png", &[],                                                       [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404]),
     ("GET",  "/account", "/account", &[],                                                             [303, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET",  "/regions", "/regions", &[],                                                             [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303]),
     ("GET",  "/regions/{code}", "/regions/632521", &[],                                               [303, 200, 200, 200, 200, 404, 404, 404, 404, 200, 200]),

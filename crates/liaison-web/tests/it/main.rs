@@ -12,6 +12,7 @@ mod calendar;
 mod errors;
 mod excel;
 mod headers;
+mod home;
 mod login;
 mod notifications;
 mod opinion_paths;

@@ -51,6 +51,18 @@ pub struct StepDates {
     pub rated_at: Option<DateTime<Utc>>,
 }
 
+/// The counts of a queue from the columns of [`Store::run_counts`], in [`Store::count_parts`]' order.
+fn counts_of(counts: &[i64]) -> Counts {
+    let at = |i: usize| counts.get(i).copied().unwrap_or(0);
+    Counts {
+        open: at(0),
+        overdue: at(1),
+        soon: at(2),
+        key: at(3),
+        dup: at(4),
+    }
+}
+
 /// Counts stop here.
 pub const COUNT_CAP: i64 = 1000;
 
@@ -116,8 +128,50 @@ impl Store {
     /// state and stages are ignored. One statement; each count stops at [`COUNT_CAP`] (shown as
     /// "1000+"), so a province-wide queue counts as fast as a township's.
     pub async fn queue_counts(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<Counts> {
-        let now = Utc::now();
         let mut b = Built::default();
+        let parts = self.count_parts(&mut b, scope, queue, f, Utc::now())?;
+        let counts = self.run_counts(parts, &b).await?;
+        Ok(counts_of(&counts))
+    }
+
+    /// A home page's tallies of a queue: [`Store::queue_counts`] with no filter and, in the same
+    /// statement, the items received since `since` (open or not; capped alike).
+    pub async fn queue_tally(
+        &self,
+        scope: &Scope,
+        queue: Queue,
+        since: DateTime<Utc>,
+    ) -> Result<(Counts, i64)> {
+        let mut b = Built::default();
+        let f = QueueFilter::default();
+        let mut parts = self.count_parts(&mut b, scope, queue, &f, Utc::now())?;
+        let received = QueueFilter {
+            from: Some(since),
+            ..f
+        };
+        let from = b.conds.len();
+        self.queue_where(&mut b, scope, queue, &received, Utc::now())?;
+        b.args.push(Arg::I(COUNT_CAP));
+        parts.push(format!(
+            "(SELECT COUNT(*) FROM (SELECT 1 FROM opinion o WHERE {} LIMIT ${}) t)",
+            b.since(from),
+            b.args.len()
+        ));
+        let n = parts.len() - 1;
+        let counts = self.run_counts(parts, &b).await?;
+        let received = counts.get(n).copied().unwrap_or(0);
+        Ok((counts_of(counts.get(..n).unwrap_or_default()), received))
+    }
+
+    /// The capped count sub-queries of [`Store::queue_counts`], their arguments pushed to `b`.
+    fn count_parts(
+        &self,
+        b: &mut Built,
+        scope: &Scope,
+        queue: Queue,
+        f: &QueueFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>> {
         let mut parts = Vec::new();
         let mut kinds = vec![
             (Due::Any, false, false),
@@ -137,7 +191,7 @@ impl Store {
                 ..f.clone()
             };
             let from = b.conds.len();
-            self.queue_where(&mut b, scope, queue, &part, now)?;
+            self.queue_where(b, scope, queue, &part, now)?;
             b.fixed(open_sql("o"));
             b.args.push(Arg::I(COUNT_CAP));
             parts.push(format!(
@@ -146,19 +200,15 @@ impl Store {
                 b.args.len()
             ));
         }
+        Ok(parts)
+    }
+
+    async fn run_counts(&self, parts: Vec<String>, b: &Built) -> Result<Vec<i64>> {
         let sql = format!("SELECT {}", parts.join(", "));
-        let counts: Vec<i64> = with_pool!(&self.read, p => {
+        Ok(with_pool!(&self.read, p => {
             let row = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &b.args).fetch_one(p).await?;
             (0..parts.len()).map(|i| sqlx::Row::try_get::<i64, _>(&row, i)).collect::<std::result::Result<_, _>>()?
-        });
-        let at = |i: usize| counts.get(i).copied().unwrap_or(0);
-        Ok(Counts {
-            open: at(0),
-            overdue: at(1),
-            soon: at(2),
-            key: at(3),
-            dup: at(4),
-        })
+        }))
     }
 
     /// When each item's steps first happened.

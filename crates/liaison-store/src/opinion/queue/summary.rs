@@ -20,30 +20,8 @@ pub struct OverdueSummary {
 /// index entries, ≈ 8 ms at 5 million items), and a half-minute-old tally serves a supervisor as well.
 pub const SUMMARY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Overdue summaries by region code, with when they were computed.
-#[derive(Debug, Default)]
-pub(crate) struct SummaryCache {
-    kept: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, OverdueSummary)>>,
-}
-
-impl SummaryCache {
-    fn get(&self, region: &str) -> Option<OverdueSummary> {
-        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        kept.get(region)
-            .filter(|(at, _)| at.elapsed() < SUMMARY_FOR)
-            .map(|(_, s)| s.clone())
-    }
-
-    fn put(&self, region: &str, summary: &OverdueSummary) {
-        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        // bounded: the stale ones go first, and a flood of regions empties it
-        kept.retain(|_, (at, _)| at.elapsed() < SUMMARY_FOR);
-        if kept.len() >= 10_000 {
-            kept.clear();
-        }
-        kept.insert(region.to_owned(), (std::time::Instant::now(), summary.clone()));
-    }
-}
+/// Overdue summaries by region code, each kept for [`SUMMARY_FOR`].
+pub(crate) type SummaryCache = crate::cache::Kept<OverdueSummary>;
 
 impl Store {
     /// Overdue open items in a county (or finer) within the caller's region, per lead unit and per
@@ -139,7 +117,10 @@ impl Store {
     }
 
     /// `code -> name` of a few regions (codes read from the database; anything but digits is skipped).
-    async fn region_names(&self, codes: &[String]) -> Result<std::collections::HashMap<String, String>> {
+    pub(crate) async fn region_names(
+        &self,
+        codes: &[String],
+    ) -> Result<std::collections::HashMap<String, String>> {
         let list: Vec<String> = codes
             .iter()
             .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))

@@ -4,7 +4,7 @@
 //! as a request when it needs another administrator; the store applies the same rule again.
 
 mod form;
-mod requests;
+pub(crate) mod requests;
 
 use askama::Template;
 use askama_web::WebTemplate;
