@@ -3,6 +3,7 @@
 //! button is offered only if the rule (`liaison_domain::account::admin`, 三员分立) allows it, labelled
 //! as a request when it needs another administrator; the store applies the same rule again.
 
+mod fields;
 mod form;
 pub(crate) mod requests;
 
@@ -252,7 +253,7 @@ pub async fn detail(
     .is_ok();
     let edit = if may_edit {
         Some(
-            form::edit_fields(
+            fields::edit_fields(
                 &state,
                 &staff,
                 &account,
