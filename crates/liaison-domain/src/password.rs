@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, RegionCode};
+use crate::{DomainError, RegionCode, Role};
 
 /// Configurable by the security administrator; the defaults are the floor we ship.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +22,11 @@ pub struct PasswordPolicy {
     pub lockout_minutes: i64,
     /// A session ends after this many minutes without a request.
     pub session_idle_minutes: i64,
+    /// Deputies' own accounts (`deputy_only`: every role a deputy's): a session on their own phone
+    /// lasts this many days without a request (and at most this long in all); 0: as staff.
+    pub deputy_session_days: i64,
+    /// Deputies' own accounts: days before their password must be changed; 0: never.
+    pub deputy_max_age_days: i64,
 }
 
 impl Default for PasswordPolicy {
@@ -33,6 +38,8 @@ impl Default for PasswordPolicy {
             lockout_threshold: 5,
             lockout_minutes: 15,
             session_idle_minutes: 30,
+            deputy_session_days: 7,
+            deputy_max_age_days: 365,
         }
     }
 }
@@ -133,6 +140,33 @@ impl PasswordPolicy {
         self.max_age_days > 0 && now - changed_at > Duration::days(self.max_age_days)
     }
 
+    /// How long an account with these roles keeps its password: [`PasswordPolicy::max_age_days`], or
+    /// for a deputy's own account [`PasswordPolicy::deputy_max_age_days`]; 0: never expires.
+    pub fn max_age_for(&self, roles: &[Role]) -> i64 {
+        if deputy_only(roles) {
+            self.deputy_max_age_days
+        } else {
+            self.max_age_days
+        }
+    }
+
+    /// [`PasswordPolicy::expired`] for an account with these roles.
+    pub fn expired_for(&self, roles: &[Role], changed_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        let days = self.max_age_for(roles);
+        days > 0 && now - changed_at > Duration::days(days)
+    }
+
+    /// How long a session of an account with these roles lives without a request, and at most in all
+    /// (the staff's absolute limit is `staff_lifetime`).
+    pub fn session_limits(&self, roles: &[Role], staff_lifetime: Duration) -> (Duration, Duration) {
+        if deputy_only(roles) && self.deputy_session_days > 0 {
+            let d = Duration::days(self.deputy_session_days);
+            (d, d)
+        } else {
+            (Duration::minutes(self.session_idle_minutes), staff_lifetime)
+        }
+    }
+
     /// After `failures` failed attempts in a row from one address, until when is that address locked
     /// out of the account (if at all)?
     pub fn lock_until(&self, failures: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -178,8 +212,21 @@ impl PasswordPolicy {
         if !(5..=120).contains(&self.session_idle_minutes) {
             return Err("会话超时应在 5～120 分钟之间".into());
         }
+        if !(0..=30).contains(&self.deputy_session_days) {
+            return Err("代表手机登录保持天数应在 0～30 之间".into());
+        }
+        if !(0..=365).contains(&self.deputy_max_age_days) {
+            return Err("代表账号密码有效期应在 0～365 天之间".into());
+        }
         Ok(())
     }
+}
+
+/// An account whose every role is a deputy's: it reads only the items that reached that deputy, on
+/// the deputy's own phone, so the policy may keep its session for days (staff and administrators keep
+/// the 等保 idle timeout).
+pub fn deputy_only(roles: &[Role]) -> bool {
+    !roles.is_empty() && roles.iter().all(|r| *r == Role::Deputy)
 }
 
 /// The account-wide counter allows this many times the per-address threshold.
@@ -363,6 +410,59 @@ mod tests {
         assert_eq!(p.lock_until(5, now), Some(now + Duration::minutes(15)));
         assert!(p.expired(now - Duration::days(91), now));
         assert!(!p.expired(now - Duration::days(89), now));
+    }
+
+    #[test]
+    fn a_deputy_s_own_account_keeps_its_phone_session_and_password_longer_than_staff() {
+        let p = PasswordPolicy::default();
+        let now = Utc::now();
+        let twelve = Duration::hours(12);
+        let deputy = [Role::Deputy];
+        assert_eq!(
+            p.session_limits(&deputy, twelve),
+            (Duration::days(7), Duration::days(7))
+        );
+        assert!(!p.expired_for(&deputy, now - Duration::days(200), now));
+        assert!(p.expired_for(&deputy, now - Duration::days(366), now));
+        // a deputy who is also staff, staff and administrators keep the 等保 limits
+        for roles in [
+            &[Role::Deputy, Role::TownshipStaff][..],
+            &[Role::TownshipStaff],
+            &[Role::SecurityAdmin],
+            &[],
+        ] {
+            assert_eq!(
+                p.session_limits(roles, twelve),
+                (Duration::minutes(30), twelve),
+                "{roles:?}"
+            );
+            assert!(p.expired_for(roles, now - Duration::days(91), now), "{roles:?}");
+        }
+        // the security administrator may bring deputies back to the staff's limits
+        let same = PasswordPolicy {
+            deputy_session_days: 0,
+            ..p.clone()
+        };
+        assert_eq!(
+            same.session_limits(&deputy, twelve),
+            (Duration::minutes(30), twelve)
+        );
+        assert!(
+            PasswordPolicy {
+                deputy_session_days: 31,
+                ..p.clone()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            PasswordPolicy {
+                deputy_max_age_days: 400,
+                ..p
+            }
+            .validate()
+            .is_err()
+        );
     }
 
     fn at(min: i64) -> DateTime<Utc> {

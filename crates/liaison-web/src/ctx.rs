@@ -10,7 +10,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use chrono::Duration;
 use liaison_domain::token::{random_token, same_secret, token_digest};
 use liaison_domain::{Permission, Scope};
 use liaison_store::Actor;
@@ -133,15 +132,7 @@ async fn build(state: AppState, mut req: Request, next: Next) -> Result<Response
     let headers = req.headers().clone();
     let policy = state.policy().await?;
     let session = match cookie(&headers, SESSION_COOKIE) {
-        Some(token) if !token.is_empty() => {
-            state
-                .store
-                .session(
-                    &token_digest(token),
-                    Duration::minutes(policy.session_idle_minutes),
-                )
-                .await?
-        }
+        Some(token) if !token.is_empty() => state.store.session(&token_digest(token), &policy).await?,
         _ => None,
     };
     let anon = cookie(&headers, CSRF_COOKIE)
@@ -191,7 +182,10 @@ async fn build(state: AppState, mut req: Request, next: Next) -> Result<Response
         }
     }
     let password_expired = match &session {
-        Some(s) => s.must_change_password || policy.expired(s.password_changed_at, chrono::Utc::now()),
+        Some(s) => {
+            s.must_change_password
+                || policy.expired_for(&s.scope.roles, s.password_changed_at, chrono::Utc::now())
+        }
         None => false,
     };
     let unread = match &session {

@@ -35,6 +35,8 @@ const LABELS: &[(&str, &str)] = &[
     ("lockout_threshold", "连续登录失败几次后锁定"),
     ("lockout_minutes", "锁定时长"),
     ("session_idle_minutes", "无操作自动退出"),
+    ("deputy_session_days", "代表手机登录保持天数"),
+    ("deputy_max_age_days", "代表账号密码有效期"),
 ];
 
 /// `application/x-www-form-urlencoded` (or the query of a GET) into `T`, as `axum::Form` does.

@@ -7,9 +7,9 @@ use std::time::Duration;
 use fantoccini::Locator;
 use liaison_testkit::browser::{Browser, Viewport};
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     dir: tempfile::TempDir,
 }
 
@@ -20,7 +20,7 @@ impl Drop for Server {
     }
 }
 
-async fn start_demo_server() -> Server {
+pub(crate) async fn start_demo_server() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -96,7 +96,7 @@ async fn log_in(c: &fantoccini::Client, server: &Server, username: &str) {
     c.wait().for_element(Locator::Css("#home-region")).await.unwrap();
 }
 
-fn screenshot_dir() -> std::path::PathBuf {
+pub(crate) fn screenshot_dir() -> std::path::PathBuf {
     let d = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -105,7 +105,7 @@ fn screenshot_dir() -> std::path::PathBuf {
 async fn login_and_see_home(server: &Server, viewport: Viewport, name: &str) {
     let b = Browser::start(viewport).await;
     let c = &b.client;
-    c.goto(&format!("{}/", server.base)).await.unwrap();
+    c.goto(&format!("{}/login", server.base)).await.unwrap();
     // not logged in: the login page
     let h1 = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
     assert_eq!(h1, "工作人员登录");
@@ -387,11 +387,11 @@ async fn fetch_bytes(c: &fantoccini::Client, path: &str) -> Vec<u8> {
         .collect()
 }
 
-async fn click(c: &fantoccini::Client, css: &str) {
+pub(crate) async fn click(c: &fantoccini::Client, css: &str) {
     c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
 }
 
-async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap()
@@ -400,7 +400,7 @@ async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
         .unwrap();
 }
 
-async fn text_of(c: &fantoccini::Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &fantoccini::Client, css: &str) -> String {
     // the element may belong to the page being replaced: look again
     for _ in 0..50 {
         let el = c.wait().for_element(Locator::Css(css)).await.unwrap();

@@ -5,13 +5,16 @@
 use chrono::{DateTime, Duration, Utc};
 use liaison_domain::Scope;
 use liaison_domain::audit::AuditAction;
-use liaison_domain::password::KNOWN_ADDRESS_DAYS;
+use liaison_domain::password::{KNOWN_ADDRESS_DAYS, PasswordPolicy};
 
 use crate::account::LoginRecord;
 use crate::{Actor, Result, Store, Tx};
 
-/// A session lasts at most this long, however active.
+/// A staff session lasts at most this long, however active (a deputy's own: the policy's days).
 pub const ABSOLUTE_HOURS: i64 = 12;
+/// No session outlives this, whatever the policy (the row's `expires_at`; the policy's limits for the
+/// account's roles are checked on each request).
+pub const MAX_SESSION_DAYS: i64 = 30;
 /// `last_seen_at` is written at most this often, so reads do not turn into writes.
 const TOUCH_SECONDS: i64 = 60;
 
@@ -28,6 +31,7 @@ pub struct Session {
 struct SessionRow {
     account_id: i64,
     csrf_token: String,
+    created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     display_name: String,
@@ -84,7 +88,7 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(s.token_digest).bind(rec.id).bind(s.csrf_token).bind(now).bind(now)
-            .bind(now + Duration::hours(ABSOLUTE_HOURS)).bind(s.ip)
+            .bind(now + Duration::days(MAX_SESSION_DAYS)).bind(s.ip)
             .bind(s.user_agent.chars().take(200).collect::<String>())
             .execute(&mut *c)
             .await?;
@@ -107,11 +111,14 @@ impl Store {
         tx.commit().await
     }
 
-    /// The live session behind a token digest, or `None` (unknown, expired, idle too long, account disabled).
-    pub async fn session(&self, token_digest: &str, idle: Duration) -> Result<Option<Session>> {
+    /// The live session behind a token digest, or `None` (unknown, expired, idle too long, account
+    /// disabled). How long is idle too long, and how long a session lives at all, is the policy's for
+    /// the account's roles (`PasswordPolicy::session_limits`: a deputy's own phone keeps its session
+    /// longer).
+    pub async fn session(&self, token_digest: &str, policy: &PasswordPolicy) -> Result<Option<Session>> {
         let row = with_pool!(&self.read, p => {
             sqlx::query_as::<_, SessionRow>(
-                "SELECT s.account_id, s.csrf_token, s.last_seen_at, s.expires_at, a.display_name, \
+                "SELECT s.account_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, a.display_name, \
                  a.must_change_password, a.password_changed_at, a.disabled, \
                  a.username, a.region_code, a.unit_id, a.station_id, a.person_id \
                  FROM session s JOIN account a ON a.id = s.account_id WHERE s.token_hash = $1",
@@ -122,15 +129,9 @@ impl Store {
         });
         let Some(row) = row else { return Ok(None) };
         let now = Utc::now();
-        if row.disabled || row.expires_at <= now || row.last_seen_at + idle <= now {
+        if row.disabled || row.expires_at <= now {
             self.logout(token_digest).await?;
             return Ok(None);
-        }
-        if now - row.last_seen_at > Duration::seconds(TOUCH_SECONDS) {
-            with_pool!(&self.write, p => {
-                sqlx::query("UPDATE session SET last_seen_at = $1 WHERE token_hash = $2")
-                    .bind(now).bind(token_digest).execute(p).await?;
-            });
         }
         let account = (
             row.username,
@@ -140,6 +141,17 @@ impl Store {
             row.person_id,
         );
         let scope = self.scope_with_roles(row.account_id, account).await?;
+        let (idle, lifetime) = policy.session_limits(&scope.roles, Duration::hours(ABSOLUTE_HOURS));
+        if row.last_seen_at + idle <= now || row.created_at + lifetime <= now {
+            self.logout(token_digest).await?;
+            return Ok(None);
+        }
+        if now - row.last_seen_at > Duration::seconds(TOUCH_SECONDS) {
+            with_pool!(&self.write, p => {
+                sqlx::query("UPDATE session SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(now).bind(token_digest).execute(p).await?;
+            });
+        }
         Ok(Some(Session {
             scope,
             display_name: row.display_name,

@@ -1,6 +1,6 @@
 //! Accounts and scope at the store: every read and write is held to the caller's subtree and role.
 
-use liaison_domain::password::hash_password;
+use liaison_domain::password::{PasswordPolicy, hash_password};
 use liaison_domain::{RegionCode, Role};
 use liaison_store::account::{AccountChange, Close, Done, NewAccount};
 use liaison_store::{Actor, StoreError};
@@ -91,13 +91,13 @@ both_backends!(
         let admin = db.scope_of(c.id("sysadmin")).await.unwrap();
         let rec = db.login_record("town_clerk").await.unwrap().unwrap();
         db.login(&rec, liaison_store::account::session::NewSession { token_digest: "d1", csrf_token: "c", ip: "-", user_agent: "t" }).await.unwrap();
-        assert!(db.session("d1", chrono::Duration::minutes(30)).await.unwrap().is_some());
+        assert!(db.session("d1", &PasswordPolicy::default()).await.unwrap().is_some());
         let ch = AccountChange { display_name: "调任".into(), region: RegionCode::parse(fixtures::OTHER_TOWNSHIP).unwrap(), roles: vec![Role::TownshipStaff], unit_id: None, station_id: None, person_id: None };
         // another township's citizens: the move waits for the security administrator's grant
         db.update_account(&admin, &Actor::of(&admin, "-"), rec.id, ch).await.unwrap();
-        assert!(db.session("d1", chrono::Duration::minutes(30)).await.unwrap().is_some());
+        assert!(db.session("d1", &PasswordPolicy::default()).await.unwrap().is_some());
         fixtures::grant(&db, rec.id).await;
-        assert!(db.session("d1", chrono::Duration::minutes(30)).await.unwrap().is_none());
+        assert!(db.session("d1", &PasswordPolicy::default()).await.unwrap().is_none());
         let s = db.scope_of(rec.id).await.unwrap();
         assert_eq!(s.region.short(), fixtures::OTHER_TOWNSHIP);
     }
@@ -341,7 +341,6 @@ mod login_protection {
 
     use super::*;
     use chrono::{Duration, Utc};
-    use liaison_domain::password::PasswordPolicy;
     use liaison_store::account::LoginClaim;
     use liaison_store::account::session::NewSession;
 
@@ -417,29 +416,37 @@ mod login_protection {
 
     both_backends!(
         async fn the_account_wide_count_spares_known_addresses_and_the_last_security_administrator(db) {
-            let cast = cast(&db).await;
+            cast(&db).await;
             let p = PasswordPolicy::default();
             let now = Utc::now();
             // the clerk logged in from the office before
             db.claim_login("town_clerk", "10.0.0.2", &p, now).await.unwrap();
             let rec = db.login_record("town_clerk").await.unwrap().unwrap();
             db.login(&rec, NewSession { token_digest: "d1", csrf_token: "c", ip: "10.0.0.2", user_agent: "t" }).await.unwrap();
-            for who in ["town_clerk", "secadmin"] {
+            // `rootsec` (the province's) is the security administrator nobody above covers; the
+            // county's `secadmin` has `rootsec` above it
+            for who in ["town_clerk", "rootsec", "secadmin"] {
                 for i in 0..p.account_wide().threshold {
                     let c = db.claim_login(who, &format!("10.1.0.{i}"), &p, now).await.unwrap();
                     assert!(granted(&c), "{who} {i}: {c:?}");
                 }
             }
-            // a new address: the clerk is held off account-wide, the only security administrator is not
-            let c = db.claim_login("town_clerk", "10.9.9.9", &p, now).await.unwrap();
-            assert!(matches!(c, LoginClaim::Refused { account_wide: true, .. }), "{c:?}");
-            assert!(granted(&db.claim_login("secadmin", "10.9.9.9", &p, now).await.unwrap()));
+            // a new address: the clerk and the covered security administrator are held off
+            // account-wide, the last security administrator is not
+            for who in ["town_clerk", "secadmin"] {
+                let c = db.claim_login(who, "10.9.9.9", &p, now).await.unwrap();
+                assert!(matches!(c, LoginClaim::Refused { account_wide: true, .. }), "{who}: {c:?}");
+            }
+            assert!(granted(&db.claim_login("rootsec", "10.9.9.9", &p, now).await.unwrap()));
             // the office is a known address
             assert!(granted(&db.claim_login("town_clerk", "10.0.0.2", &p, now).await.unwrap()));
-            // once there is a second security administrator over the county, the first is held like anyone
-            let admin = db.scope_of(cast.id("sysadmin")).await.unwrap();
-            db.create_account(&admin, &Actor::of(&admin, "-"), new("secadmin2", fixtures::COUNTY, vec![Role::SecurityAdmin])).await.unwrap();
-            let c = db.claim_login("secadmin", "10.9.9.8", &p, now).await.unwrap();
+            // once there is a second security administrator over the province, the first is held like anyone
+            let root = db.login_record("rootadmin").await.unwrap().unwrap();
+            let admin = db.scope_of(root.id).await.unwrap();
+            let second = db.create_account(&admin, &Actor::of(&admin, "-"), new("rootsec2", "63", vec![Role::SecurityAdmin])).await.unwrap();
+            // an administrator's account takes effect when another administrator confirms it
+            fixtures::grant(&db, second).await;
+            let c = db.claim_login("rootsec", "10.9.9.8", &p, now).await.unwrap();
             assert!(matches!(c, LoginClaim::Refused { account_wide: true, .. }), "{c:?}");
         }
     );
@@ -482,9 +489,47 @@ mod login_protection {
             let scope = db.scope_of(rec.id).await.unwrap();
             let hash = hash_password("Qz8!rTw5Kp").unwrap();
             db.change_own_password(&scope, &Actor::of(&scope, "-"), &hash, "here").await.unwrap();
-            let idle = Duration::minutes(30);
-            assert!(db.session("here", idle).await.unwrap().is_some());
-            assert!(db.session("there", idle).await.unwrap().is_none());
+            let policy = PasswordPolicy::default();
+            assert!(db.session("here", &policy).await.unwrap().is_some());
+            assert!(db.session("there", &policy).await.unwrap().is_none());
         }
     );
 }
+
+/// Moves a session's creation and last request `days` into the past.
+async fn age_session(db: &liaison_testkit::TestDb, token: &str, days: i64) {
+    let t = chrono::Utc::now() - chrono::Duration::days(days);
+    let sql = "UPDATE session SET created_at = $1, last_seen_at = $1 WHERE token_hash = $2";
+    match db.backend {
+        liaison_testkit::Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            sqlx::query(sql).bind(t).bind(token).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        liaison_testkit::Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            sqlx::query(sql).bind(t).bind(token).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+both_backends!(
+    async fn a_deputy_s_phone_session_outlasts_the_staff_idle_timeout_within_the_policy(db) {
+        cast(&db).await;
+        let policy = PasswordPolicy::default();
+        for (user, token) in [("deputy", "dep"), ("town_clerk", "clerk")] {
+            let rec = db.login_record(user).await.unwrap().unwrap();
+            let s = liaison_store::account::session::NewSession { token_digest: token, csrf_token: "c", ip: "-", user_agent: "t" };
+            db.login(&rec, s).await.unwrap();
+        }
+        // two days without a request: the deputy's phone is still signed in, the clerk's browser is not
+        age_session(&db, "dep", 2).await;
+        age_session(&db, "clerk", 2).await;
+        assert!(db.session("dep", &policy).await.unwrap().is_some());
+        assert!(db.session("clerk", &policy).await.unwrap().is_none());
+        // past the policy's days, the deputy signs in again
+        age_session(&db, "dep", 8).await;
+        assert!(db.session("dep", &policy).await.unwrap().is_none());
+    }
+);

@@ -48,13 +48,22 @@ pub struct PolicyForm {
     lockout_threshold: String,
     lockout_minutes: String,
     session_idle_minutes: String,
+    /// Absent from an older form: the current value stays.
+    #[serde(default)]
+    deputy_session_days: Option<String>,
+    #[serde(default)]
+    deputy_max_age_days: Option<String>,
 }
 
 fn num(s: &str, label: &str) -> Result<i64, String> {
     s.trim().parse::<i64>().map_err(|_| format!("{label}应为整数"))
 }
 
-fn parse(f: &PolicyForm) -> Result<PasswordPolicy, String> {
+fn parse(f: &PolicyForm, current: &PasswordPolicy) -> Result<PasswordPolicy, String> {
+    let or = |v: &Option<String>, now: i64, label: &str| match v {
+        Some(v) => num(v, label),
+        None => Ok(now),
+    };
     let p = PasswordPolicy {
         min_length: num(&f.min_length, "最小长度")?.max(0) as usize,
         min_classes: num(&f.min_classes, "字符类别数")?.max(0) as usize,
@@ -62,6 +71,16 @@ fn parse(f: &PolicyForm) -> Result<PasswordPolicy, String> {
         lockout_threshold: num(&f.lockout_threshold, "失败次数")?,
         lockout_minutes: num(&f.lockout_minutes, "锁定时长")?,
         session_idle_minutes: num(&f.session_idle_minutes, "会话超时")?,
+        deputy_session_days: or(
+            &f.deputy_session_days,
+            current.deputy_session_days,
+            "代表手机登录保持天数",
+        )?,
+        deputy_max_age_days: or(
+            &f.deputy_max_age_days,
+            current.deputy_max_age_days,
+            "代表账号密码有效期",
+        )?,
     };
     p.validate()?;
     Ok(p)
@@ -73,7 +92,8 @@ pub async fn save(
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageSecurity)?;
-    match parse(&f) {
+    let current = state.policy().await?;
+    match parse(&f, &current) {
         Ok(policy) => {
             state
                 .store

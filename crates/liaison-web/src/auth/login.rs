@@ -214,10 +214,15 @@ pub async fn submit(
             },
         )
         .await?;
+    // a deputy's own phone keeps its session (the policy's days): the cookie outlives closing the
+    // browser; everyone else's ends with it
+    let roles = state.store.scope_of(rec.id).await?.roles;
+    let keep = liaison_domain::password::deputy_only(&roles) && policy.deputy_session_days > 0;
+    let max_age = keep.then(|| policy.deputy_session_days * 86_400);
     let mut res = Redirect::to(&next).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &token, None, state.config.cookies_secure()),
+        set_cookie(SESSION_COOKIE, &token, max_age, state.config.cookies_secure()),
     );
     Ok(res)
 }

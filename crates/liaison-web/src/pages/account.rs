@@ -33,8 +33,9 @@ pub async fn page(
     let account = state.store.account(&staff.scope, staff.scope.account_id).await?;
     let lineage = state.store.region_lineage(&staff.scope.region).await?;
     let policy = state.policy().await?;
-    let expires_in_days = (policy.max_age_days > 0)
-        .then(|| policy.max_age_days - (chrono::Utc::now() - account.password_changed_at).num_days());
+    let max_age = policy.max_age_for(&staff.scope.roles);
+    let expires_in_days =
+        (max_age > 0).then(|| max_age - (chrono::Utc::now() - account.password_changed_at).num_days());
     Ok(AccountPage {
         page: Page::new(&staff.ctx, "我的账号", "/account").notice(q.done.as_deref()),
         roles: account.roles.iter().map(|r| r.label()).collect(),

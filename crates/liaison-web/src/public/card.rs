@@ -1,5 +1,6 @@
-//! The page behind a printed QR code (/q/{code}): the deputy's or station's public card. A retired
-//! code (deputy left office, station closed) shows a friendly page pointing to where to go instead.
+//! A deputy's or station's public card with the 码上办 form: behind a printed QR code (/q/{code}),
+//! and from the site's own lists (/d/{person}, /s/{id}). A retired code (deputy left office, station
+//! closed) shows a friendly page pointing to where to go instead; an unknown one, the citizens' 404.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,7 +14,8 @@ use liaison_store::registry::qr::QrTarget;
 use liaison_store::registry::station::Station;
 use liaison_store::registry::station_file::{FileKind, StationFile};
 
-use super::form::IntakeForm;
+use super::form::{Entry, IntakeForm};
+use super::missing;
 use crate::extract::Path;
 use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};
@@ -73,37 +75,78 @@ pub async fn scan(
     ctx: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let code = liaison_domain::registry::qr::parse_code(&code).ok_or(WebError::NotFound)?;
-    scan_page(&state, &ctx, &code, None).await
+    let Some(code) = liaison_domain::registry::qr::parse_code(&code) else {
+        return Ok(missing::page(&ctx, missing::BAD_CODE, missing::CODE_HINT));
+    };
+    let r = card(&state, &ctx, &Entry::Code(code), None).await;
+    missing::or_missing(&ctx, r, missing::BAD_CODE)
 }
 
-/// The page behind a (parsed) code, with the intake form (`None`: a fresh one).
-pub async fn scan_page(
+/// `GET /d/{person}`: a deputy's public card with the 码上办 form, as the deputy's QR code opens it
+/// (the link from 码上找代表 and from a station's resident deputies).
+pub async fn deputy(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(person): Path<String>,
+) -> Result<Response, WebError> {
+    let Ok(person) = person.parse::<i64>() else {
+        return Ok(missing::page(&ctx, NO_DEPUTY, missing::PAGE_HINT));
+    };
+    let r = card(&state, &ctx, &Entry::Deputy(person), None).await;
+    missing::or_missing(&ctx, r, NO_DEPUTY)
+}
+
+/// `GET /s/{id}`: an open station's public card with the 码上办 form (the station's QR code opens
+/// the same card).
+pub async fn station(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(missing::page(&ctx, NO_STATION, missing::PAGE_HINT));
+    };
+    let r = card(&state, &ctx, &Entry::Station(id), None).await;
+    missing::or_missing(&ctx, r, NO_STATION)
+}
+
+pub const NO_DEPUTY: &str = "没有找到这位代表";
+pub const NO_STATION: &str = "没有找到这个站点";
+
+/// The card behind `entry` with the intake form (`None`: a fresh one). A retired code answers with
+/// the page that says so; one that reaches nothing is `NotFound`.
+pub async fn card(
     state: &AppState,
     ctx: &RequestCtx,
-    code: &str,
+    entry: &Entry,
     form: Option<IntakeForm>,
 ) -> Result<Response, WebError> {
-    let row = state.store.resolve_qr(code).await?.ok_or(WebError::NotFound)?;
-    let target = row.target().ok_or(WebError::NotFound)?;
-    if row.revoked_at.is_some() {
-        return retired(state, ctx, target, &row.revoked_reason).await;
-    }
     let form = match form {
         Some(f) => f,
-        None => IntakeForm::new(state, code).await?,
+        None => IntakeForm::new(state, entry).await?,
     };
-    match target {
-        QrTarget::Deputy(person) => deputy_card(state, ctx, person, Some(form)).await,
-        QrTarget::Station(id) => station_card(state, ctx, id, Some(form)).await,
+    match entry {
+        Entry::Code(code) => {
+            let row = state.store.resolve_qr(code).await?.ok_or(WebError::NotFound)?;
+            let target = row.target().ok_or(WebError::NotFound)?;
+            if row.revoked_at.is_some() {
+                return retired(state, ctx, target, &row.revoked_reason).await;
+            }
+            match target {
+                QrTarget::Deputy(person) => deputy_card(state, ctx, person, form).await,
+                QrTarget::Station(id) => station_card(state, ctx, id, form).await,
+            }
+        }
+        Entry::Deputy(person) => deputy_card(state, ctx, *person, form).await,
+        Entry::Station(id) => station_card(state, ctx, *id, form).await,
     }
 }
 
-pub async fn deputy_card(
+async fn deputy_card(
     state: &AppState,
     ctx: &RequestCtx,
     person: i64,
-    intake: Option<IntakeForm>,
+    intake: IntakeForm,
 ) -> Result<Response, WebError> {
     let live: Vec<Deputy> = state
         .store
@@ -121,16 +164,16 @@ pub async fn deputy_card(
         region_path: region_path(state, &first.constituency_region).await?,
         stations: state.store.stations_of_person(person).await?,
         mandates: live,
-        intake,
+        intake: Some(intake),
     }
     .into_response())
 }
 
-pub async fn station_card(
+async fn station_card(
     state: &AppState,
     ctx: &RequestCtx,
     id: i64,
-    intake: Option<IntakeForm>,
+    intake: IntakeForm,
 ) -> Result<Response, WebError> {
     let station = state
         .store
@@ -146,7 +189,7 @@ pub async fn station_card(
         documents: state.store.station_files(id, FileKind::Document).await?,
         region_path: region_path(state, &station.region_code).await?,
         station,
-        intake,
+        intake: Some(intake),
     }
     .into_response())
 }
@@ -186,7 +229,7 @@ async fn retired(
     Ok((
         StatusCode::GONE,
         Retired {
-            page: Page::public(ctx, "二维码已停用"),
+            page: Page::public(ctx, missing::BAD_CODE),
             message,
             region,
             stations,

@@ -1,4 +1,4 @@
-//! 码上办 intake: the form behind every deputy's and station's QR code. No login, no script needed
+//! 码上办 intake: the form on every deputy's and station's public card. No login, no script needed
 //! (a few lines keep a draft in the phone's storage where scripts run), photos checked and stripped,
 //! acknowledged only once committed.
 
@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use liaison_domain::RegionCode;
+use liaison_domain::opinion::Channel;
 use liaison_domain::opinion::submission::{Submission, SubmissionFields};
-use liaison_domain::opinion::{Channel, show_receipt};
 use liaison_store::opinion::intake::{NewOpinion, PER_CODE, PER_IP, Placement, Precheck};
 use liaison_store::registry::qr::QrTarget;
 use liaison_store::{Actor, StoreError};
@@ -19,7 +19,9 @@ use crate::layout::Page;
 use crate::upload::MultipartForm;
 use crate::{AppState, RequestCtx, WebError};
 
+use super::form::Entry;
 pub use super::form::{IntakeForm, IntakeValues, categories};
+use super::{card, missing};
 
 pub const MAX_PHOTOS: usize = 3;
 
@@ -94,17 +96,6 @@ pub fn nonce_of(v: &IntakeValues) -> String {
     }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "public/receipt.html")]
-pub struct ReceiptPage {
-    page: Page,
-    receipt: String,
-    receipt_raw: String,
-    to: String,
-    with_phone: bool,
-    draft_key: String,
-}
-
 /// Where a deputy's opinions belong: the finest constituency region of their mandates in office (where
 /// their voters are) and the first station they sit in.
 pub struct DeputyReach {
@@ -137,28 +128,33 @@ pub async fn deputy_reach(state: &AppState, person: i64) -> Result<Option<Deputy
     }))
 }
 
-/// Where a code's submissions go: (channel, deputy, station, region, who it reaches).
+/// Where a card's submissions go: (channel, deputy, station, region, who it reaches); `None` for a
+/// retired code (its page says so).
 async fn target_of(
     state: &AppState,
-    code: &str,
-) -> Result<(Channel, Option<i64>, Option<i64>, RegionCode, String), WebError> {
-    let row = state.store.resolve_qr(code).await?.ok_or(WebError::NotFound)?;
-    if row.revoked_at.is_some() {
-        return Err(WebError::Conflict {
-            code: "code_retired",
-            message: "这个二维码已停用，请重新扫描站点的二维码".into(),
-        });
-    }
-    match row.target().ok_or(WebError::NotFound)? {
+    entry: &Entry,
+) -> Result<Option<(Channel, Option<i64>, Option<i64>, RegionCode, String)>, WebError> {
+    let target = match entry {
+        Entry::Code(code) => {
+            let row = state.store.resolve_qr(code).await?.ok_or(WebError::NotFound)?;
+            if row.revoked_at.is_some() {
+                return Ok(None);
+            }
+            row.target().ok_or(WebError::NotFound)?
+        }
+        Entry::Deputy(person) => QrTarget::Deputy(*person),
+        Entry::Station(id) => QrTarget::Station(*id),
+    };
+    match target {
         QrTarget::Deputy(person) => {
             let reach = deputy_reach(state, person).await?.ok_or(WebError::NotFound)?;
-            Ok((
+            Ok(Some((
                 Channel::DeputyCode,
                 Some(person),
                 reach.station,
                 reach.region,
                 format!("{}代表", reach.name),
-            ))
+            )))
         }
         QrTarget::Station(id) => {
             let s = state
@@ -168,27 +164,70 @@ async fn target_of(
                 .filter(|s| s.is_open())
                 .ok_or(WebError::NotFound)?;
             let region = RegionCode::parse(&s.region_code).map_err(|e| WebError::Internal(e.to_string()))?;
-            Ok((Channel::StationCode, None, Some(id), region, s.name))
+            Ok(Some((Channel::StationCode, None, Some(id), region, s.name)))
         }
     }
 }
 
-/// `POST /q/{code}` (multipart). Everything that can refuse the submission is checked before any
-/// photo is decoded or stored: the form's limits (sizes, counts), the typed values, the rate limits.
+/// `POST /q/{code}` (multipart): the form behind a printed QR code.
 pub async fn submit(
     State(state): State<AppState>,
     ctx: RequestCtx,
     Path(code): Path<String>,
     mp: Multipart,
 ) -> Result<Response, WebError> {
-    let code = liaison_domain::registry::qr::parse_code(&code).ok_or(WebError::NotFound)?;
-    let (channel, person, station, region, to) = target_of(&state, &code).await?;
+    let Some(code) = liaison_domain::registry::qr::parse_code(&code) else {
+        return Ok(missing::page(&ctx, missing::BAD_CODE, missing::CODE_HINT));
+    };
+    let r = submit_to(&state, &ctx, Entry::Code(code), mp).await;
+    missing::or_missing(&ctx, r, missing::BAD_CODE)
+}
+
+/// `POST /d/{person}` (multipart): the form on a deputy's card opened from the site's lists.
+pub async fn submit_deputy(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(person): Path<String>,
+    mp: Multipart,
+) -> Result<Response, WebError> {
+    let Ok(person) = person.parse::<i64>() else {
+        return Ok(missing::page(&ctx, card::NO_DEPUTY, missing::PAGE_HINT));
+    };
+    let r = submit_to(&state, &ctx, Entry::Deputy(person), mp).await;
+    missing::or_missing(&ctx, r, card::NO_DEPUTY)
+}
+
+/// `POST /s/{id}` (multipart): the form on a station's card.
+pub async fn submit_station(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(id): Path<String>,
+    mp: Multipart,
+) -> Result<Response, WebError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(missing::page(&ctx, card::NO_STATION, missing::PAGE_HINT));
+    };
+    let r = submit_to(&state, &ctx, Entry::Station(id), mp).await;
+    missing::or_missing(&ctx, r, card::NO_STATION)
+}
+
+/// Everything that can refuse the submission is checked before any photo is decoded or stored: the
+/// form's limits (sizes, counts), the typed values, the rate limits.
+async fn submit_to(
+    state: &AppState,
+    ctx: &RequestCtx,
+    entry: Entry,
+    mp: Multipart,
+) -> Result<Response, WebError> {
+    let Some((channel, person, station, region, to)) = target_of(state, &entry).await? else {
+        return card::card(state, ctx, &entry, None).await;
+    };
     let form = crate::upload::read(mp, &crate::upload::OPINION).await?;
     // a filled honeypot is a robot: thank it and keep nothing
     if !form.text("website").is_empty() {
-        return Ok(thanks_without_receipt(&ctx));
+        return Ok(thanks_without_receipt(ctx));
     }
-    let cats = categories(&state).await?;
+    let cats = categories(state).await?;
     let (values, parsed) = read_values(&form, &cats);
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
     errors.extend(form.problem_messages());
@@ -198,7 +237,7 @@ pub async fn submit(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        return redisplay_with(&state, &ctx, &code, values, errors, status).await;
+        return redisplay_with(state, ctx, &entry, values, errors, status).await;
     }
     let per_ip = match state.config.intake_per_ip {
         n if n > 0 => n,
@@ -206,21 +245,21 @@ pub async fn submit(
     };
     let limit_buckets = vec![
         (format!("ip:{}", ctx.ip), per_ip),
-        (format!("code:{code}"), PER_CODE.max(per_ip)),
+        (entry.bucket(), PER_CODE.max(per_ip)),
     ];
     let nonce = nonce_of(&values);
     let photos = match state.store.intake_precheck(&nonce, &limit_buckets).await? {
-        Precheck::Limited => return too_often(&state, &ctx, &code, values).await,
+        Precheck::Limited => return too_often(state, ctx, &entry, values).await,
         // the submission made before answers; its photos are stored already
         Precheck::Resent => vec![],
-        Precheck::Open => match store_photos(&state, &form).await {
+        Precheck::Open => match store_photos(state, &form).await {
             Ok(p) => p,
-            Err(e) => return redisplay(&state, &ctx, &code, values, e).await,
+            Err(e) => return redisplay(state, ctx, &entry, values, e).await,
         },
     };
     drop(form);
     let Ok(sub) = parsed else {
-        return redisplay(&state, &ctx, &code, values, errors).await;
+        return redisplay(state, ctx, &entry, values, errors).await;
     };
     let with_phone = sub.phone.is_some();
     let place = Placement {
@@ -239,18 +278,10 @@ pub async fn submit(
         ..NewOpinion::new(sub, values.share, nonce, place, actor, photos)
     };
     match state.store.submit_opinion(new).await {
-        Ok(s) => Ok(ReceiptPage {
-            page: Page::public(&ctx, "已收到您反映的问题"),
-            receipt: show_receipt(&s.receipt),
-            receipt_raw: s.receipt,
-            to,
-            with_phone,
-            draft_key: format!("draft-{code}"),
-        }
-        .into_response()),
+        Ok(s) => super::receipt::page(state, ctx, &s.receipt, to, with_phone, entry.draft_key()).await,
         // refused in the transaction after the pre-check passed (a race): the photos just stored
         // belong to no row and are removed by the orphan sweep (`Store::sweep_orphan_files`)
-        Err(StoreError::RateLimited) => too_often(&state, &ctx, &code, values).await,
+        Err(StoreError::RateLimited) => too_often(state, ctx, &entry, values).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -258,37 +289,45 @@ pub async fn submit(
 async fn too_often(
     state: &AppState,
     ctx: &RequestCtx,
-    code: &str,
+    entry: &Entry,
     values: IntakeValues,
 ) -> Result<Response, WebError> {
     let errors = vec!["提交太频繁，请过一会儿再试；您填写的内容还在".into()];
-    redisplay_with(state, ctx, code, values, errors, StatusCode::TOO_MANY_REQUESTS).await
+    redisplay_with(state, ctx, entry, values, errors, StatusCode::TOO_MANY_REQUESTS).await
 }
 
 async fn redisplay(
     state: &AppState,
     ctx: &RequestCtx,
-    code: &str,
+    entry: &Entry,
     values: IntakeValues,
     errors: Vec<String>,
 ) -> Result<Response, WebError> {
-    redisplay_with(state, ctx, code, values, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+    redisplay_with(
+        state,
+        ctx,
+        entry,
+        values,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// The form again, with what was typed and the problems, answered with `status`.
 async fn redisplay_with(
     state: &AppState,
     ctx: &RequestCtx,
-    code: &str,
+    entry: &Entry,
     values: IntakeValues,
     errors: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let mut form = IntakeForm::new(state, code).await?;
+    let mut form = IntakeForm::new(state, entry).await?;
     let nonce = nonce_of(&values);
     form.values = IntakeValues { nonce, ..values };
     form.errors = errors;
-    let mut res = super::card::scan_page(state, ctx, code, Some(form)).await?;
+    let mut res = card::card(state, ctx, entry, Some(form)).await?;
     if res.status() == StatusCode::OK {
         *res.status_mut() = status;
     }

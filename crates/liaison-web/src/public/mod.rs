@@ -3,9 +3,13 @@
 pub mod card;
 pub mod find;
 pub mod form;
+pub mod home;
 pub mod intake;
+pub mod missing;
 pub mod published;
+pub mod receipt;
 pub mod track;
+pub mod tracked;
 
 use crate::routes::Routes;
 use axum::handler::Handler;
@@ -33,8 +37,18 @@ pub(crate) fn routes() -> Routes {
         )
         .get("/t", track::page)
         .post("/t/rate", track::rate)
+        .get("/t/photos/{file}", track::photo)
         .get("/published", published::list)
         .get("/published/photos/{file}", published::photo)
-        .get("/s/{id}", find::station)
+        .get_post(
+            "/s/{id}",
+            card::station,
+            intake::submit_station.layer(crate::upload::OPINION.layer()),
+        )
+        .get_post(
+            "/d/{person}",
+            card::deputy,
+            intake::submit_deputy.layer(crate::upload::OPINION.layer()),
+        )
         .get("/find", find::page)
 }

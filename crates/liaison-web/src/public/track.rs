@@ -9,13 +9,14 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use liaison_domain::opinion::{Satisfaction, Stage, parse_receipt, show_receipt};
+use liaison_domain::opinion::{Satisfaction, Stage, parse_receipt};
 use liaison_store::Visible;
-use liaison_store::opinion::{Event, Opinion};
+use liaison_store::opinion::Opinion;
 use serde::Deserialize;
 
-use crate::extract::{Form, Query};
-use crate::layout::{Page, local_time};
+use super::tracked::{Tracked, tracked};
+use crate::extract::{Form, Path, Query};
+use crate::layout::Page;
 use crate::{AppState, RequestCtx, WebError};
 
 /// Failed lookups of one receipt per hour: what guards the four digits (10,000 choices) of a known
@@ -60,60 +61,23 @@ pub struct TrackPage {
     error: Option<String>,
     item: Option<Tracked>,
     notice: Option<&'static str>,
+    /// The rating form's problem, shown beside the choices, and the words typed, kept.
+    rate_error: Option<String>,
+    note: String,
 }
 
-pub struct Tracked {
-    receipt: String,
-    category: String,
-    submitted: String,
-    stage: &'static str,
-    to: String,
-    answer: String,
-    can_rate: bool,
-    rating: &'static str,
-    steps: Vec<(String, &'static str, &'static str)>,
-}
-
-/// What the citizen of an item merged into another reads until the survivor is published: the
-/// survivor's answer went to another citizen and is not theirs to read.
-const FOLLOWER_LINE: &str = "您反映的问题已与相同问题合并办理，办理结果公示后可在此查看。";
-
-fn tracked(o: &Opinion, events: &[Event]) -> Tracked {
-    let stage = o.stage();
-    let follower = o.merged_into.is_some();
-    let answer_visible = matches!(
-        stage,
-        Stage::Replied | Stage::Answered | Stage::Closed | Stage::Published | Stage::Declined
-    ) || !o.answer.is_empty() && stage != Stage::Assigned;
-    // a follower's `answer` is the survivor's published text, masked (`Store::track`), or nothing yet
-    let answer = match (follower, answer_visible) {
-        (true, _) if o.answer.is_empty() => FOLLOWER_LINE.to_owned(),
-        (true, _) | (false, true) => o.answer.clone(),
-        (false, false) => String::new(),
-    };
-    Tracked {
-        receipt: show_receipt(&o.receipt),
-        category: o.category_label.clone(),
-        submitted: local_time(&o.submitted_at),
-        stage: if follower {
-            stage.follower_label()
-        } else {
-            stage.public_label()
-        },
-        to: o
-            .deputy_name
-            .as_ref()
-            .map(|n| format!("{n}代表"))
-            .or_else(|| o.station_name.clone())
-            .unwrap_or_default(),
-        answer,
-        // the survivor's citizen rates a merged item's answer
-        can_rate: !follower && matches!(stage, Stage::Replied | Stage::Answered),
-        rating: o.satisfaction_label(),
-        steps: events
-            .iter()
-            .map(|e| (local_time(&e.at), e.action_label(), e.public_stage_label()))
-            .collect(),
+impl TrackPage {
+    fn new(ctx: &RequestCtx, r: String, d: String) -> TrackPage {
+        TrackPage {
+            page: Page::public(ctx, "查询办理进度"),
+            r,
+            d,
+            error: None,
+            item: None,
+            notice: None,
+            rate_error: None,
+            note: String::new(),
+        }
     }
 }
 
@@ -162,21 +126,13 @@ pub async fn page(
     ctx: RequestCtx,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, WebError> {
-    let mut p = TrackPage {
-        page: Page::public(&ctx, "查询办理进度"),
-        r: q.r.clone(),
-        d: q.d.clone(),
-        error: None,
-        item: None,
-        notice: None,
-    };
+    let mut p = TrackPage::new(&ctx, q.r.clone(), q.d.clone());
     if q.r.trim().is_empty() {
         return Ok(p.into_response());
     }
     match lookup(&state, &ctx, &q.r, &q.d).await? {
         Ok(o) => {
-            let events = state.store.opinion_events(&o).await?;
-            p.item = Some(tracked(&o, &events));
+            p.item = Some(tracked(&state, &o).await?);
             Ok(p.into_response())
         }
         Err(m @ Miss::Limited(_)) => {
@@ -195,6 +151,29 @@ pub async fn page(
     }
 }
 
+/// `GET /t/photos/{id}.jpg?r=&d=`: a photo of the caller's own item, after the same check as the page.
+pub async fn photo(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(file): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, WebError> {
+    let id = crate::jpeg::id_of(&file)?;
+    let o = match lookup(&state, &ctx, &q.r, &q.d).await? {
+        Ok(o) => o,
+        Err(Miss::Limited(_)) => return Err(WebError::RateLimited),
+        Err(Miss::NotFound) => return Err(WebError::NotFound),
+    };
+    let photo = state
+        .store
+        .opinion_photos(&o)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id && !p.hidden)
+        .ok_or(WebError::NotFound)?;
+    crate::jpeg::respond(&state, &photo.blob, "private, no-store").await
+}
+
 #[derive(Deserialize)]
 pub struct RateForm {
     r: String,
@@ -206,7 +185,8 @@ pub struct RateForm {
     note: String,
 }
 
-/// `POST /t/rate`: 满意 / 基本满意 / 不满意 (不满意 sends it back to the unit).
+/// `POST /t/rate`: 满意 / 基本满意 / 不满意 (不满意 sends it back to the unit). A missing choice or
+/// an over-long note shows the page again with the problem beside the form and the words kept.
 pub async fn rate(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -215,13 +195,28 @@ pub async fn rate(
     let o = match lookup(&state, &ctx, &f.r, &f.d).await? {
         Ok(o) => o,
         Err(Miss::Limited(_)) => return Err(WebError::RateLimited),
-        Err(Miss::NotFound) => return Err(WebError::NotFound),
+        // the lookup form again, in the tracking page's words, rather than a bare error page
+        Err(m @ Miss::NotFound) => {
+            let mut p = TrackPage::new(&ctx, f.r, f.d);
+            p.error = Some(m.message());
+            return Ok((StatusCode::NOT_FOUND, p).into_response());
+        }
     };
-    let rating = Satisfaction::parse(&f.rating)
-        .ok_or_else(|| WebError::invalid("rating", "请选择满意、基本满意或不满意"))?;
-    if f.note.chars().count() > 500 {
-        return Err(WebError::invalid("note", "意见不能超过 500 字"));
-    }
+    let problem = match Satisfaction::parse(&f.rating) {
+        None => Err("请选择满意、基本满意或不满意后再提交"),
+        Some(_) if f.note.chars().count() > 500 => Err("还想说的不能超过 500 字"),
+        Some(r) => Ok(r),
+    };
+    let rating = match problem {
+        Ok(r) => r,
+        Err(message) => {
+            let mut p = TrackPage::new(&ctx, f.r, f.d);
+            p.item = Some(tracked(&state, &o).await?);
+            p.rate_error = Some(message.to_owned());
+            p.note = f.note;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+        }
+    };
     state
         .store
         .rate_by_citizen(o.id, rating, f.note.trim(), &ctx.ip)
@@ -231,18 +226,14 @@ pub async fn rate(
         .track(&o.receipt, &f.d)
         .await?
         .ok_or(WebError::NotFound)?;
-    let events = state.store.opinion_events(&o).await?;
-    Ok(TrackPage {
-        page: Page::public(&ctx, "查询办理进度"),
-        r: f.r,
-        d: f.d,
-        error: None,
-        item: Some(tracked(&o, &events)),
-        notice: Some(if rating == Satisfaction::Unsatisfied {
+    let mut p = TrackPage::new(&ctx, f.r, f.d);
+    p.item = Some(tracked(&state, &o).await?);
+    p.notice = Some(match (rating, o.stage()) {
+        (Satisfaction::Unsatisfied, Stage::Assigned) => {
             "已收到您的评价。您不满意，事项已退回承办单位重新办理。"
-        } else {
-            "谢谢您的评价，事项已办结。"
-        }),
-    }
-    .into_response())
+        }
+        (Satisfaction::Unsatisfied, _) => "已收到您的评价。您不满意，事项已退回重新办理。",
+        _ => "谢谢您的评价，事项已办结。",
+    });
+    Ok(p.into_response())
 }

@@ -65,7 +65,7 @@ type Row = (
 const MATRIX: &[Row] = &[
     //                                                                                                 anon sys  sec  aud  cty  twn  otw  stn  dep  unit chair
     // pages
-    ("GET",  "/", "/", &[],                                                                           [303, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET",  "/", "/", &[],                                                                           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     // a deputy's own service card and code: their person only; everyone else has none (404)
     ("GET",  "/me/card", "/me/card", &[],                                                             [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404]),
     ("GET",  "/me/{format}", "/me/qr.png", &[],                                                       [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404]),
@@ -208,7 +208,11 @@ const EXEMPT: &[(&str, &str, &str)] = &[
     ("GET",  "/published", "answers published after review, personal data removed"),
     ("GET",  "/published/photos/{file}", "photos of published answers that staff left visible"),
     ("GET",  "/p/{file}", "deputies' photos on their public cards"),
-    ("GET",  "/s/{id}", "a station's public page"),
+    ("GET",  "/s/{id}", "a station's public page with the 码上办 form"),
+    ("POST", "/s/{id}", "码上办 on a station's public page (rate-limited, honeypot)"),
+    ("GET",  "/d/{person}", "a deputy's public card with the 码上办 form, as the deputy's QR code opens it"),
+    ("POST", "/d/{person}", "码上办 on a deputy's public card (rate-limited, honeypot)"),
+    ("GET",  "/t/photos/{file}", "a citizen's own photos, by receipt code (and phone digits) like the tracking page"),
     ("GET",  "/s/{id}/files/{file}", "a station's public photos and rules documents"),
     ("GET",  "/find", "the public finder of stations and deputies"),
 ];

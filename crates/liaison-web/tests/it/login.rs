@@ -215,7 +215,9 @@ both_backends!(
         assert_eq!(c.get("/").await.status.as_u16(), 200);
         let r = c.post_form("/logout", &[]).await;
         assert_eq!(r.location(), Some("/login?done=logout"));
-        assert_eq!(c.get("/").await.status.as_u16(), 303);
+        // signed out: the public front door, and staff pages ask for a login again
+        assert_eq!(c.get("/").await.html().count("#home-region"), 0);
+        assert_eq!(c.get("/opinions").await.status.as_u16(), 303);
     }
 );
 
@@ -252,5 +254,16 @@ both_backends!(
         let r = c.post_form("/admin/security", &weak).await;
         assert_eq!(r.status.as_u16(), 422);
         assert!(r.body.contains("最小长度应在 8"));
+        // deputies' own accounts: how long their phone stays signed in, within its bounds
+        let mut deputies = form.to_vec();
+        deputies.push(("deputy_session_days", "31"));
+        deputies.push(("deputy_max_age_days", "0"));
+        let r = c.post_form("/admin/security", &deputies).await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.body.contains("代表手机登录保持天数应在 0～30"), "{}", r.body);
+        deputies[6] = ("deputy_session_days", "14");
+        assert_eq!(c.post_form("/admin/security", &deputies).await.status.as_u16(), 303);
+        let p = app.db.password_policy().await.unwrap();
+        assert_eq!((p.deputy_session_days, p.deputy_max_age_days), (14, 0));
     }
 );

@@ -11,6 +11,7 @@ mod bulk_offer;
 mod calendar;
 mod errors;
 mod excel;
+mod front_door;
 mod headers;
 mod home;
 mod login;

@@ -129,7 +129,7 @@ both_backends!(
         assert_eq!(card.status.as_u16(), 200);
         let doc = card.html();
         assert_eq!(doc.text("#station-name"), "东香卡村代表联络室");
-        assert_eq!(doc.texts("#residents tbody td:first-child"), ["拉毛"]);
+        assert_eq!(doc.texts("#residents li strong"), ["拉毛"]);
         assert!(!card.body.contains(MANAGER_PHONE) && !card.body.contains(DEPUTY_PHONE), "no private phone on a public page");
         let scripts = card.html().attrs("script", "src");
         assert!(scripts.iter().all(|s| s == "/static/public.js" || s == "/static/photo-upload.js"), "public pages load only the draft keeper and the optional photo scaler; the form is a plain POST: {scripts:?}");
@@ -152,7 +152,8 @@ both_backends!(
         app.db.leave_office(&county, &Actor::of(&county, "-"), mid, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), "工作调动").await.unwrap();
         let card = voter.get(&format!("/q/{code}")).await;
         assert_eq!(card.status.as_u16(), 410);
-        assert!(card.html().text("h1").contains("已不再担任"));
+        assert_eq!(card.html().text("h1"), "二维码无效或已停用");
+        assert!(card.html().text("#retired").contains("已不再担任"));
         assert!(card.body.contains("恰卜恰镇人大代表之家"));
         // an unknown code is a plain 404
         assert_eq!(voter.get("/q/XXXXXXXXXX").await.status.as_u16(), 404);
@@ -232,8 +233,8 @@ both_backends!(
         let r = voter.get("/find?region=632521100201").await;
         assert_eq!(r.status.as_u16(), 200);
         let doc = r.html();
-        assert_eq!(doc.texts("#deputies tbody td:first-child"), ["拉毛"]);
-        assert!(doc.texts(".card h3").first().is_some_and(|t| t == "东香卡村代表联络室"), "the village's own room first");
+        assert_eq!(doc.texts("#deputies ul.people strong"), ["拉毛"]);
+        assert!(doc.texts("#stations .card h3").first().is_some_and(|t| t == "东香卡村代表联络室"), "the village's own room first");
         assert!(!r.body.contains(DEPUTY_PHONE) && !r.body.contains("<script"));
         assert_eq!(voter.get("/find?region=12x").await.status.as_u16(), 422);
     }
