@@ -20,7 +20,7 @@ mod span;
 
 pub use arrangement::{YearArrangement, parse_toml};
 pub use reminder::entry_reminder;
-pub use span::{Span, due_at};
+pub use span::{SPAN_UNITS, Span, due_at};
 
 /// The built-in calendar file (TOML, `[YYYY]` tables with `source`, `off` and `work`).
 pub const BUILT_IN: &str = include_str!("../data/cn-holidays.toml");
@@ -61,7 +61,7 @@ pub enum CalendarError {
     },
     #[error("日历文件格式错误：{0}")]
     Format(String),
-    #[error("期限“{0}”无法识别：应写作如 24h（24小时）或 7wd（7个工作日）")]
+    #[error("期限“{0}”无法识别：应写作如 24h（24小时）、7wd（7个工作日）、10d（10个自然日）或 3mo（3个月）")]
     InvalidSpan(String),
 }
 

@@ -197,11 +197,14 @@ fn spans_parse_and_display() {
     assert_eq!(Span::WorkingDays(7).to_string(), "7wd");
     assert_eq!(Span::Hours(24).label(), "24小时");
     assert_eq!(Span::WorkingDays(7).label(), "7个工作日");
-    for bad in ["", "h", "7d", "-1h", "7 wd x", "99999999999h", "1.5h"] {
+    assert_eq!(Span::parse("7d"), Ok(Span::Days(7)));
+    assert_eq!(Span::parse("10天"), Ok(Span::Days(10)));
+    assert_eq!(Span::Days(10).label(), "10个自然日");
+    for bad in ["", "h", "7w", "-1h", "7 wd x", "99999999999h", "1.5h"] {
         assert!(Span::parse(bad).is_err(), "{bad}");
     }
-    let err = Span::parse("7d").expect_err("bad").to_string();
-    assert!(err.contains("“7d”") && err.contains("24h"), "{err}");
+    let err = Span::parse("7w").expect_err("bad").to_string();
+    assert!(err.contains("“7w”") && err.contains("24h"), "{err}");
 }
 
 #[test]
@@ -399,5 +402,42 @@ proptest! {
         prop_assert_eq!(due.time(), END_OF_DAY);
         let expected = if n == 0 && c.is_working_day(start) { 0 } else { i64::from(n.max(1)) };
         prop_assert_eq!(c.working_days_between(start, due.date_naive()), expected);
+    }
+}
+
+#[test]
+fn calendar_days_end_on_a_working_day() {
+    let c = cal();
+    // 10 natural days from Wednesday 10 June 2026 is Saturday 20 June → Monday 22 June.
+    assert_eq!(
+        due_at(&c, at("2026-06-10T15:00:00+08:00"), Span::Days(10)),
+        at("2026-06-22T23:59:59+08:00")
+    );
+    assert_eq!(
+        due_at(&c, at("2026-06-10T15:00:00+08:00"), Span::Days(1)),
+        at("2026-06-11T23:59:59+08:00")
+    );
+    let _ = due_at(&c, at("2026-06-10T15:00:00+08:00"), Span::Days(u32::MAX));
+}
+
+#[test]
+fn spans_from_a_forms_number_and_unit() {
+    assert_eq!(Span::from_parts("3", "wd").ok(), Some(Span::WorkingDays(3)));
+    assert_eq!(Span::from_parts(" 24 ", "h").ok(), Some(Span::Hours(24)));
+    assert_eq!(Span::from_parts("10", "d").ok(), Some(Span::Days(10)));
+    assert_eq!(Span::from_parts("3", "mo").ok(), Some(Span::Months(3)));
+    assert!(Span::from_parts("", "wd").is_err());
+    assert!(Span::from_parts("-1", "wd").is_err());
+    assert!(Span::from_parts("3", "weeks").is_err());
+    assert!(Span::from_parts("99999999999", "h").is_err());
+    for s in [
+        Span::Hours(2),
+        Span::WorkingDays(7),
+        Span::Days(15),
+        Span::Months(3),
+    ] {
+        let (n, u) = s.parts();
+        assert_eq!(Span::from_parts(&n.to_string(), u).ok(), Some(s));
+        assert_eq!(Span::parse(&s.to_string()).ok(), Some(s));
     }
 }

@@ -90,7 +90,7 @@ impl Gender {
     }
 }
 
-/// The 56 recognised ethnic groups (民族), as written on an identity card.
+/// The 56 recognised ethnic groups (民族), as written on an identity card, in GB 3304 order.
 pub const ETHNICITIES: [&str; 56] = [
     "汉族",
     "蒙古族",
@@ -150,17 +150,26 @@ pub const ETHNICITIES: [&str; 56] = [
     "基诺族",
 ];
 
-/// Accepts "藏族" or "藏".
-pub fn parse_ethnicity(s: &str) -> Option<&'static str> {
-    let s = s.trim();
+/// GB 3304's entry for someone of none of the 56 groups (forms offer it after them).
+pub const OTHER_ETHNICITY: &str = "其他";
+
+/// Every choice a form offers for 民族: the 56 groups, then 其他.
+pub fn ethnicity_choices() -> impl Iterator<Item = &'static str> {
     ETHNICITIES
         .iter()
         .copied()
-        .find(|e| *e == s || e.strip_suffix('族') == Some(s))
+        .chain(std::iter::once(OTHER_ETHNICITY))
 }
 
-/// Political affiliations as deputy registers record them.
-pub const PARTIES: [&str; 11] = [
+/// Accepts "藏族" or "藏", and 其他.
+pub fn parse_ethnicity(s: &str) -> Option<&'static str> {
+    let s = s.trim();
+    ethnicity_choices().find(|e| *e == s || (e.strip_suffix('族') == Some(s)))
+}
+
+/// Political affiliations (政治面貌) as deputy registers record them: the party, the youth league,
+/// the eight democratic parties, non-party, the masses.
+pub const PARTIES: [&str; 13] = [
     "中共党员",
     "中共预备党员",
     "共青团员",
@@ -171,16 +180,30 @@ pub const PARTIES: [&str; 11] = [
     "农工党党员",
     "致公党党员",
     "九三学社社员",
+    "台盟盟员",
+    "无党派人士",
     "群众",
 ];
 
+/// Reads a 政治面貌 as a spreadsheet writes it: the full name or its usual short form.
 pub fn parse_party(s: &str) -> Option<&'static str> {
     let s = s.trim();
-    match s {
-        "中共" | "党员" | "中国共产党党员" => Some("中共党员"),
-        "无党派" | "无党派人士" => Some("群众"),
-        _ => PARTIES.iter().copied().find(|p| *p == s),
-    }
+    let full = match s {
+        "中共" | "党员" | "中国共产党党员" | "共产党员" => "中共党员",
+        "预备党员" | "中共预备" => "中共预备党员",
+        "团员" | "共青团" => "共青团员",
+        "民革" => "民革党员",
+        "民盟" => "民盟盟员",
+        "民建" => "民建会员",
+        "民进" => "民进会员",
+        "农工党" | "农工" => "农工党党员",
+        "致公党" | "致公" => "致公党党员",
+        "九三学社" | "九三" => "九三学社社员",
+        "台盟" => "台盟盟员",
+        "无党派" => "无党派人士",
+        other => return PARTIES.iter().copied().find(|p| *p == other),
+    };
+    Some(full)
 }
 
 #[cfg(test)]
@@ -209,6 +232,16 @@ mod tests {
         assert_eq!(parse_ethnicity("撒拉族"), Some("撒拉族"));
         assert_eq!(parse_ethnicity("火星族"), None);
         assert_eq!(parse_party("中共"), Some("中共党员"));
-        assert_eq!(parse_party("无党派"), Some("群众"));
+        assert_eq!(parse_party("无党派"), Some("无党派人士"));
+        assert_eq!(parse_party("台盟"), Some("台盟盟员"));
+        assert_eq!(parse_party("群众"), Some("群众"));
+        assert_eq!(parse_party("火星党"), None);
+        assert_eq!(parse_ethnicity("其他"), Some("其他"));
+        assert_eq!(parse_ethnicity("土"), Some("土族"));
+        assert_eq!(parse_ethnicity("土家"), Some("土家族"));
+        assert_eq!(ethnicity_choices().count(), 57);
+        for p in PARTIES {
+            assert_eq!(parse_party(p), Some(p));
+        }
     }
 }

@@ -2,5 +2,6 @@
 
 pub mod deputy;
 pub mod household;
+pub mod phone;
 pub mod qr;
 pub mod station;

@@ -113,9 +113,15 @@ impl Store {
         &self,
         scope: &Scope,
         station_id: i64,
+        q: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Deputy>> {
         let st = self.station(scope, station_id).await?;
+        // a name or a village, as typed in the search box beside the list
+        let pattern = q
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| format!("%{}%", q.replace(['%', '_', '\\'], "")));
         let code =
             RegionCode::parse(&st.region_code).map_err(|_| StoreError::Corrupt(st.region_code.clone()))?;
         let township = code.lineage().get(3).cloned().unwrap_or(code);
@@ -129,9 +135,10 @@ impl Store {
                 concat!(deputy_select!(), " FROM mandate m JOIN person p ON p.id = m.person_id JOIN region r ON r.code = m.constituency_region \
                  WHERE m.constituency_region BETWEEN $1 AND $2 AND m.status = 'in_office' \
                  AND NOT EXISTS (SELECT 1 FROM station_deputy sd WHERE sd.station_id = $3 AND sd.mandate_id = m.id) \
+                 AND ($5 IS NULL OR p.name LIKE $5 OR r.name LIKE $5 OR m.constituency LIKE $5) \
                  ORDER BY p.name, m.id LIMIT $4"),
             )
-            .bind(&lo).bind(&hi).bind(station_id).bind(limit).fetch_all(p).await?
+            .bind(&lo).bind(&hi).bind(station_id).bind(limit).bind(&pattern).fetch_all(p).await?
         });
         Ok(rows)
     }

@@ -55,6 +55,8 @@ impl UnitInput {
         }
         if self.phone.chars().count() > 30 {
             e.push("联系电话过长".to_owned());
+        } else if let Err(m) = liaison_domain::registry::phone::check_dialable(&self.phone, "联系电话") {
+            e.push(m);
         }
         e
     }
@@ -123,6 +125,64 @@ impl Store {
         self.audit(tx, actor, action, &format!("unit:{id}"), Some(&u.region), &detail)
             .await?;
         Ok((id, if created { Upsert::Created } else { Upsert::Updated }))
+    }
+
+    /// One unit of the caller's subtree (404 outside it).
+    pub async fn unit(&self, scope: &Scope, id: i64) -> Result<HandlingUnit> {
+        if !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = scope.range();
+        let row = with_pool!(&self.read, p => {
+            sqlx::query_as::<_, HandlingUnit>(
+                "SELECT u.id, u.region_code, r.name AS region_name, u.name, u.kind, u.phone, u.active \
+                 FROM handling_unit u JOIN region r ON r.code = u.region_code \
+                 WHERE u.id = $1 AND u.region_code BETWEEN $2 AND $3",
+            )
+            .bind(id).bind(&lo).bind(&hi).fetch_optional(p).await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// Saves an edited unit (name, kind, region, phone), in the caller's subtree before and after;
+    /// `Conflict("name")` when the region already has a unit of that name.
+    pub async fn update_unit(&self, scope: &Scope, actor: &Actor, id: i64, u: &UnitInput) -> Result<()> {
+        if !scope.can(Permission::ManageRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        let old = self.unit(scope, id).await?;
+        if !scope.covers(&u.region) {
+            return Err(StoreError::OutOfScope);
+        }
+        let name = u.name.trim();
+        if old.region_code == u.region.as_str()
+            && old.name == name
+            && old.kind == u.kind
+            && old.phone == u.phone.trim()
+        {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE handling_unit SET region_code = $1, name = $2, kind = $3, phone = $4, updated_at = $5 WHERE id = $6")
+                .bind(u.region.as_str()).bind(name).bind(&u.kind).bind(u.phone.trim()).bind(Utc::now()).bind(id)
+                .execute(&mut *c).await.map_err(StoreError::unique("name"))?;
+        });
+        let detail =
+            serde_json::json!({ "name": name, "kind": u.kind, "via": "edit", "was": old.name }).to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::UnitUpdate,
+            &format!("unit:{id}"),
+            Some(&u.region),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        // a unit's phone is public: masking reads the numbers again
+        self.public_phones_changed();
+        Ok(())
     }
 
     /// Units of the caller's subtree, by name.

@@ -86,6 +86,17 @@ impl AuditQuery {
     }
 }
 
+/// An entry's time (UTC RFC 3339 text, as hashed into the chain) in Beijing time, to the second, as
+/// every other page shows times; text that does not read as a time is shown as it is.
+pub fn beijing(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => liaison_domain::time::local(t.with_timezone(&chrono::Utc))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        Err(_) => at.to_owned(),
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     staff: Staff,

@@ -1,5 +1,7 @@
-//! 办理期限: the deadline of each stage, as data (e.g. the unit's reply within 7 working days). Those who
-//! keep the working-day calendar change them; a change applies to stages that begin afterwards.
+//! 办理期限: the deadline of each stage, as data (e.g. the unit's reply within 7 working days), typed
+//! as a number and a unit (工作日, 自然日, 小时, 个月), rows in the order an item goes through them.
+//! Those who keep the working-day calendar change them; a change applies to stages that begin
+//! afterwards.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,7 +9,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::Permission;
-use liaison_domain::calendar::Span;
+use liaison_domain::calendar::{SPAN_UNITS, Span};
+use liaison_domain::opinion::Stage;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -15,13 +18,34 @@ use crate::extract::Form;
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
+/// One rule as the page shows it.
+pub struct RuleRow {
+    stage: String,
+    label: String,
+    /// The number and unit in the form (as typed, after a refused save).
+    number: String,
+    unit: String,
+    /// The rule in words: 「7个工作日」.
+    reading: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/deadlines.html")]
 pub struct DeadlinesPage {
     page: Page,
-    /// (stage, what it is for, span as typed, its Chinese reading)
-    rows: Vec<(String, String, String, String)>,
+    rows: Vec<RuleRow>,
+    units: &'static [(&'static str, &'static str)],
     error: Option<(String, String)>,
+}
+
+/// Where a stage's rule sits in the workflow: the stages in their order, a unit's return of a
+/// misassigned item (`return`) while it is assigned, anything else last.
+fn workflow_position(stage: &str) -> usize {
+    let at = |s: Stage| Stage::ALL.iter().position(|x| *x == s).unwrap_or(0) * 2;
+    match stage {
+        "return" => at(Stage::Assigned) + 1,
+        s => Stage::parse(s).map(at).unwrap_or(usize::MAX),
+    }
 }
 
 async fn render(
@@ -33,13 +57,24 @@ async fn render(
         .store
         .deadlines(liaison_domain::subject::SubjectKind::Opinion)
         .await?;
+    let mut rules = d.rules;
+    rules.sort_by_key(|r| (workflow_position(&r.stage), r.stage.clone()));
     Ok(DeadlinesPage {
         page: Page::new(&staff.ctx, "办理期限", "/admin/deadlines"),
-        rows: d
-            .rules
+        rows: rules
             .into_iter()
-            .map(|r| (r.stage, r.label, r.span.to_string(), r.span.label()))
+            .map(|r| {
+                let (n, unit) = r.span.parts();
+                RuleRow {
+                    stage: r.stage,
+                    label: r.label,
+                    number: n.to_string(),
+                    unit: unit.to_owned(),
+                    reading: r.span.label(),
+                }
+            })
             .collect(),
+        units: &SPAN_UNITS,
         error,
     })
 }
@@ -55,6 +90,11 @@ pub struct RuleForm {
     #[serde(default)]
     stage: String,
     #[serde(default)]
+    number: String,
+    #[serde(default)]
+    unit: String,
+    /// The rule as one word (`7wd`), as scripts and older pages send it.
+    #[serde(default)]
     span: String,
 }
 
@@ -65,16 +105,28 @@ pub async fn save(
     Form(f): Form<RuleForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageCalendar)?;
-    let span = match Span::parse(&f.span) {
+    let parsed = if f.span.trim().is_empty() {
+        Span::from_parts(&f.number, &f.unit)
+    } else {
+        Span::parse(&f.span)
+    };
+    let span = match parsed {
         Ok(s) => s,
         Err(_) => {
-            let msg = format!(
-                "“{}” 不是有效的期限：请写成 24h（小时）、7wd（工作日）或 3mo（个月）",
+            let typed = if f.span.trim().is_empty() {
+                f.number.trim()
+            } else {
                 f.span.trim()
+            };
+            let msg = format!(
+                "“{typed}” 不是有效的期限：请填写 0 或正整数，并选择单位（工作日、自然日、小时或个月）"
             );
             let mut p = render(&state, &staff, Some((f.stage.clone(), msg))).await?;
-            if let Some(row) = p.rows.iter_mut().find(|r| r.0 == f.stage) {
-                row.2 = f.span.clone();
+            if let Some(row) = p.rows.iter_mut().find(|r| r.stage == f.stage) {
+                row.number = f.number.clone();
+                if SPAN_UNITS.iter().any(|(u, _)| *u == f.unit) {
+                    row.unit = f.unit.clone();
+                }
             }
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }

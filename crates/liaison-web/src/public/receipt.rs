@@ -50,8 +50,9 @@ impl Expect {
                     days += h.div_ceil(24);
                     any = true;
                 }
-                // a span in months is no working-day estimate: say nothing rather than guess
-                Some(Span::Months(_)) => return Expect::first_only(rules),
+                // a span in months or calendar days is no working-day estimate: say nothing rather
+                // than guess
+                Some(Span::Months(_) | Span::Days(_)) => return Expect::first_only(rules),
                 None => {}
             }
         }

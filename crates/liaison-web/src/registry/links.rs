@@ -14,18 +14,37 @@ use crate::ctx::Staff;
 use crate::extract::{Form, Path};
 use crate::{AppState, WebError};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct HouseholdForm {
     #[serde(default)]
-    kind: String,
+    pub kind: String,
     #[serde(default)]
-    name: String,
+    pub name: String,
     #[serde(default)]
-    phone: String,
+    pub phone: String,
     #[serde(default)]
-    region: String,
+    pub region: String,
     #[serde(default)]
-    address: String,
+    pub address: String,
+    /// "选下级" was pressed on the region picker (no JavaScript): show the form again, as typed.
+    #[serde(default, rename = "_drill")]
+    pub drill: String,
+}
+
+/// The household form as typed and what was wrong with it, shown again on the deputy's page.
+#[derive(Default)]
+pub struct HouseholdDraft {
+    pub form: HouseholdForm,
+    pub errors: Vec<String>,
+}
+
+impl HouseholdDraft {
+    fn errors(errors: Vec<String>) -> HouseholdDraft {
+        HouseholdDraft {
+            form: HouseholdForm::default(),
+            errors,
+        }
+    }
 }
 
 /// `POST /deputies/{id}/households`: links a household to the deputy.
@@ -38,6 +57,14 @@ pub async fn add_household(
     use liaison_domain::registry::household::HouseholdKind;
     staff.require(Permission::ManageRegistry)?;
     let d = state.store.deputy(&staff.scope, id).await?;
+    if !f.drill.is_empty() {
+        let draft = HouseholdDraft {
+            form: f,
+            errors: vec![],
+        };
+        let page = detail_with(&state, &staff, id, None, None, draft, HouseholdDetail::List).await?;
+        return Ok(page.into_response());
+    }
     let mut errors = Vec::new();
     let kind = HouseholdKind::parse(&f.kind);
     if kind.is_none() {
@@ -88,7 +115,8 @@ pub async fn add_household(
             Err(e) => return Err(e.into()),
         }
     }
-    let page = detail_with(&state, &staff, id, None, None, errors, HouseholdDetail::List).await?;
+    let draft = HouseholdDraft { form: f, errors };
+    let page = detail_with(&state, &staff, id, None, None, draft, HouseholdDetail::List).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -138,7 +166,16 @@ pub async fn log_meeting(
             .await?;
         return Ok(Redirect::to(&format!("/deputies/{id}?done=saved#households")).into_response());
     }
-    let page = detail_with(&state, &staff, id, None, None, errors, HouseholdDetail::List).await?;
+    let page = detail_with(
+        &state,
+        &staff,
+        id,
+        None,
+        None,
+        HouseholdDraft::errors(errors),
+        HouseholdDetail::List,
+    )
+    .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 

@@ -40,7 +40,8 @@ pub(crate) fn routes() -> Routes {
         .get("/deputies/new", deputies::new_form)
         .get("/deputies/cards", print::cards)
         .get("/deputies/{id}/card", print::card)
-        .get("/deputies/{id}", deputies::detail)
+        .get_post("/deputies/{id}", deputies::detail, deputies::update)
+        .get("/deputies/{id}/edit", deputies::edit_form)
         .post("/deputies/{id}/contact", deputies::contact)
         .post("/deputies/{id}/leave", deputies::leave)
         .post(
@@ -55,6 +56,8 @@ pub(crate) fn routes() -> Routes {
         .get("/deputies/{id}/{format}", qr::deputy)
         .get_post("/units", units::list, units::create)
         .get_post("/units/routing", routing::page, routing::save)
+        .post("/units/{id}", units::update)
+        .get("/units/{id}/edit", units::edit_form)
         .get_post("/public-phones", public_phones::list, public_phones::add)
         .post("/public-phones/{id}/remove", public_phones::remove)
         .get_post(

@@ -6,6 +6,8 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use liaison_domain::registry::deputy::DeputyLevel;
 use liaison_domain::{Permission, mask};
+use liaison_store::Cursor;
+use liaison_store::page::{self, Key, Paged};
 use liaison_store::registry::deputy::{Deputy, DeputyFilter};
 use liaison_store::registry::qr::QrTarget;
 use liaison_store::registry::station::Station;
@@ -32,6 +34,42 @@ pub struct CardsPage {
     pub(crate) title: String,
     pub(crate) cards: Vec<Card>,
 }
+
+impl CardsPage {
+    /// A single card or a deputy's own: one page, nothing after it.
+    pub fn first_number(&self) -> usize {
+        1
+    }
+
+    pub fn next_link(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// One batch of the filter's cards (`/deputies/cards`), the same sheet as [`CardsPage`].
+#[derive(Template, WebTemplate)]
+#[template(path = "print/cards.html")]
+pub struct CardsBatchPage {
+    title: String,
+    cards: Vec<Card>,
+    /// The number of this page's first card (1 on the first page).
+    first: usize,
+    /// The next batch for the same filter, when there are more.
+    next: Option<String>,
+}
+
+impl CardsBatchPage {
+    pub fn first_number(&self) -> usize {
+        self.first
+    }
+
+    pub fn next_link(&self) -> Option<&str> {
+        self.next.as_deref()
+    }
+}
+
+/// Cards per printed batch: 50 A4 sheets of eight; the page links to the next batch.
+const CARDS_PER_PAGE: i64 = 400;
 
 /// An inline SVG (without the XML declaration) for a URL.
 fn inline_svg(url: &str) -> Result<String, WebError> {
@@ -89,14 +127,20 @@ pub struct CardsQuery {
     level: String,
     #[serde(default)]
     q: String,
+    /// Where the previous batch ended (its last deputy's cursor).
+    after: Option<String>,
+    /// The number of the previous batch's last card (for the "第 N–M 张" line only).
+    #[serde(default)]
+    done: String,
 }
 
-/// `GET /deputies/cards`: cards of every deputy in office matching the filter (at most 400).
+/// `GET /deputies/cards`: cards of every deputy in office matching the filter, 400 per page; a
+/// page with more after it says so and links to the next.
 pub async fn cards(
     State(state): State<AppState>,
     staff: Staff,
     Query(f): Query<CardsQuery>,
-) -> Result<CardsPage, WebError> {
+) -> Result<CardsBatchPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
     let filter = DeputyFilter {
         region: super::region_filter(&Some(f.region.clone())).map_err(|m| WebError::invalid("region", m))?,
@@ -105,14 +149,40 @@ pub async fn cards(
         in_office: Some(true),
         q: (!f.q.trim().is_empty()).then(|| f.q.trim().to_owned()),
     };
-    let deputies = state.store.deputies(&staff.scope, &filter, None, 400).await?;
-    let mut cards = Vec::with_capacity(deputies.len());
-    for d in &deputies {
+    let after = f.after.as_deref().and_then(Cursor::parse);
+    let fetched = state
+        .store
+        .deputies(&staff.scope, &filter, after.as_ref(), page::fetch(CARDS_PER_PAGE))
+        .await?;
+    let batch = Paged::cut(fetched, CARDS_PER_PAGE, |d: &Deputy| {
+        Cursor::new(&d.constituency_region, d.mandate_id)
+    });
+    let mut cards = Vec::with_capacity(batch.rows.len());
+    for d in &batch.rows {
         cards.push(card_of(&state, d).await?);
     }
-    Ok(CardsPage {
-        title: format!("人大代表服务卡（{} 张）", cards.len()),
+    let done: usize = f.done.trim().parse().unwrap_or(0);
+    let last = done + cards.len();
+    let next = batch.next.map(|after| {
+        let last = last.to_string();
+        let query = [
+            ("region", f.region.as_str()),
+            ("level", &f.level),
+            ("q", &f.q),
+            ("done", &last),
+        ];
+        super::next_link("/deputies/cards", &query, &after)
+    });
+    let title = if next.is_some() || done > 0 {
+        format!("人大代表服务卡（第 {}–{last} 张）", done + 1)
+    } else {
+        format!("人大代表服务卡（{} 张）", cards.len())
+    };
+    Ok(CardsBatchPage {
+        title,
         cards,
+        first: done + 1,
+        next,
     })
 }
 

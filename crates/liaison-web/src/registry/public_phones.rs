@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::ctx::Staff;
 use crate::extract::{Form, Path, Query};
 use crate::layout::Page;
+use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
 
 /// How many registry numbers the page lists for reference.
@@ -29,6 +30,7 @@ pub struct ListPage {
     form: AddForm,
     errors: Vec<String>,
     can_manage: bool,
+    picker: Picker,
 }
 
 #[derive(Deserialize, Default)]
@@ -39,6 +41,9 @@ pub struct AddForm {
     label: String,
     #[serde(default)]
     region: String,
+    /// "选下级" was pressed on the region picker (no JavaScript): show the form again, as typed.
+    #[serde(default, rename = "_drill")]
+    drill: String,
 }
 
 #[derive(Deserialize)]
@@ -54,7 +59,9 @@ async fn page(
     done: Option<&str>,
 ) -> Result<ListPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
+    let picker = render_picker(state, Some(&staff.scope.region), "region", &form.region).await?;
     Ok(ListPage {
+        picker,
         page: Page::new(&staff.ctx, "公开电话", "/units").notice(done),
         rows: state.store.public_phone_list(&staff.scope).await?,
         registry: state
@@ -87,6 +94,9 @@ pub async fn add(
     Form(f): Form<AddForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
+    if !f.drill.is_empty() {
+        return Ok(page(&state, &staff, f, vec![], None).await?.into_response());
+    }
     let mut errors = Vec::new();
     if !matches!(Phone::parse(&f.number), Ok(Some(_))) {
         errors.push("请填写一个电话号码（7～12 位数字，如 0974-8512345）".to_owned());

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::ctx::Staff;
 use crate::extract::{Form, Query};
 use crate::layout::Page;
+use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
 
 /// One category's row: label, code, the unit in effect (and where it was set), set here or inherited.
@@ -31,6 +32,8 @@ pub struct RoutingPage {
     rows: Vec<RouteRow>,
     units: Vec<HandlingUnit>,
     can_manage: bool,
+    /// The region whose rules are shown, picked by name.
+    picker: Picker,
 }
 
 #[derive(Deserialize)]
@@ -72,7 +75,9 @@ pub async fn page(
             }
         })
         .collect();
+    let picker = render_picker(&state, Some(&staff.scope.region), "region", region.as_str()).await?;
     Ok(RoutingPage {
+        picker,
         page: Page::new(&staff.ctx, "交办规则", "/units").notice(q.done.as_deref()),
         region: here,
         rows,

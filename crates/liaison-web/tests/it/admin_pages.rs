@@ -14,14 +14,21 @@ both_backends!(
         let r = c.get("/regions/picker?field=region&code=632521100201").await;
         assert_eq!(r.status.as_u16(), 200);
         let doc = r.html();
-        // county -> township -> village: two selects below the county, the village chosen
-        assert_eq!(doc.count("select"), 2);
-        assert_eq!(doc.attr("select option[selected]", "value").as_deref(), Some("632521100000"));
-        assert_eq!(doc.attr("input[name=region]", "value").as_deref(), Some("632521100201"));
+        // one select named after the field: the way down from the county to the chosen village
+        assert_eq!(doc.count("select"), 1);
+        assert_eq!(doc.attr("select[name=region] option[selected]", "value").as_deref(), Some("632521100201"));
+        let values = doc.attrs("select[name=region] option", "value");
+        assert_eq!(&values[..3], ["632521", "632521100", "632521100201"]);
         assert!(doc.text(".hint").contains("东香卡村"));
+        // htmx sends the select's value under the field's name
+        let r = c.get("/regions/picker?field=region&region=632521100").await;
+        let doc = r.html();
+        assert_eq!(doc.attr("select option[selected]", "value").as_deref(), Some("632521100"));
+        assert!(doc.attrs("select option", "value").contains(&"632521100201".to_owned()), "the township's villages");
+        assert_eq!(doc.count("button[name=_drill]"), 1, "a way down without JavaScript");
         // a code outside the subtree falls back to the root
         let r = c.get("/regions/picker?field=region&code=520112").await;
-        assert_eq!(r.html().attr("input[name=region]", "value").as_deref(), Some("632521"));
+        assert_eq!(r.html().attr("select option[selected]", "value").as_deref(), Some("632521"));
         // the new-account form carries it
         let form = c.get("/admin/accounts/new").await.html();
         assert_eq!(form.count("#picker-region select"), 1);

@@ -56,7 +56,7 @@ type Row = (
 /// order). In paths and fields, `{town}` / `{far}` are the account ids of `town_clerk` (恰卜恰镇) and
 /// `far_clerk` (乌当区, outside everyone's reach here); `{station}` is the 东香卡村 room, `{mandate}` its
 /// resident county deputy (bound to `deputy`), `{household}` a household linked to that deputy,
-/// `{opinion}` a citizen's item submitted at that room; 999999 is an id that does not exist.
+/// `{opinion}` a citizen's item submitted at that room, `{unit}` the township government; 999999 is an id that does not exist.
 /// 303 for anon means "sent to the login page"; the API answers anon with 401. 403: the role lacks the
 /// permission; 404: out of the caller's region (or nothing there); 422: the empty form reached the
 /// handler and was refused, i.e. the caller got past authorisation (see the comments where validation
@@ -132,6 +132,8 @@ const MATRIX: &[Row] = &[
     ("GET",  "/deputies/cards", "/deputies/cards", &[],                                               [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
     ("GET",  "/deputies/{id}/card", "/deputies/{mandate}/card", &[],                                  [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
     ("GET",  "/deputies/{id}", "/deputies/{mandate}", &[],                                            [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
+    ("POST", "/deputies/{id}", "/deputies/{mandate}", &[],                                            [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
+    ("GET",  "/deputies/{id}/edit", "/deputies/{mandate}/edit", &[],                                  [303, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403]),
     ("POST", "/deputies/{id}/contact", "/deputies/{mandate}/contact", &[],                            [303, 403, 403, 403, 200, 200, 404, 200, 403, 403, 403]),
     ("POST", "/deputies/{id}/leave", "/deputies/{mandate}/leave", &[],                                [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("MULTIPART", "/deputies/{id}/photo", "/deputies/{mandate}/photo", &[],                           [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
@@ -150,6 +152,8 @@ const MATRIX: &[Row] = &[
     ("GET",  "/public-phones", "/public-phones", &[],                                                 [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/public-phones", "/public-phones", &[],                                                 [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("POST", "/public-phones/{id}/remove", "/public-phones/999999/remove", &[],                        [303, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
+    ("POST", "/units/{id}", "/units/{unit}", &[],                                                     [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
+    ("GET",  "/units/{id}/edit", "/units/{unit}/edit", &[],                                           [303, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403]),
     ("POST", "/units/routing", "/units/routing", &[],                                                 [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("GET",  "/import/{kind}", "/import/units", &[],                                                  [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
     ("MULTIPART", "/import/{kind}", "/import/units", &[],                                             [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
@@ -241,6 +245,7 @@ both_backends!(
             ("{mandate}", mandate),
             ("{opinion}", opinion),
             ("{household}", household),
+            ("{unit}", w.unit_id),
         ];
         let fill = |s: &str| ids.iter().fold(s.to_owned(), |s, (k, v)| s.replace(k, &v.to_string()));
         let mut failures = Vec::new();

@@ -310,11 +310,12 @@ both_backends!(
         let d = app.db.deadlines(liaison_domain::subject::SubjectKind::Opinion).await.unwrap();
         assert_eq!(d.span_of("assigned"), Some(liaison_domain::calendar::Span::WorkingDays(5)));
         // a bad value is named, what was typed stays, nothing changes
-        let r = admin.post_form("/admin/deadlines", &[("stage", "assigned"), ("span", "七天")]).await;
+        let r = admin.post_form("/admin/deadlines", &[("stage", "assigned"), ("number", "七"), ("unit", "d")]).await;
         assert_eq!(r.status.as_u16(), 422);
         let doc = r.html();
         assert!(doc.text("#rule-assigned").contains("不是有效的期限"));
-        assert_eq!(doc.attrs("#rule-assigned input[name=span]", "value"), ["七天"]);
+        assert_eq!(doc.attrs("#rule-assigned input[name=number]", "value"), ["七"]);
+        assert_eq!(doc.attr("#rule-assigned select[name=unit] option[selected]", "value").as_deref(), Some("d"));
         assert_eq!(app.db.deadlines(liaison_domain::subject::SubjectKind::Opinion).await.unwrap().span_of("assigned"), Some(liaison_domain::calendar::Span::WorkingDays(5)));
         // township staff may not
         let mut clerk = app.client();

@@ -6,7 +6,7 @@ use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
 use rust_xlsxwriter::Workbook;
 
-fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+pub(crate) fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     for (r, row) in rows.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod admin_deadlines;
 mod admin_pages;
 mod admin_separation;
 mod authz_matrix;
@@ -19,13 +20,17 @@ mod notifications;
 mod opinion_paths;
 mod opinions;
 mod paging;
+mod print_cards;
 mod privacy;
 mod privacy_registry;
 mod queue;
 mod queue_filters;
 mod queue_search;
 mod records;
+mod region_picker;
 mod registry;
+mod registry_edit;
+mod registry_forms;
 mod rejections;
 mod setup;
 mod sms_admin;

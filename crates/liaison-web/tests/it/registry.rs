@@ -12,7 +12,7 @@ use liaison_testkit::app::TestApp;
 use liaison_testkit::both_backends;
 use liaison_testkit::fixtures::{PASSWORD, cast};
 
-const DEPUTY_PHONE: &str = "13987654321";
+pub(crate) const DEPUTY_PHONE: &str = "13987654321";
 const MANAGER_PHONE: &str = "13700001111";
 
 fn rc(s: &str) -> RegionCode {
@@ -20,7 +20,7 @@ fn rc(s: &str) -> RegionCode {
 }
 
 /// A room in 东香卡村 with one county deputy resident; returns (station id, mandate id).
-async fn seed(app: &TestApp, county_clerk: i64) -> (i64, i64) {
+pub(crate) async fn seed(app: &TestApp, county_clerk: i64) -> (i64, i64) {
     let scope = app.db.scope_of(county_clerk).await.unwrap();
     let a = Actor::of(&scope, "-");
     let st = StationInput {

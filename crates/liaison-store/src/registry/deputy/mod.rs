@@ -20,6 +20,7 @@ macro_rules! deputy_select {
 }
 
 mod contact;
+mod edit;
 mod photo;
 mod register;
 

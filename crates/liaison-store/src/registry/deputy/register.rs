@@ -65,9 +65,8 @@ impl DeputyInput {
             )),
             _ => {}
         }
-        let phone_digits = self.phone.chars().filter(|c| c.is_ascii_digit()).count();
-        if !self.phone.is_empty() && !(7..=12).contains(&phone_digits) {
-            e.push(("phone", "联系电话应为 7～12 位数字".to_owned()));
+        if let Err(m) = liaison_domain::registry::phone::check_dialable(&self.phone, "联系电话") {
+            e.push(("phone", m));
         }
         for (field, v, max, label) in [
             ("occupation", &self.occupation, 60, "职业"),

@@ -66,6 +66,17 @@ impl StationInput {
                 e.push((field, format!("{label}不能超过 {max} 个字")));
             }
         }
+        for (field, v, label) in [
+            ("phone", &self.phone, "站点电话"),
+            ("manager_phone", &self.manager_phone, "负责人电话"),
+            ("liaison_phone", &self.liaison_phone, "联络员电话"),
+        ] {
+            if !too_long(v, 30)
+                && let Err(m) = liaison_domain::registry::phone::check_dialable(v, label)
+            {
+                e.push((field, m));
+            }
+        }
         match (self.latitude, self.longitude) {
             (Some(la), Some(lo)) if !((3.0..=54.0).contains(&la) && (73.0..=136.0).contains(&lo)) => {
                 e.push(("latitude", "经纬度不在中国境内，请检查".to_owned()));

@@ -1,24 +1,24 @@
 //! The account form: the new-account page and the edit form on the detail page, parsing what was
 //! typed, checking it against the rule (三员分立: a refusal is shown next to its field), and creating
-//! or updating the account. Roles that read personal data are marked: they take effect when the
-//! security administrator grants them. An administrator's account shows its role and region as fixed.
+//! or updating the account; the fields themselves are in `fields`. Roles that read personal data are
+//! marked: they take effect when the security administrator grants them.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use liaison_domain::account::admin::{self, Change, Duty, Party, Refusal};
+use liaison_domain::account::admin::{self, Change, Duty, Party};
 use liaison_domain::password::{hash_password, validate_display_name, validate_username};
 use liaison_domain::token::random_password;
 use liaison_domain::{Permission, RegionCode, Role};
-use liaison_store::account::{Account, AccountChange, AccountRequest, Done, NewAccount};
+use liaison_store::account::{Account, AccountChange, Done, NewAccount};
 
+use super::fields::{FieldErrors, fields_html};
 use super::{AccountForm, CreatedPage, me};
 use crate::ctx::Staff;
 use crate::extract::{MultiForm, Path};
 use crate::layout::Page;
-use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
 
 #[derive(Template, WebTemplate)]
@@ -26,68 +26,6 @@ use crate::{AppState, WebError};
 pub struct FormPage {
     page: Page,
     fields: String,
-}
-
-/// A rule's refusal, next to the field it concerns.
-#[derive(Default)]
-struct FieldErrors {
-    roles: Option<String>,
-    region: Option<String>,
-    binding: Option<String>,
-}
-
-impl FieldErrors {
-    fn from(r: Refusal, general: &mut Vec<String>) -> FieldErrors {
-        let mut f = FieldErrors::default();
-        match r.field() {
-            Some("roles") => f.roles = Some(r.to_string()),
-            Some("region") => f.region = Some(r.to_string()),
-            Some("binding") => f.binding = Some(r.to_string()),
-            _ => general.push(r.to_string()),
-        }
-        f
-    }
-}
-
-/// One role checkbox: (code, label, checked, takes effect only when granted).
-type RoleChoice = (&'static str, &'static str, bool, bool);
-
-/// The create/edit form itself, shared by the "new" page and the detail page.
-#[derive(Template)]
-#[template(path = "admin/account_fields.html")]
-struct AccountFields<'a> {
-    csrf: &'a str,
-    id: Option<i64>,
-    form: &'a AccountForm,
-    picker: Picker,
-    all_roles: Vec<RoleChoice>,
-    /// An administrator's account: its role, shown as fixed (its region and bindings are fixed too).
-    admin_role: Option<&'static str>,
-    region_name: String,
-    errors: &'a [String],
-    field: FieldErrors,
-    /// What waits for the security administrator's grant on this account.
-    pending: Option<String>,
-    units: Vec<(i64, String)>,
-    stations: Vec<(i64, String)>,
-    persons: Vec<(i64, String)>,
-}
-
-/// The roles offered: every role for a new account, the business roles for an existing one (an
-/// administrator's role is given only with a new account).
-fn role_choices(chosen: &[String], creating: bool) -> Vec<RoleChoice> {
-    Role::ALL
-        .iter()
-        .filter(|r| creating || !r.is_admin())
-        .map(|r| {
-            (
-                r.as_str(),
-                r.label(),
-                chosen.iter().any(|c| c == r.as_str()),
-                r.reads_personal_data() || r.is_admin(),
-            )
-        })
-        .collect()
 }
 
 pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<FormPage, WebError> {
@@ -118,109 +56,6 @@ async fn form_page(
         page: Page::new(&staff.ctx, title, "/admin/accounts"),
         fields: fields_html(state, staff, id, &form, &errors, field, admin_role, None).await?,
     })
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn fields_html(
-    state: &AppState,
-    staff: &Staff,
-    id: Option<i64>,
-    form: &AccountForm,
-    errors: &[String],
-    field: FieldErrors,
-    admin_role: Option<Role>,
-    pending: Option<String>,
-) -> Result<String, WebError> {
-    let picker = render_picker(state, Some(&staff.scope.region), "region", &form.region).await?;
-    let (units, stations, persons) = if admin_role.is_some() {
-        (vec![], vec![], vec![])
-    } else {
-        let (units, stations) = state.store.binding_choices(&staff.scope).await?;
-        (units, stations, state.store.person_choices(&staff.scope).await?)
-    };
-    let region_name = match RegionCode::parse(&form.region) {
-        Ok(code) => state
-            .store
-            .region(&code)
-            .await?
-            .map(|r| r.name)
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    let fields = AccountFields {
-        csrf: &staff.ctx.csrf,
-        id,
-        form,
-        picker,
-        all_roles: role_choices(&form.roles, id.is_none()),
-        admin_role: admin_role.map(Role::label),
-        region_name,
-        errors,
-        field,
-        pending,
-        units,
-        stations,
-        persons,
-    };
-    fields.render().map_err(|e| WebError::Internal(e.to_string()))
-}
-
-/// The edit form of the detail page, filled with the account as it is, or as proposed while a grant
-/// is pending (so saving it again does not take the proposal back).
-pub(super) async fn edit_fields(
-    state: &AppState,
-    staff: &Staff,
-    account: &Account,
-    open: Option<&AccountRequest>,
-) -> Result<String, WebError> {
-    let proposal = open.filter(|r| r.kind == "access");
-    let id_text = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-    let short = |code: &str| {
-        RegionCode::parse(code)
-            .map(|r| r.short().to_owned())
-            .unwrap_or_default()
-    };
-    let form = match proposal {
-        Some(p) => AccountForm {
-            username: account.username.clone(),
-            display_name: account.display_name.clone(),
-            region: short(p.region_code.as_deref().unwrap_or(&account.region_code)),
-            roles: p.proposed_roles().iter().map(|r| r.as_str().to_owned()).collect(),
-            unit_id: id_text(p.unit_id),
-            station_id: id_text(p.station_id),
-            person_id: id_text(p.person_id),
-        },
-        None => AccountForm {
-            username: account.username.clone(),
-            display_name: account.display_name.clone(),
-            region: short(&account.region_code),
-            roles: account.roles.iter().map(|r| r.as_str().to_owned()).collect(),
-            unit_id: id_text(account.unit_id),
-            station_id: id_text(account.station_id),
-            person_id: id_text(account.person_id),
-        },
-    };
-    let pending = proposal.map(|p| {
-        let roles: Vec<&str> = p.proposed_roles().iter().map(|r| r.label()).collect();
-        format!(
-            "{} 于 {} 提出的变更（角色：{}）正等待安全管理员授权，授权后生效；下方显示的是提出的内容。",
-            p.requester,
-            crate::layout::local_time(&p.requested_at),
-            roles.join("、")
-        )
-    });
-    let admin_role = Duty::of(&account.roles).role();
-    fields_html(
-        state,
-        staff,
-        Some(account.id),
-        &form,
-        &[],
-        FieldErrors::default(),
-        admin_role,
-        pending,
-    )
-    .await
 }
 
 struct Parsed {
@@ -310,6 +145,10 @@ pub async fn create(
     MultiForm(f): MultiForm<AccountForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageAccounts)?;
+    if !f.drill.is_empty() {
+        let page = form_page(&state, &staff, None, None, f, vec![], FieldErrors::default()).await?;
+        return Ok(page.into_response());
+    }
     let p = match parse(&staff, &f, true) {
         Ok(p) => p,
         Err(errors) => {
@@ -392,6 +231,19 @@ pub async fn update(
     staff.require(Permission::ManageAccounts)?;
     // look it up first, so an id outside the caller's subtree is a 404 before anything else
     let account = state.store.account(&staff.scope, id).await?;
+    if !f.drill.is_empty() {
+        let page = form_page(
+            &state,
+            &staff,
+            Some(id),
+            Some(&account),
+            f,
+            vec![],
+            FieldErrors::default(),
+        )
+        .await?;
+        return Ok(page.into_response());
+    }
     let p = match parse(&staff, &f, false) {
         Ok(p) => p,
         Err(errors) => {

@@ -3,6 +3,7 @@
 //! button is offered only if the rule (`liaison_domain::account::admin`, 三员分立) allows it, labelled
 //! as a request when it needs another administrator; the store applies the same rule again.
 
+mod fields;
 mod form;
 pub(crate) mod requests;
 
@@ -148,6 +149,12 @@ pub struct AccountForm {
     station_id: String,
     #[serde(default)]
     person_id: String,
+    /// Narrows the deputies offered for the binding (name or village), searched on the server.
+    #[serde(default)]
+    person_q: String,
+    /// "选下级" or "查找" was pressed (no JavaScript): show the form again, as typed.
+    #[serde(default, rename = "_drill")]
+    drill: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -246,7 +253,7 @@ pub async fn detail(
     .is_ok();
     let edit = if may_edit {
         Some(
-            form::edit_fields(
+            fields::edit_fields(
                 &state,
                 &staff,
                 &account,

@@ -16,6 +16,8 @@ use serde::Deserialize;
 use crate::ctx::Staff;
 use crate::extract::{Path, Query};
 use crate::layout::Page;
+use crate::pages::regions::{Picker, render_picker};
+use crate::registry::links::{HouseholdDraft, HouseholdForm};
 use crate::{AppState, WebError};
 
 #[derive(Template, WebTemplate)]
@@ -25,9 +27,16 @@ pub struct DetailPage {
     households: Vec<liaison_store::registry::household::Household>,
     committee: Vec<liaison_store::registry::committee::CommitteeLink>,
     members: Vec<Deputy>,
+    /// More members match than are offered: the page asks for a name.
+    more_members: bool,
+    /// The search that narrowed the members.
+    who: String,
     link_gaps: Vec<String>,
     household_kinds: Vec<(&'static str, &'static str)>,
     household_errors: Vec<String>,
+    /// The household form as typed (after a refused save or "选下级") and its region picker.
+    hh: HouseholdForm,
+    household_picker: Picker,
     d: Deputy,
     has_photo: bool,
     others: Vec<Deputy>,
@@ -45,6 +54,42 @@ pub struct DetailPage {
 #[derive(Deserialize)]
 pub struct Done {
     done: Option<String>,
+    /// Narrows the standing-committee members offered (name).
+    #[serde(default)]
+    who: String,
+}
+
+/// Members offered at once for a committee link; more are reached by the search.
+const MEMBERS_SHOWN: i64 = 200;
+
+/// Candidates for the member side of a committee link: county-level deputies in office in the
+/// caller's scope, other than the deputy, narrowed by `who`; and whether more match than are shown.
+async fn committee_candidates(
+    state: &AppState,
+    staff: &Staff,
+    person_id: i64,
+    who: &str,
+) -> Result<(Vec<Deputy>, bool), WebError> {
+    if !staff.scope.can(Permission::ManageRegistry) {
+        return Ok((vec![], false));
+    }
+    let who = who.trim();
+    let f = DeputyFilter {
+        level: Some(DeputyLevel::County),
+        in_office: Some(true),
+        q: (!who.is_empty()).then(|| who.chars().take(20).collect()),
+        ..Default::default()
+    };
+    let mut rows: Vec<Deputy> = state
+        .store
+        .deputies(&staff.scope, &f, None, MEMBERS_SHOWN + 2)
+        .await?
+        .into_iter()
+        .filter(|m| m.person_id != person_id)
+        .collect();
+    let more = rows.len() as i64 > MEMBERS_SHOWN;
+    rows.truncate(MEMBERS_SHOWN as usize);
+    Ok((rows, more))
 }
 
 async fn detail_page(
@@ -54,7 +99,16 @@ async fn detail_page(
     phone: Option<String>,
     done: Option<&str>,
 ) -> Result<DetailPage, WebError> {
-    detail_with(state, staff, id, phone, done, vec![], HouseholdDetail::List).await
+    detail_with(
+        state,
+        staff,
+        id,
+        phone,
+        done,
+        HouseholdDraft::default(),
+        HouseholdDetail::List,
+    )
+    .await
 }
 
 pub(in crate::registry) async fn detail_with(
@@ -63,7 +117,7 @@ pub(in crate::registry) async fn detail_with(
     id: i64,
     phone: Option<String>,
     done: Option<&str>,
-    household_errors: Vec<String>,
+    draft: HouseholdDraft,
     household_detail: HouseholdDetail,
 ) -> Result<DetailPage, WebError> {
     use liaison_domain::registry::household::{HouseholdKind, LinkFact, LinkRule, link_gaps};
@@ -85,23 +139,13 @@ pub(in crate::registry) async fn detail_with(
         .collect();
     let link_gaps = link_gaps(&LinkRule::default(), &facts);
     let committee = state.store.committee_links(&staff.scope, d.person_id).await?;
-    // candidates for the member side: county-level deputies in office in the caller's scope
-    let members = if staff.scope.can(Permission::ManageRegistry) {
-        let f = DeputyFilter {
-            level: Some(DeputyLevel::County),
-            in_office: Some(true),
-            ..Default::default()
-        };
-        state
-            .store
-            .deputies(&staff.scope, &f, None, 500)
-            .await?
-            .into_iter()
-            .filter(|m| m.person_id != d.person_id)
-            .collect()
+    let (members, more_members) = committee_candidates(state, staff, d.person_id, "").await?;
+    let hh_region = if draft.form.region.is_empty() {
+        d.constituency_region.as_str()
     } else {
-        vec![]
+        draft.form.region.as_str()
     };
+    let household_picker = render_picker(state, Some(&staff.scope.region), "region", hh_region).await?;
     let others = state
         .store
         .mandates_of_person(d.person_id)
@@ -114,12 +158,16 @@ pub(in crate::registry) async fn detail_with(
         households,
         committee,
         members,
+        more_members,
+        who: String::new(),
         link_gaps,
         household_kinds: HouseholdKind::ALL
             .iter()
             .map(|k| (k.as_str(), k.label()))
             .collect(),
-        household_errors,
+        household_errors: draft.errors,
+        hh: draft.form,
+        household_picker,
         stations: state.store.stations_of_person(d.person_id).await?,
         has_photo: state.store.public_photo(d.person_id).await?.is_some(),
         others,
@@ -140,7 +188,14 @@ pub async fn detail(
     Query(q): Query<Done>,
 ) -> Result<DetailPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
-    detail_page(&state, &staff, id, None, q.done.as_deref()).await
+    let mut page = detail_page(&state, &staff, id, None, q.done.as_deref()).await?;
+    if !q.who.trim().is_empty() {
+        let (members, more) = committee_candidates(&state, &staff, page.d.person_id, &q.who).await?;
+        page.members = members;
+        page.more_members = more;
+        page.who = q.who.trim().chars().take(20).collect();
+    }
+    Ok(page)
 }
 
 /// Shows the phone number: a deliberate, audited read (POST, so it is never prefetched or cached).
@@ -164,5 +219,14 @@ pub async fn household_contact(
     Path(id): Path<i64>,
 ) -> Result<DetailPage, WebError> {
     staff.require(Permission::ViewRegistry)?;
-    detail_with(&state, &staff, id, None, None, vec![], HouseholdDetail::Contact).await
+    detail_with(
+        &state,
+        &staff,
+        id,
+        None,
+        None,
+        HouseholdDraft::default(),
+        HouseholdDetail::Contact,
+    )
+    .await
 }

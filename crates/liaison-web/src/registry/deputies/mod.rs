@@ -1,6 +1,7 @@
-//! 代表管理: list with filters, register, detail (contact read is audited), leave office, QR.
+//! 代表管理: list with filters, register, edit, detail (contact read is audited), leave office, QR.
 
 mod detail;
+mod edit;
 mod photo;
 mod register;
 
@@ -17,10 +18,12 @@ use serde::Deserialize;
 use crate::ctx::Staff;
 use crate::extract::Query;
 use crate::layout::Page;
+use crate::pages::regions::{Picker, PickerMode, render_picker_as};
 use crate::{AppState, WebError};
 
 pub(super) use detail::detail_with;
 pub use detail::{contact, detail, household_contact};
+pub use edit::{edit_form, update};
 pub use photo::upload_photo;
 pub use register::{DeputyForm, create, leave, new_form};
 
@@ -56,6 +59,8 @@ pub struct ListPage {
     error: Option<String>,
     can_manage: bool,
     export_query: String,
+    /// The region filter, picked by name.
+    picker: Picker,
 }
 
 pub async fn list(
@@ -108,7 +113,16 @@ pub async fn list(
     let (rows, next) = (page.rows, page.next);
     error = error.or(page.error);
     let export_query = super::filter_query(&query);
+    let picker = render_picker_as(
+        &state,
+        Some(&staff.scope.region),
+        "region",
+        &f.region,
+        PickerMode::Filter,
+    )
+    .await?;
     Ok(ListPage {
+        picker,
         export_query,
         page: Page::new(&staff.ctx, "代表管理", "/deputies"),
         rows,

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use liaison_domain::registry::deputy::{DeputyLevel, Gender, parse_ethnicity, parse_party};
+use liaison_domain::registry::deputy::{DeputyLevel, Gender, PARTIES, parse_ethnicity, parse_party};
 use liaison_domain::{Permission, RegionCode};
 use liaison_store::registry::deputy::DeputyInput;
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use super::levels;
 use crate::ctx::Staff;
 use crate::extract::{Form, Path};
 use crate::layout::Page;
+use crate::pages::regions::{Picker, PickerMode, render_picker, render_picker_as};
 use crate::{AppState, WebError};
 
 #[derive(Deserialize, Default, Clone)]
@@ -50,6 +51,9 @@ pub struct DeputyForm {
     pub deputy_group: String,
     #[serde(default)]
     pub expert_group: String,
+    /// "选下级" was pressed on a region picker (no JavaScript): show the form again, as typed.
+    #[serde(default, rename = "_drill")]
+    pub drill: String,
 }
 
 impl DeputyForm {
@@ -72,14 +76,20 @@ impl DeputyForm {
         let ethnicity = match self.ethnicity.trim() {
             "" => String::new(),
             e => parse_ethnicity(e).map(str::to_owned).unwrap_or_else(|| {
-                errors.push(("ethnicity", format!("民族“{e}”无法识别")));
+                errors.push((
+                    "ethnicity",
+                    format!("民族“{e}”无法识别，应为 56 个民族之一（如“藏族”）或“其他”"),
+                ));
                 String::new()
             }),
         };
         let party = match self.party.trim() {
             "" => String::new(),
             p => parse_party(p).map(str::to_owned).unwrap_or_else(|| {
-                errors.push(("party", format!("政治面貌“{p}”无法识别")));
+                errors.push((
+                    "party",
+                    format!("政治面貌“{p}”无法识别，应为：{}", PARTIES.join("、")),
+                ));
                 String::new()
             }),
         };
@@ -137,13 +147,55 @@ impl DeputyForm {
 #[derive(Template, WebTemplate)]
 #[template(path = "registry/deputy_form.html")]
 pub struct FormPage {
-    page: Page,
-    form: DeputyForm,
-    levels: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
+    pub(super) page: Page,
+    /// Where the form posts: `/deputies` to register, `/deputies/{id}` to save an edit.
+    pub(super) action: String,
+    /// Editing: an empty phone keeps the number on file (it is not shown here).
+    pub(super) editing: bool,
+    pub(super) form: DeputyForm,
+    pub(super) levels: Vec<(&'static str, &'static str)>,
+    pub(super) errors: Vec<String>,
+    /// The electing congress (the caller's region, above or below) and the constituency's region.
+    pub(super) congress_picker: Picker,
+    pub(super) constituency_picker: Picker,
 }
 
-pub async fn new_form(staff: Staff) -> Result<FormPage, WebError> {
+/// The deputy form, registering (`id` None) or editing.
+pub(super) async fn form_page(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i64>,
+    form: DeputyForm,
+    errors: Vec<String>,
+) -> Result<FormPage, WebError> {
+    let root = Some(&staff.scope.region);
+    let congress_picker = render_picker_as(
+        state,
+        root,
+        "congress_region",
+        &form.congress_region,
+        PickerMode::Above,
+    )
+    .await?;
+    let constituency_picker =
+        render_picker(state, root, "constituency_region", &form.constituency_region).await?;
+    let (title, action) = match id {
+        Some(id) => ("编辑代表信息", format!("/deputies/{id}")),
+        None => ("登记代表", "/deputies".to_owned()),
+    };
+    Ok(FormPage {
+        page: Page::new(&staff.ctx, title, "/deputies"),
+        action,
+        editing: id.is_some(),
+        form,
+        levels: levels(),
+        errors,
+        congress_picker,
+        constituency_picker,
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<FormPage, WebError> {
     staff.require(Permission::ManageRegistry)?;
     let short = staff.scope.region.short().to_owned();
     let form = DeputyForm {
@@ -152,12 +204,7 @@ pub async fn new_form(staff: Staff) -> Result<FormPage, WebError> {
         level: "county".into(),
         ..Default::default()
     };
-    Ok(FormPage {
-        page: Page::new(&staff.ctx, "登记代表", "/deputies"),
-        form,
-        levels: levels(),
-        errors: vec![],
-    })
+    form_page(&state, &staff, None, form, vec![]).await
 }
 
 pub async fn create(
@@ -166,6 +213,9 @@ pub async fn create(
     Form(f): Form<DeputyForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
+    if !f.drill.is_empty() {
+        return Ok(form_page(&state, &staff, None, f, vec![]).await?.into_response());
+    }
     let errors = match f.parse() {
         Ok(input) => match state
             .store
@@ -178,12 +228,7 @@ pub async fn create(
         },
         Err(errors) => errors.into_iter().map(|(_, m)| m).collect(),
     };
-    let page = FormPage {
-        page: Page::new(&staff.ctx, "登记代表", "/deputies"),
-        form: f,
-        levels: levels(),
-        errors,
-    };
+    let page = form_page(&state, &staff, None, f, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 

@@ -23,6 +23,10 @@ pub struct DetailPage {
     s: Station,
     residents: Vec<Deputy>,
     candidates: Vec<Deputy>,
+    /// More deputies match than are offered: the page asks for a name.
+    more_candidates: bool,
+    /// The search that narrowed the candidates.
+    who: String,
     qr_url: String,
     can_manage: bool,
     can_contacts: bool,
@@ -36,7 +40,13 @@ pub struct DetailPage {
 #[derive(Deserialize)]
 pub struct Done {
     done: Option<String>,
+    /// Narrows the deputies offered to add (name, village or constituency).
+    #[serde(default)]
+    who: String,
 }
+
+/// Deputies offered at once to add as residents; more are reached by the search.
+const CANDIDATES_SHOWN: i64 = 200;
 
 pub async fn detail(
     State(state): State<AppState>,
@@ -44,7 +54,29 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<Done>,
 ) -> Result<DetailPage, WebError> {
-    detail_page(&state, &staff, id, q.done.as_deref(), None).await
+    let page = detail_page(&state, &staff, id, q.done.as_deref(), None).await?;
+    with_candidates(&state, &staff, page, &q.who).await
+}
+
+/// The deputies who may be added as residents, narrowed by `who`, at most [`CANDIDATES_SHOWN`].
+async fn with_candidates(
+    state: &AppState,
+    staff: &Staff,
+    mut page: DetailPage,
+    who: &str,
+) -> Result<DetailPage, WebError> {
+    if page.can_manage && page.s.is_open() {
+        let who: String = who.trim().chars().take(20).collect();
+        let mut rows = state
+            .store
+            .resident_candidates(&staff.scope, page.s.id, Some(&who), CANDIDATES_SHOWN + 1)
+            .await?;
+        page.more_candidates = rows.len() as i64 > CANDIDATES_SHOWN;
+        rows.truncate(CANDIDATES_SHOWN as usize);
+        page.candidates = rows;
+        page.who = who;
+    }
+    Ok(page)
 }
 
 /// `POST /stations/{id}/contact`: the staff phones in full, for a role that may read contacts; the
@@ -58,7 +90,8 @@ pub async fn contact(
         .store
         .station_contact(&staff.scope, &staff.actor(), id)
         .await?;
-    detail_page(&state, &staff, id, None, Some(contact)).await
+    let page = detail_page(&state, &staff, id, None, Some(contact)).await?;
+    with_candidates(&state, &staff, page, "").await
 }
 
 async fn detail_page(
@@ -79,17 +112,14 @@ async fn detail_page(
     } else {
         String::new()
     };
-    let candidates = if staff.scope.can(Permission::ManageRegistry) && s.is_open() {
-        state.store.resident_candidates(&staff.scope, id, 500).await?
-    } else {
-        vec![]
-    };
     Ok(DetailPage {
         page: Page::new(&staff.ctx, s.name.clone(), "/stations").notice(done),
         residents: state.store.residents(id).await?,
         photos: state.store.station_files(id, FileKind::Photo).await?,
         documents: state.store.station_files(id, FileKind::Document).await?,
-        candidates,
+        candidates: vec![],
+        more_candidates: false,
+        who: String::new(),
         s,
         qr_url,
         can_manage: staff.scope.can(Permission::ManageRegistry),

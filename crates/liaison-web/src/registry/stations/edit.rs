@@ -55,6 +55,9 @@ pub struct StationForm {
     pub rules: String,
     #[serde(default)]
     pub funding: String,
+    /// "选下级" was pressed on the region picker (no JavaScript): show the form again, as typed.
+    #[serde(default, rename = "_drill")]
+    pub drill: String,
 }
 
 impl StationForm {
@@ -80,6 +83,7 @@ impl StationForm {
             facilities: s.facilities.clone(),
             rules: s.rules.clone(),
             funding: s.funding.clone(),
+            drill: String::new(),
         }
     }
 
@@ -198,6 +202,9 @@ pub async fn create(
     Form(f): Form<StationForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
+    if !f.drill.is_empty() {
+        return Ok(form_page(&state, &staff, None, f, vec![]).await?.into_response());
+    }
     let errors = match f.parse() {
         Ok(input) => match state
             .store
@@ -239,6 +246,11 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
     state.store.station(&staff.scope, id).await?;
+    if !f.drill.is_empty() {
+        return Ok(form_page(&state, &staff, Some(id), f, vec![])
+            .await?
+            .into_response());
+    }
     let errors = match f.parse() {
         Ok(input) => match state
             .store

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use crate::ctx::Staff;
 use crate::extract::Query;
 use crate::layout::Page;
+use crate::pages::regions::{Picker, PickerMode, render_picker_as};
 use crate::{AppState, WebError};
 
 pub use detail::{contact, detail};
@@ -49,6 +50,8 @@ pub struct ListPage {
     error: Option<String>,
     can_manage: bool,
     export_query: String,
+    /// The region filter, picked by name.
+    picker: Picker,
 }
 
 pub async fn list(
@@ -92,7 +95,16 @@ pub async fn list(
     let (rows, next) = (page.rows, page.next);
     error = error.or(page.error);
     let export_query = super::filter_query(&query);
+    let picker = render_picker_as(
+        &state,
+        Some(&staff.scope.region),
+        "region",
+        &f.region,
+        PickerMode::Filter,
+    )
+    .await?;
     Ok(ListPage {
+        picker,
         export_query,
         page: Page::new(&staff.ctx, "站点管理", "/stations"),
         rows,

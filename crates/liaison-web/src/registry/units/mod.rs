@@ -1,4 +1,8 @@
-//! 承办单位: list and register handling units of one's subtree.
+//! 承办单位: list, register and edit handling units of one's subtree.
+
+mod edit;
+
+pub use edit::{edit_form, update};
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,6 +16,7 @@ use serde::Deserialize;
 use crate::ctx::Staff;
 use crate::extract::{Form, Query};
 use crate::layout::Page;
+use crate::pages::regions::{Picker, render_picker};
 use crate::{AppState, WebError};
 
 #[derive(Template, WebTemplate)]
@@ -24,6 +29,7 @@ pub struct UnitsPage {
     form: UnitForm,
     errors: Vec<String>,
     can_manage: bool,
+    picker: Picker,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +49,25 @@ pub struct UnitForm {
     kind: String,
     #[serde(default)]
     phone: String,
+    /// "选下级" was pressed (no JavaScript): show the form again with the region's children.
+    #[serde(default, rename = "_drill")]
+    drill: String,
+}
+
+impl UnitForm {
+    /// The typed unit, or every problem in Chinese (the rules `UnitInput::validate` also applies to
+    /// an imported row).
+    fn parse(&self) -> Result<UnitInput, Vec<String>> {
+        let region = RegionCode::parse(&self.region).map_err(|e| vec![e.to_string()])?;
+        let input = UnitInput {
+            region,
+            name: self.name.trim().to_owned(),
+            kind: self.kind.clone(),
+            phone: self.phone.trim().to_owned(),
+        };
+        let errors = input.validate();
+        if errors.is_empty() { Ok(input) } else { Err(errors) }
+    }
 }
 
 async fn page(
@@ -57,7 +82,9 @@ async fn page(
         .store
         .units(&staff.scope, (!q.is_empty()).then_some(q.as_str()), None, 500)
         .await?;
+    let picker = render_picker(state, Some(&staff.scope.region), "region", &form.region).await?;
     Ok(UnitsPage {
+        picker,
         page: Page::new(&staff.ctx, "承办单位", "/units").notice(done),
         rows,
         q,
@@ -89,32 +116,23 @@ pub async fn create(
     Form(f): Form<UnitForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageRegistry)?;
-    let mut errors = Vec::new();
-    match RegionCode::parse(&f.region) {
-        Ok(region) => {
-            let input = UnitInput {
-                region,
-                name: f.name.trim().to_owned(),
-                kind: f.kind.clone(),
-                phone: f.phone.trim().to_owned(),
-            };
-            errors = input.validate();
-            if errors.is_empty() {
-                match state
-                    .store
-                    .upsert_unit(&staff.scope, &staff.actor(), &input)
-                    .await
-                {
-                    Ok(_) => return Ok(Redirect::to("/units?done=saved").into_response()),
-                    Err(liaison_store::StoreError::OutOfScope) => {
-                        errors.push("所属行政区不在您的管辖范围内".into())
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        }
-        Err(e) => errors.push(e.to_string()),
+    if !f.drill.is_empty() {
+        return Ok(page(&state, &staff, String::new(), f, vec![], None)
+            .await?
+            .into_response());
     }
+    let errors = match f.parse() {
+        Ok(input) => match state
+            .store
+            .upsert_unit(&staff.scope, &staff.actor(), &input)
+            .await
+        {
+            Ok(_) => return Ok(Redirect::to("/units?done=saved").into_response()),
+            Err(liaison_store::StoreError::OutOfScope) => vec!["所属行政区不在您的管辖范围内".into()],
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => errors,
+    };
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
         page(&state, &staff, String::new(), f, errors, None).await?,
