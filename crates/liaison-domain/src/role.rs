@@ -202,7 +202,8 @@ impl Role {
                 p,
                 ViewWorkbench | ViewRegistry | ReadContacts | HandleStationOpinions
             ),
-            Role::Deputy => matches!(p, ViewWorkbench | ViewRegistry | AnswerAsDeputy),
+            // a deputy reads their own record (`registry::deputy::is_self`), not the registry
+            Role::Deputy => matches!(p, ViewWorkbench | AnswerAsDeputy),
             Role::HandlingUnit => matches!(p, ViewWorkbench | ViewRegistry | AnswerAsUnit),
             Role::ChairMeeting => matches!(p, ViewWorkbench | ViewRegistry | ViewFigures),
         }

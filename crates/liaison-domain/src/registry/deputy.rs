@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{Permission, Scope};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeputyLevel {
@@ -243,5 +245,40 @@ mod tests {
         for p in PARTIES {
             assert_eq!(parse_party(p), Some(p));
         }
+    }
+}
+
+/// A deputy's own account looking at the deputy's own record (一人一档: the record, its households and
+/// committee links, the service card and code): that needs no registry permission, and no region
+/// reaching the constituency. Everyone else reads a deputy through `Permission::ViewRegistry` over the
+/// constituency.
+pub fn is_self(scope: &Scope, person_id: i64) -> bool {
+    scope.person_id == Some(person_id) && scope.can(Permission::AnswerAsDeputy)
+}
+
+#[cfg(test)]
+mod self_tests {
+    use super::is_self;
+    use crate::{RegionCode, Role, Scope};
+
+    fn scope(roles: Vec<Role>, person: Option<i64>) -> Scope {
+        Scope {
+            account_id: 1,
+            username: "d".into(),
+            roles,
+            region: RegionCode::parse("632521100").unwrap(),
+            unit_id: None,
+            station_id: None,
+            person_id: person,
+        }
+    }
+
+    #[test]
+    fn only_the_deputy_themself_is_themself() {
+        assert!(is_self(&scope(vec![Role::Deputy], Some(7)), 7));
+        assert!(!is_self(&scope(vec![Role::Deputy], Some(7)), 8));
+        assert!(!is_self(&scope(vec![Role::Deputy], None), 7));
+        // an account bound to the person without the deputy's role is not the deputy
+        assert!(!is_self(&scope(vec![Role::TownshipStaff], Some(7)), 7));
     }
 }

@@ -60,10 +60,7 @@ impl Store {
 
     /// Links where the person is the member or the linked deputy.
     pub async fn committee_links(&self, scope: &Scope, person: i64) -> Result<Vec<CommitteeLink>> {
-        if !scope.can(Permission::ViewRegistry) {
-            return Err(StoreError::Forbidden);
-        }
-        self.person_in_scope(scope, person).await?;
+        self.person_readable(scope, person).await?;
         let year_start =
             NaiveDate::from_ymd_opt(Utc::now().year(), 1, 1).ok_or(StoreError::Corrupt("date".into()))?;
         let rows = with_pool!(&self.read, p => {

@@ -83,6 +83,19 @@ impl Store {
         }
     }
 
+    /// The one check of every read of a deputy's own record beyond the mandate (households, committee
+    /// links): the deputy themself (`is_self`), or a registry reader whose region reaches one of the
+    /// person's constituencies.
+    pub(crate) async fn person_readable(&self, scope: &Scope, person_id: i64) -> Result<()> {
+        if liaison_domain::registry::deputy::is_self(scope, person_id) {
+            return Ok(());
+        }
+        if !scope.can(Permission::ViewRegistry) {
+            return Err(StoreError::Forbidden);
+        }
+        self.person_in_scope(scope, person_id).await
+    }
+
     /// The constituencies of a person's mandates.
     async fn deputy_regions(&self, person_id: i64) -> Result<Vec<RegionCode>> {
         let rows: Vec<(String,)> = with_pool!(&self.read, p => {
@@ -126,10 +139,7 @@ impl Store {
 
     /// The ids of a deputy's linked households (no personal information).
     pub async fn household_ids(&self, scope: &Scope, person_id: i64) -> Result<Vec<i64>> {
-        if !scope.can(Permission::ViewRegistry) {
-            return Err(StoreError::Forbidden);
-        }
-        self.person_in_scope(scope, person_id).await?;
+        self.person_readable(scope, person_id).await?;
         let rows: Vec<(i64,)> = with_pool!(&self.read, p => {
             sqlx::query_as("SELECT id FROM linked_household WHERE person_id = $1 ORDER BY id")
                 .bind(person_id).fetch_all(p).await?
@@ -147,10 +157,7 @@ impl Store {
         person_id: i64,
         detail: HouseholdDetail,
     ) -> Result<Vec<Household>> {
-        if !scope.can(Permission::ViewRegistry) {
-            return Err(StoreError::Forbidden);
-        }
-        self.person_in_scope(scope, person_id).await?;
+        self.person_readable(scope, person_id).await?;
         let year_start =
             NaiveDate::from_ymd_opt(Utc::now().year(), 1, 1).ok_or(StoreError::Corrupt("date".into()))?;
         let mut rows = with_pool!(&self.read, p => {

@@ -62,6 +62,16 @@ pub async fn panel(
             class: "",
         },
     ];
+    // the deputy's own record (一人一档: households, committee links), read as themself
+    if let Some(m) = state
+        .store
+        .mandates_of_person(person)
+        .await?
+        .into_iter()
+        .find(|d| d.in_office())
+    {
+        p.links.push((format!("/deputies/{}", m.mandate_id), "我的档案与联系户"));
+    }
     p.links.push(("/me/card".into(), "打印我的服务卡"));
     panels.push(p);
     Ok(Some(QrView {

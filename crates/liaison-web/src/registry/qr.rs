@@ -54,7 +54,7 @@ pub async fn deputy(
     staff: Staff,
     Path((mandate, format)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    staff.require(Permission::ViewRegistry)?;
+    // registry readers, or the deputy themself (the store's `deputy` decides)
     let d = state.store.deputy(&staff.scope, mandate).await?;
     if !d.in_office() {
         return Err(WebError::NotFound);

@@ -109,10 +109,10 @@ const MATRIX: &[Row] = &[
     ("GET",  "/admin/sms", "/admin/sms", &[],                                                         [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("POST", "/admin/sms/{id}/retry", "/admin/sms/999999/retry", &[],                                 [303, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
     // registry: stations
-    ("GET",  "/stations", "/stations", &[],                                                           [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET",  "/stations", "/stations", &[],                                                           [303, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200]),
     ("POST", "/stations", "/stations", &[],                                                           [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("GET",  "/stations/new", "/stations/new", &[],                                                   [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
-    ("GET",  "/stations/{id}", "/stations/{station}", &[],                                            [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
+    ("GET",  "/stations/{id}", "/stations/{station}", &[],                                            [303, 403, 403, 403, 200, 200, 404, 200, 403, 200, 200]),
     ("POST", "/stations/{id}", "/stations/{station}", &[],                                            [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
     ("GET",  "/stations/{id}/edit", "/stations/{station}/edit", &[],                                  [303, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403]),
     ("MULTIPART", "/stations/{id}/files", "/stations/{station}/files", &[],                           [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
@@ -120,16 +120,16 @@ const MATRIX: &[Row] = &[
     // close and leave check the form before the region: another township's clerk is told the date is
     // missing (422, nothing of the station shown); a complete form would be refused by the store (404)
     ("POST", "/stations/{id}/close", "/stations/{station}/close", &[],                                [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
-    ("GET",  "/stations/{id}/poster", "/stations/{station}/poster", &[],                              [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
+    ("GET",  "/stations/{id}/poster", "/stations/{station}/poster", &[],                              [303, 403, 403, 403, 200, 200, 404, 200, 403, 200, 200]),
     ("POST", "/stations/{id}/residents/{action}", "/stations/{station}/residents/add", &[("mandate", "{mandate}")],           [303, 403, 403, 403, 303, 303, 404, 403, 403, 403, 403]),
-    ("GET",  "/stations/{id}/{format}", "/stations/{station}/qr.png", &[],                            [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
+    ("GET",  "/stations/{id}/{format}", "/stations/{station}/qr.png", &[],                            [303, 403, 403, 403, 200, 200, 404, 200, 403, 200, 200]),
     // station staff phones: roles that read contacts, in region (audited)
     ("POST", "/stations/{id}/contact", "/stations/{station}/contact", &[],                            [303, 403, 403, 403, 200, 200, 404, 200, 403, 403, 403]),
     // registry: deputies
-    ("GET",  "/deputies", "/deputies", &[],                                                           [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET",  "/deputies", "/deputies", &[],                                                           [303, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200]),
     ("POST", "/deputies", "/deputies", &[],                                                           [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("GET",  "/deputies/new", "/deputies/new", &[],                                                   [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
-    ("GET",  "/deputies/cards", "/deputies/cards", &[],                                               [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET",  "/deputies/cards", "/deputies/cards", &[],                                               [303, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200]),
     ("GET",  "/deputies/{id}/card", "/deputies/{mandate}/card", &[],                                  [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
     ("GET",  "/deputies/{id}", "/deputies/{mandate}", &[],                                            [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
     ("POST", "/deputies/{id}", "/deputies/{mandate}", &[],                                            [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
@@ -145,11 +145,11 @@ const MATRIX: &[Row] = &[
     ("POST", "/deputies/{id}/committee/meeting", "/deputies/{mandate}/committee/meeting", &[],        [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
     ("GET",  "/deputies/{id}/{format}", "/deputies/{mandate}/qr.png", &[],                            [303, 403, 403, 403, 200, 200, 404, 200, 200, 200, 200]),
     // registry: units, routing, Excel
-    ("GET",  "/units", "/units", &[],                                                                 [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET",  "/units", "/units", &[],                                                                 [303, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200]),
     ("POST", "/units", "/units", &[],                                                                 [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
-    ("GET",  "/units/routing", "/units/routing", &[],                                                 [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET",  "/units/routing", "/units/routing", &[],                                                 [303, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200]),
     // 公开电话: seen by the registry's readers, kept by those who keep the registry
-    ("GET",  "/public-phones", "/public-phones", &[],                                                 [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET",  "/public-phones", "/public-phones", &[],                                                 [303, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200]),
     ("POST", "/public-phones", "/public-phones", &[],                                                 [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("POST", "/public-phones/{id}/remove", "/public-phones/999999/remove", &[],                        [303, 403, 403, 403, 404, 404, 404, 403, 403, 403, 403]),
     ("POST", "/units/{id}", "/units/{unit}", &[],                                                     [303, 403, 403, 403, 422, 422, 404, 403, 403, 403, 403]),
@@ -158,7 +158,7 @@ const MATRIX: &[Row] = &[
     ("GET",  "/import/{kind}", "/import/units", &[],                                                  [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
     ("MULTIPART", "/import/{kind}", "/import/units", &[],                                             [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("GET",  "/import/{kind}/template.xlsx", "/import/units/template.xlsx", &[],                      [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
-    ("GET",  "/export/{file}", "/export/stations.xlsx", &[],                                          [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET",  "/export/{file}", "/export/stations.xlsx", &[],                                          [303, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200]),
     // job
     ("GET",  "/jobs/{id}", "/jobs/999999", &[],                                                       [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     // opinion: an item is reached through the store's scope, so a role with no part in it (the three

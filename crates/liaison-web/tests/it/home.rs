@@ -73,6 +73,16 @@ both_backends!(
         let card = d.get("/me/card").await;
         assert_eq!(card.status.as_u16(), 200);
         assert!(card.body.contains("拉毛"));
+        // the deputy sees no registry in the menu and cannot export the roster, but opens their own
+        // record (households) from the home page
+        let menu = doc.texts("nav.main a");
+        assert!(!menu.iter().any(|m| m == "代表" || m == "站点" || m == "承办单位"), "{menu:?}");
+        assert_eq!(d.get("/export/deputies.xlsx").await.status.as_u16(), 403);
+        assert_eq!(d.get("/deputies").await.status.as_u16(), 403);
+        let own = doc.attrs("#panel-me a", "href").into_iter().find(|h| h.starts_with("/deputies/")).unwrap();
+        let page = d.get(&own).await;
+        assert_eq!(page.status.as_u16(), 200);
+        assert!(page.body.contains("拉毛"));
         // the township clerk: the region's queue (nothing to accept yet: the items wait on the deputy)
         // and the township's figures by village
         let mut t = app.client();

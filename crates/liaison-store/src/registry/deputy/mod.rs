@@ -117,14 +117,22 @@ impl Store {
     }
 
     /// One mandate of the caller's subtree.
+    /// The deputy themself may read their own mandates without the registry (`is_self`).
     pub async fn deputy(&self, scope: &Scope, mandate_id: i64) -> Result<Deputy> {
-        if !scope.can(Permission::ViewRegistry) {
+        let viewer = scope.can(Permission::ViewRegistry);
+        if !viewer && scope.person_id.is_none() {
             return Err(StoreError::Forbidden);
         }
         let d = self
             .deputy_unscoped(mandate_id)
             .await?
             .ok_or(StoreError::NotFound)?;
+        if liaison_domain::registry::deputy::is_self(scope, d.person_id) {
+            return Ok(d);
+        }
+        if !viewer {
+            return Err(StoreError::Forbidden);
+        }
         let code = RegionCode::parse(&d.constituency_region)
             .map_err(|_| StoreError::Corrupt(d.constituency_region.clone()))?;
         if !scope.covers(&code) {

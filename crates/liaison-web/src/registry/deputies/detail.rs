@@ -187,9 +187,9 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<Done>,
 ) -> Result<DetailPage, WebError> {
-    staff.require(Permission::ViewRegistry)?;
+    // registry readers, or the deputy themself (the store's `deputy` decides)
     let mut page = detail_page(&state, &staff, id, None, q.done.as_deref()).await?;
-    if !q.who.trim().is_empty() {
+    if !q.who.trim().is_empty() && staff.scope.can(Permission::ViewRegistry) {
         let (members, more) = committee_candidates(&state, &staff, page.d.person_id, &q.who).await?;
         page.members = members;
         page.more_members = more;
@@ -218,7 +218,6 @@ pub async fn household_contact(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<DetailPage, WebError> {
-    staff.require(Permission::ViewRegistry)?;
     detail_with(
         &state,
         &staff,
