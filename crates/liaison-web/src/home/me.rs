@@ -70,7 +70,8 @@ pub async fn panel(
         .into_iter()
         .find(|d| d.in_office())
     {
-        p.links.push((format!("/deputies/{}", m.mandate_id), "我的档案与联系户"));
+        p.links
+            .push((format!("/deputies/{}", m.mandate_id), "我的档案与联系户"));
     }
     p.links.push(("/me/card".into(), "打印我的服务卡"));
     panels.push(p);
