@@ -452,18 +452,17 @@ async fn a_voter_reports_a_broken_light_by_phone_and_sees_it_through() {
     log_in(c, &server, "daibiao").await;
     let who = text_of(c, ".who .name").await;
     let name = who.split('（').next().unwrap().to_owned();
-    c.goto(&format!("{}/deputies?q={name}", server.base))
-        .await
-        .unwrap();
-    let deputy = c
-        .find(Locator::Css("#deputies tbody td a"))
+    // the deputy's own code, as their home page offers it to save and print
+    let src = c
+        .find(Locator::Css("#my-qr img"))
         .await
         .unwrap()
-        .attr("href")
+        .attr("src")
         .await
         .unwrap()
         .unwrap();
-    let png = fetch_bytes(c, &format!("{deputy}/qr.png")).await;
+    assert_eq!(src, "/me/qr.svg");
+    let png = fetch_bytes(c, "/me/qr.png").await;
     let img = image::load_from_memory(&png).unwrap().to_luma8();
     let (w, h) = (img.width() as usize, img.height() as usize);
     let mut prepared =
