@@ -153,3 +153,13 @@ pub fn local_time(t: &chrono::DateTime<chrono::Utc>) -> String {
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
+
+/// A region's lineage as people read it: 青海省 › 海南藏族自治州 › 共和县 (placeholders left out).
+pub fn region_path(lineage: &[liaison_store::region::Region]) -> String {
+    lineage
+        .iter()
+        .filter(|r| !r.is_placeholder())
+        .map(|r| r.short_name())
+        .collect::<Vec<_>>()
+        .join(" › ")
+}

@@ -118,12 +118,7 @@ pub async fn page(
             .as_ref()
             .map(|s| s.display_name.clone())
             .unwrap_or_default(),
-        region_path: lineage
-            .iter()
-            .filter(|r| !r.is_placeholder())
-            .map(|r| r.short_name())
-            .collect::<Vec<_>>()
-            .join(" › "),
+        region_path: crate::layout::region_path(&lineage),
         panels,
         figures,
         qr,

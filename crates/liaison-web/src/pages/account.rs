@@ -39,12 +39,7 @@ pub async fn page(
     Ok(AccountPage {
         page: Page::new(&staff.ctx, "我的账号", "/account").notice(q.done.as_deref()),
         roles: account.roles.iter().map(|r| r.label()).collect(),
-        region_path: lineage
-            .iter()
-            .filter(|r| !r.is_placeholder())
-            .map(|r| r.short_name())
-            .collect::<Vec<_>>()
-            .join(" › "),
+        region_path: crate::layout::region_path(&lineage),
         account,
         expires_in_days,
     })
