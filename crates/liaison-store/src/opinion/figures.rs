@@ -13,6 +13,15 @@ use crate::{Result, Store, StoreError};
 /// keeping, and a figure a minute old serves a weekly meeting as well as a fresh one.
 pub const FIGURES_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// The stages an item is done in (closed, declined, published), as a SQL list.
+fn done_sql() -> String {
+    [Stage::Closed, Stage::Declined, Stage::Published]
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One row of the figures: a township or village (or the total).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FigureRow {
@@ -94,10 +103,6 @@ impl Store {
             RegionLevel::Township => (9, 12),
             _ => (12, 12),
         };
-        let done: Vec<String> = [Stage::Closed, Stage::Declined, Stage::Published]
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
         // merged items follow their survivor: counting them would count one matter twice
         let sql = format!(
             "SELECT substr(o.region_code, 1, {child}), \
@@ -110,7 +115,7 @@ impl Store {
              SUM(CASE WHEN o.submitted_at >= $3 AND o.rating IN ('satisfied', 'basic') THEN 1 ELSE 0 END) \
              FROM opinion o WHERE substr(o.region_code, 1, {digits}) = $1 AND o.merged_into IS NULL \
              GROUP BY substr(o.region_code, 1, {child})",
-            done = done.join(", "),
+            done = done_sql(),
             open = open_sql("o"),
         );
         type Tuple = (
@@ -173,14 +178,10 @@ impl Store {
     /// What reached a deputy (person) since `since`: (received, of those closed, declined or
     /// published). For the deputy's own home page; merged items count once, at their survivor.
     pub async fn deputy_tally(&self, person_id: i64, since: DateTime<Utc>) -> Result<(i64, i64)> {
-        let done: Vec<String> = [Stage::Closed, Stage::Declined, Stage::Published]
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
         let sql = format!(
             "SELECT COUNT(*), SUM(CASE WHEN stage IN ({}) THEN 1 ELSE 0 END) FROM opinion \
              WHERE person_id = $1 AND submitted_at >= $2 AND merged_into IS NULL",
-            done.join(", ")
+            done_sql()
         );
         let row: (i64, Option<i64>) = with_pool!(&self.read, p => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(since).fetch_one(p).await?
