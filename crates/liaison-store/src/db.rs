@@ -88,6 +88,8 @@ pub struct Store {
     pub(crate) seal: std::sync::Arc<crate::audit::seal::AuditSeal>,
     /// The deployment's public phone numbers (公开电话), kept for a minute (see `public_phones`).
     pub(crate) public_phones: std::sync::Arc<crate::registry::public_phone::PublicPhoneCache>,
+    /// The quiet hours of alert SMS, kept for a minute (see `notification::quiet`).
+    pub(crate) quiet: std::sync::Arc<crate::notification::quiet::QuietCache>,
 }
 
 impl Store {
@@ -120,6 +122,7 @@ impl Store {
                 categories: Default::default(),
                 seal: Default::default(),
                 public_phones: Default::default(),
+                quiet: Default::default(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -160,6 +163,7 @@ impl Store {
             categories: Default::default(),
             seal: Default::default(),
             public_phones: Default::default(),
+            quiet: Default::default(),
         })
     }
 

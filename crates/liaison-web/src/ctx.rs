@@ -189,9 +189,7 @@ async fn build(state: AppState, mut req: Request, next: Next) -> Result<Response
         None => false,
     };
     let unread = match &session {
-        Some(s) if !password_expired && full_page(&req) => {
-            state.store.unread_count(s.scope.account_id).await?
-        }
+        Some(s) if !password_expired && full_page(&req) => s.unread,
         _ => 0,
     };
     let ctx = RequestCtx {

@@ -132,6 +132,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "password" => "密码已修改",
         "saved" => "已保存",
+        "mobile" => "手机号和短信提醒设置已保存",
         "created" => "账号已创建",
         "disabled" => "账号已停用，其所有登录会话已结束",
         "enabled" => "账号已启用",

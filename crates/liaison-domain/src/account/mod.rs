@@ -3,3 +3,4 @@
 
 pub mod admin;
 pub mod request;
+pub mod sms_login;

@@ -27,6 +27,11 @@ pub struct PasswordPolicy {
     pub deputy_session_days: i64,
     /// Deputies' own accounts: days before their password must be changed; 0: never.
     pub deputy_max_age_days: i64,
+    /// Roles whose accounts may log in by mobile number and an SMS code (never an administrator's);
+    /// empty: nobody. See `account::sms_login`.
+    pub sms_login_roles: Vec<Role>,
+    /// Administrators type an SMS code sent to their own mobile after their password.
+    pub admin_second_factor: bool,
 }
 
 impl Default for PasswordPolicy {
@@ -40,6 +45,8 @@ impl Default for PasswordPolicy {
             session_idle_minutes: 30,
             deputy_session_days: 7,
             deputy_max_age_days: 365,
+            sms_login_roles: Vec::new(),
+            admin_second_factor: false,
         }
     }
 }
@@ -217,6 +224,9 @@ impl PasswordPolicy {
         }
         if !(0..=365).contains(&self.deputy_max_age_days) {
             return Err("代表账号密码有效期应在 0～365 天之间".into());
+        }
+        if self.sms_login_roles.iter().any(|r| r.is_admin()) {
+            return Err("管理员不能仅凭短信验证码登录".into());
         }
         Ok(())
     }

@@ -1,7 +1,9 @@
 //! Staff accounts, their roles and the login bookkeeping (failures, lockout, password changes).
 
 pub mod binding;
+pub mod mobile;
 pub mod session;
+pub mod sms_code;
 
 mod credential;
 mod login;

@@ -3,12 +3,12 @@
 //! change ends all but the one that made it.
 
 use chrono::{DateTime, Duration, Utc};
-use liaison_domain::Scope;
 use liaison_domain::audit::AuditAction;
 use liaison_domain::password::{KNOWN_ADDRESS_DAYS, PasswordPolicy};
+use liaison_domain::{RegionCode, Role, Scope};
 
 use crate::account::LoginRecord;
-use crate::{Actor, Result, Store, Tx};
+use crate::{Actor, Result, Store, StoreError, Tx};
 
 /// A staff session lasts at most this long, however active (a deputy's own: the policy's days).
 pub const ABSOLUTE_HOURS: i64 = 12;
@@ -25,6 +25,9 @@ pub struct Session {
     pub csrf_token: String,
     pub must_change_password: bool,
     pub password_changed_at: DateTime<Utc>,
+    /// Unread inbox entries, up to `notification::UNREAD_CAP` (the navigation's badge), read with
+    /// the session.
+    pub unread: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -44,6 +47,9 @@ struct SessionRow {
     unit_id: Option<i64>,
     station_id: Option<i64>,
     person_id: Option<i64>,
+    /// One of the account's roles (one row per role; none: NULL).
+    role: Option<String>,
+    unread: i64,
 }
 
 pub struct NewSession<'a> {
@@ -116,31 +122,44 @@ impl Store {
     /// the account's roles (`PasswordPolicy::session_limits`: a deputy's own phone keeps its session
     /// longer).
     pub async fn session(&self, token_digest: &str, policy: &PasswordPolicy) -> Result<Option<Session>> {
-        let row = with_pool!(&self.read, p => {
+        // everything a page needs of its caller in one statement: the session, the account, its
+        // roles (one row each) and the unread badge (an indexed count, capped)
+        let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, SessionRow>(
                 "SELECT s.account_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, a.display_name, \
                  a.must_change_password, a.password_changed_at, a.disabled, \
-                 a.username, a.region_code, a.unit_id, a.station_id, a.person_id \
-                 FROM session s JOIN account a ON a.id = s.account_id WHERE s.token_hash = $1",
+                 a.username, a.region_code, a.unit_id, a.station_id, a.person_id, r.role, \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM notification n WHERE n.account_id = s.account_id \
+                  AND n.read_at IS NULL LIMIT $2) u) AS unread \
+                 FROM session s JOIN account a ON a.id = s.account_id \
+                 LEFT JOIN account_role r ON r.account_id = a.id WHERE s.token_hash = $1 ORDER BY r.role",
             )
             .bind(token_digest)
-            .fetch_optional(p)
+            .bind(crate::notification::UNREAD_CAP)
+            .fetch_all(p)
             .await?
         });
-        let Some(row) = row else { return Ok(None) };
+        let mut roles = Vec::new();
+        for r in rows.iter().filter_map(|r| r.role.as_deref()) {
+            roles.push(Role::parse(r).map_err(|_| StoreError::Corrupt(r.to_owned()))?);
+        }
+        let Some(row) = rows.into_iter().next() else {
+            return Ok(None);
+        };
         let now = Utc::now();
         if row.disabled || row.expires_at <= now {
             self.logout(token_digest).await?;
             return Ok(None);
         }
-        let account = (
-            row.username,
-            row.region_code,
-            row.unit_id,
-            row.station_id,
-            row.person_id,
-        );
-        let scope = self.scope_with_roles(row.account_id, account).await?;
+        let scope = Scope {
+            account_id: row.account_id,
+            username: row.username,
+            roles,
+            region: RegionCode::parse(&row.region_code).map_err(|_| StoreError::Corrupt(row.region_code))?,
+            unit_id: row.unit_id,
+            station_id: row.station_id,
+            person_id: row.person_id,
+        };
         let (idle, lifetime) = policy.session_limits(&scope.roles, Duration::hours(ABSOLUTE_HOURS));
         if row.last_seen_at + idle <= now || row.created_at + lifetime <= now {
             self.logout(token_digest).await?;
@@ -158,6 +177,7 @@ impl Store {
             csrf_token: row.csrf_token,
             must_change_password: row.must_change_password,
             password_changed_at: row.password_changed_at,
+            unread: row.unread,
         }))
     }
 

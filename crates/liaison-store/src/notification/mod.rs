@@ -7,6 +7,8 @@
 //! inbox; who hears what is each workflow's rule (e.g. `opinion::notify`, which turns recipients into
 //! accounts or the citizen's phone and calls [`Store::enqueue_in`]). This module knows no workflow.
 
+pub mod alert;
+pub mod quiet;
 pub mod sms;
 
 use chrono::{DateTime, Utc};
@@ -37,6 +39,8 @@ pub struct NewNotification {
     /// Unique: a second row with the same key is not written. Make it name the event, the recipient
     /// and the channel (e.g. `overdue:{opinion}:{stage_at}:{account}:inbox`).
     pub dedupe_key: String,
+    /// An SMS not to be sent before then (an alert held back by the quiet hours); `None`: at once.
+    pub not_before: Option<DateTime<Utc>>,
 }
 
 /// An inbox entry.
@@ -114,11 +118,11 @@ impl Store {
         let done = with_tx!(tx, c => {
             sqlx::query(
                 "INSERT INTO notification (subject_kind, subject_id, kind, channel, account_id, phone, body, link, dedupe_key, status, \
-                 next_attempt_at, created_at, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) \
+                 next_attempt_at, created_at, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
                  ON CONFLICT (dedupe_key) DO NOTHING",
             )
             .bind(n.subject.map(|s| s.kind.as_str())).bind(n.subject.map(|s| s.id)).bind(n.kind.as_str()).bind(channel.as_str()).bind(account).bind(phone).bind(&n.body)
-            .bind(link).bind(&n.dedupe_key).bind(status).bind(now).bind(sent_at)
+            .bind(link).bind(&n.dedupe_key).bind(status).bind(n.not_before.unwrap_or(now)).bind(now).bind(sent_at)
             .execute(&mut *c).await?.rows_affected()
         });
         Ok(done > 0)

@@ -10,6 +10,7 @@ use liaison_domain::opinion::{Action, Stage, Status, show_receipt};
 use liaison_domain::subject::Subject;
 use liaison_domain::{RegionCode, Role, Scope};
 
+use crate::notification::alert::Alert;
 use crate::notification::{Delivery, NewNotification, SmsRow};
 use crate::opinion::Opinion;
 use crate::{Result, Store, StoreError, Tx};
@@ -241,6 +242,7 @@ impl Store {
                 // `{link}` stays for the sender, which knows the public address
                 body: notify::render(&template, item.receipt, item.stage.public_label(), "{link}"),
                 dedupe_key: liaison_domain::notification::dedupe_key(key, who, item.phone, channel),
+                not_before: None,
             };
             return Ok(usize::from(self.enqueue_in(tx, &n).await?));
         }
@@ -254,11 +256,13 @@ impl Store {
             item.about,
             show_receipt(item.receipt)
         );
-        for account_id in accounts {
+        for account_id in &accounts {
             let n = NewNotification {
                 subject: Some(Subject::opinion(item.id)),
                 kind,
-                to: Delivery::Inbox { account_id },
+                to: Delivery::Inbox {
+                    account_id: *account_id,
+                },
                 body: body.clone(),
                 dedupe_key: liaison_domain::notification::dedupe_key(
                     key,
@@ -266,9 +270,19 @@ impl Store {
                     &account_id.to_string(),
                     channel,
                 ),
+                not_before: None,
             };
             written += usize::from(self.enqueue_in(tx, &n).await?);
         }
+        let alert = Alert {
+            subject: Subject::opinion(item.id),
+            kind,
+            who,
+            occasion: key,
+            body: liaison_domain::notification::alert_sms(kind, &item.about, &show_receipt(item.receipt)),
+            link: format!("/opinions/{}", item.id),
+        };
+        written += self.alert_accounts_in(tx, &accounts, &alert).await?;
         Ok(written)
     }
 

@@ -16,6 +16,7 @@ pub(crate) fn routes() -> Routes {
         .get_post("/admin/accounts", accounts::list, accounts::create)
         .get("/admin/accounts/new", accounts::new_form)
         .get_post("/admin/accounts/{id}", accounts::detail, accounts::update)
+        .post("/admin/accounts/{id}/mobile", accounts::set_mobile)
         .post("/admin/accounts/{id}/{action}", accounts::action)
         .get_post("/admin/requests", accounts::requests_page, accounts::bulk_grant)
         .post("/admin/requests/{id}/{decision}", accounts::decide)
@@ -24,5 +25,6 @@ pub(crate) fn routes() -> Routes {
         .get_post("/admin/calendar", calendar::page, calendar::save)
         .get_post("/admin/deadlines", deadlines::page, deadlines::save)
         .get("/admin/sms", sms::page)
+        .post("/admin/sms/quiet", sms::save_quiet)
         .post("/admin/sms/{id}/retry", sms::retry)
 }

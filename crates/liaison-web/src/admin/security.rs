@@ -5,12 +5,12 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use liaison_domain::Permission;
 use liaison_domain::password::PasswordPolicy;
+use liaison_domain::{Permission, Role};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
-use crate::extract::{Form, Query};
+use crate::extract::{MultiForm, Query};
 use crate::layout::Page;
 use crate::{AppState, WebError};
 
@@ -20,6 +20,16 @@ pub struct SecurityPage {
     page: Page,
     policy: PasswordPolicy,
     error: Option<String>,
+    /// (role code, label, ticked) for 短信验证码登录: every role but the administrators'.
+    sms_roles: Vec<(&'static str, &'static str, bool)>,
+}
+
+fn sms_roles(policy: &PasswordPolicy) -> Vec<(&'static str, &'static str, bool)> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| !r.is_admin())
+        .map(|r| (r.as_str(), r.label(), policy.sms_login_roles.contains(&r)))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -33,9 +43,11 @@ pub async fn page(
     Query(q): Query<Done>,
 ) -> Result<SecurityPage, WebError> {
     staff.require(Permission::ManageSecurity)?;
+    let policy = state.policy().await?;
     Ok(SecurityPage {
         page: Page::new(&staff.ctx, "安全策略", "/admin/security").notice(q.done.as_deref()),
-        policy: state.policy().await?,
+        sms_roles: sms_roles(&policy),
+        policy,
         error: None,
     })
 }
@@ -53,6 +65,13 @@ pub struct PolicyForm {
     deputy_session_days: Option<String>,
     #[serde(default)]
     deputy_max_age_days: Option<String>,
+    /// Present on a form that has the SMS section (its checkboxes are absent when unticked).
+    #[serde(default)]
+    sms_section: Option<String>,
+    #[serde(default)]
+    sms_login: Vec<String>,
+    #[serde(default)]
+    admin_second_factor: Option<String>,
 }
 
 fn num(s: &str, label: &str) -> Result<i64, String> {
@@ -81,6 +100,18 @@ fn parse(f: &PolicyForm, current: &PasswordPolicy) -> Result<PasswordPolicy, Str
             current.deputy_max_age_days,
             "代表账号密码有效期",
         )?,
+        sms_login_roles: match f.sms_section {
+            None => current.sms_login_roles.clone(),
+            Some(_) => f
+                .sms_login
+                .iter()
+                .map(|r| Role::parse(r).map_err(|_| "角色不存在".to_owned()))
+                .collect::<Result<Vec<_>, _>>()?,
+        },
+        admin_second_factor: match f.sms_section {
+            None => current.admin_second_factor,
+            Some(_) => f.admin_second_factor.is_some(),
+        },
     };
     p.validate()?;
     Ok(p)
@@ -89,7 +120,7 @@ fn parse(f: &PolicyForm, current: &PasswordPolicy) -> Result<PasswordPolicy, Str
 pub async fn save(
     State(state): State<AppState>,
     staff: Staff,
-    Form(f): Form<PolicyForm>,
+    MultiForm(f): MultiForm<PolicyForm>,
 ) -> Result<Response, WebError> {
     staff.require(Permission::ManageSecurity)?;
     let current = state.policy().await?;
@@ -103,9 +134,11 @@ pub async fn save(
             Ok(Redirect::to("/admin/security?done=saved").into_response())
         }
         Err(error) => {
+            let policy = state.policy().await?;
             let page = SecurityPage {
                 page: Page::new(&staff.ctx, "安全策略", "/admin/security"),
-                policy: state.policy().await?,
+                sms_roles: sms_roles(&policy),
+                policy,
                 error: Some(error),
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

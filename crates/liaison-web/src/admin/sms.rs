@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::Redirect;
 use liaison_domain::Permission;
-use liaison_domain::notification::NoticeKind;
+use liaison_domain::notification::{NoticeKind, QuietHours};
 use liaison_domain::opinion::show_receipt;
 use liaison_store::notification::sms::{COUNT_CAP, OutboxSms, SmsView};
 use liaison_store::page::{self, Key, Paged};
@@ -31,6 +31,10 @@ pub struct SmsPage {
     tabs: Vec<(&'static str, &'static str, String)>,
     rows: Vec<SmsLine>,
     next: Option<String>,
+    /// A gateway is configured (`LIAISON_SMS_URL`); without one nothing is sent.
+    gateway: bool,
+    quiet: QuietHours,
+    quiet_error: Option<String>,
 }
 
 /// One message as the table shows it.
@@ -157,7 +161,43 @@ pub async fn page(
         tabs,
         rows: rows.into_iter().map(SmsLine::of).collect(),
         next,
+        gateway: state.config.sms_url.is_some(),
+        quiet: state.store.quiet_hours().await?,
+        quiet_error: None,
     })
+}
+
+#[derive(Deserialize)]
+pub struct QuietForm {
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+}
+
+/// `POST /admin/sms/quiet`: the quiet hours of alert SMS (audited).
+pub async fn save_quiet(
+    State(state): State<AppState>,
+    staff: Staff,
+    crate::extract::Form(f): crate::extract::Form<QuietForm>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    staff.require(Permission::ManageSms)?;
+    let hour = |s: &str| s.trim().parse::<u32>().ok();
+    let q = match (hour(&f.start), hour(&f.end)) {
+        (Some(start), Some(end)) => QuietHours { start, end },
+        _ => QuietHours { start: 99, end: 99 },
+    };
+    if let Err(msg) = q.validate() {
+        let mut page = page(State(state), staff, Query(SmsQuery::default())).await?;
+        page.quiet_error = Some(msg.to_owned());
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    state
+        .store
+        .set_quiet_hours(&staff.scope, &staff.actor(), q)
+        .await?;
+    Ok(Redirect::to("/admin/sms?done=saved").into_response())
 }
 
 /// `POST /admin/sms/{id}/retry`: send again now.

@@ -25,6 +25,8 @@ pub struct LoginPage {
     username: String,
     error: Option<String>,
     needs_setup: bool,
+    /// 短信验证码登录 is switched on for some role.
+    sms_login: bool,
 }
 
 #[derive(Deserialize)]
@@ -42,7 +44,9 @@ pub async fn form(
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
     let needs_setup = state.store.account_count().await? == 0;
+    let sms_login = !state.policy().await?.sms_login_roles.is_empty();
     Ok(LoginPage {
+        sms_login,
         page: Page::new(&ctx, "登录", "/login").notice(q.done.as_deref()),
         next: safe_next(q.next.as_deref()),
         username: String::new(),
@@ -112,7 +116,9 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let username = f.username.trim().to_owned();
     let next = safe_next(f.next.as_deref());
+    let policy = state.policy().await?;
     let page = |msg: String| LoginPage {
+        sms_login: !policy.sms_login_roles.is_empty(),
         page: Page::new(&ctx, "登录", "/login"),
         next: next.clone(),
         username: username.chars().filter(|c| !c.is_control()).take(32).collect(),
@@ -152,7 +158,6 @@ pub async fn submit(
         return Ok(refuse(Refusal::Busy, std::time::Duration::from_secs(5)));
     };
     let key: String = username.chars().take(USERNAME_KEY_CHARS).collect();
-    let policy = state.policy().await?;
     let rec = state.store.login_record(&key).await?;
     let now = Utc::now();
     // the attempt is counted before its password is checked: a burst cannot outrun the count
@@ -199,27 +204,43 @@ pub async fn submit(
             )));
         }
     };
+    let roles = state.store.scope_of(rec.id).await?.roles;
+    if liaison_domain::account::sms_login::needs_second_factor(&policy, &roles)
+        && let Some(res) = super::sms::second_factor(&state, &ctx, &rec, &next).await?
+    {
+        return Ok(res);
+    }
+    start_session(&state, &ctx, &rec, &roles, &policy, &next).await
+}
+
+/// Opens the session of an account whose credentials were checked, sets its cookie and sends the
+/// person on to `next`. A deputy's own phone keeps its session (the policy's days): the cookie outlives
+/// closing the browser; everyone else's ends with it.
+pub(super) async fn start_session(
+    state: &AppState,
+    ctx: &RequestCtx,
+    rec: &liaison_store::account::LoginRecord,
+    roles: &[liaison_domain::Role],
+    policy: &PasswordPolicy,
+    next: &str,
+) -> Result<Response, WebError> {
     let token = random_token();
     let csrf = random_token();
-    let ua = ctx.user_agent.clone();
     state
         .store
         .login(
-            &rec,
+            rec,
             NewSession {
                 token_digest: &token_digest(&token),
                 csrf_token: &csrf,
                 ip: &ctx.ip,
-                user_agent: &ua,
+                user_agent: &ctx.user_agent,
             },
         )
         .await?;
-    // a deputy's own phone keeps its session (the policy's days): the cookie outlives closing the
-    // browser; everyone else's ends with it
-    let roles = state.store.scope_of(rec.id).await?.roles;
-    let keep = liaison_domain::password::deputy_only(&roles) && policy.deputy_session_days > 0;
+    let keep = liaison_domain::password::deputy_only(roles) && policy.deputy_session_days > 0;
     let max_age = keep.then(|| policy.deputy_session_days * 86_400);
-    let mut res = Redirect::to(&next).into_response();
+    let mut res = Redirect::to(next).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, &token, max_age, state.config.cookies_secure()),

@@ -4,6 +4,7 @@ mod gate;
 pub mod login;
 pub mod password;
 pub mod setup;
+pub mod sms;
 
 pub(crate) use gate::LoginGate;
 
@@ -68,6 +69,9 @@ fn percent_decode(s: &str) -> String {
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .get_post("/login", login::form, login::submit)
+        .get_post("/login/sms", sms::form, sms::send)
+        .post("/login/sms/verify", sms::verify)
+        .post("/login/code", sms::second)
         .post("/logout", login::logout)
         .get_post("/setup", setup::form, setup::submit)
         .get_post("/account/password", password::form, password::submit)

@@ -147,6 +147,17 @@ async fn admin_panels(state: &AppState, staff: &Staff) -> Result<Vec<Panel>, Web
         p.links.push(("/admin/accounts/new".into(), "新建账号"));
         out.push(p);
     }
+    if scope.can(Permission::ManageSms) {
+        let mut p = Panel::new("panel-sms", "短信");
+        p.note = Some(if state.config.sms_url.is_some() {
+            "群众进度短信、代表和工作人员的提醒短信、登录验证码由短信网关发出；未送达的可在“短信发送情况”中重新发送。".into()
+        } else {
+            "⚠ 未配置短信网关（LIAISON_SMS_URL）：所有短信（群众进度、提醒、登录验证码）只排队，不会发出。"
+                .into()
+        });
+        p.links.push(("/admin/sms".into(), "短信发送情况"));
+        out.push(p);
+    }
     if scope.can(Permission::ManageSecurity) {
         let now = chrono::Utc::now();
         let locked = accounts.iter().filter(|a| a.locked_at(now)).count();

@@ -33,6 +33,7 @@ pub(crate) fn routes() -> Routes {
         .get("/", front)
         .get("/healthz", health::healthz)
         .get("/account", account::page)
+        .post("/account/mobile", account::save_mobile)
         .post("/prefs/text-size", prefs::text_size)
         .get("/regions", regions::root)
         .get("/regions/picker", regions::picker)

@@ -1,6 +1,8 @@
 //! The web crate's integration tests, one module per feature, linked into one test binary (one link
 //! of the whole app instead of one per file).
 
+#[path = "../common/matrix.rs"]
+mod matrix;
 mod support;
 
 mod admin_deadlines;
@@ -34,5 +36,6 @@ mod registry_forms;
 mod rejections;
 mod setup;
 mod sms_admin;
+mod sms_alerts;
 mod station_files;
 mod uploads;

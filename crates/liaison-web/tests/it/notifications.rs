@@ -266,6 +266,7 @@ both_backends!(
                 to: Delivery::Sms { phone: CITIZEN_PHONE.into(), link: String::new() },
                 body: format!("第{i}条"),
                 dedupe_key: format!("test:{i}"),
+                not_before: None,
             };
             assert!(db.enqueue_in(&mut tx, &n).await.unwrap());
             assert!(!db.enqueue_in(&mut tx, &n).await.unwrap(), "the same key twice is one row");

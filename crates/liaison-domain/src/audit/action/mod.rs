@@ -27,6 +27,9 @@ pub enum AuditAction {
     CalendarSave,
     DeadlineRuleSave,
     SmsRetry,
+    SmsQuietHours,
+    AccountMobile,
+    LoginCodeSent,
     /// A read of personal data (a phone number, a citizen's contact).
     PersonalRead,
     PersonalExport,
@@ -75,7 +78,7 @@ pub enum AuditAction {
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 51] = {
+const OTHERS: [AuditAction; 54] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -95,6 +98,9 @@ const OTHERS: [AuditAction; 51] = {
         CalendarSave,
         DeadlineRuleSave,
         SmsRetry,
+        SmsQuietHours,
+        AccountMobile,
+        LoginCodeSent,
         PersonalRead,
         PersonalExport,
         DeputyCreate,
@@ -173,6 +179,9 @@ impl AuditAction {
             CalendarSave => "calendar.save",
             DeadlineRuleSave => "deadline_rule.save",
             SmsRetry => "sms.retry",
+            SmsQuietHours => "sms.quiet_hours",
+            AccountMobile => "account.mobile",
+            LoginCodeSent => "login.code_sent",
             PersonalRead => "personal.read",
             PersonalExport => "personal.export",
             DeputyCreate => "deputy.create",
@@ -239,6 +248,9 @@ impl AuditAction {
             CalendarSave => "保存放假安排",
             DeadlineRuleSave => "修改办理期限",
             SmsRetry => "重新发送短信",
+            SmsQuietHours => "修改短信免打扰时段",
+            AccountMobile => "修改账号手机号",
+            LoginCodeSent => "发送登录验证码",
             PersonalRead => "查看个人信息",
             PersonalExport => "导出个人信息",
             DeputyCreate => "登记代表",

@@ -189,6 +189,12 @@ pub struct DetailPage {
     requests: Vec<RequestView>,
     own: bool,
     locked: bool,
+    /// The account's mobile, masked.
+    mobile: liaison_store::account::mobile::MobileView,
+    /// The caller may set it here (`sms_login::may_set_mobile`; one's own on 我的账号).
+    set_mobile: bool,
+    mobile_typed: String,
+    mobile_error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -265,7 +271,14 @@ pub async fn detail(
         None
     };
     let locked = account.locked_at(now);
+    let mobile = state.store.account_mobile(&staff.scope, id).await?;
+    let set_mobile = id != staff.scope.account_id
+        && liaison_domain::account::sms_login::may_set_mobile(&staff.scope, id, &account.roles);
     Ok(DetailPage {
+        mobile,
+        set_mobile,
+        mobile_typed: String::new(),
+        mobile_error: None,
         page: notice(
             Page::new(&staff.ctx, account.display_name.clone(), "/admin/accounts"),
             q.done.as_deref(),
@@ -327,4 +340,38 @@ pub async fn action(
         _ => return Err(WebError::NotFound),
     };
     Ok(Redirect::to(&format!("/admin/accounts/{id}?done={done}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MobileForm {
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    alerts: Option<String>,
+}
+
+/// A system administrator sets the mobile of a deputy's or a unit's account (who may not log in yet);
+/// a malformed number comes back beside the field, typed as it was.
+pub async fn set_mobile(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    crate::extract::Form(f): crate::extract::Form<MobileForm>,
+) -> Result<Response, WebError> {
+    staff.require(liaison_domain::Permission::ManageAccounts)?;
+    match liaison_domain::account::sms_login::parse_mobile(&f.mobile) {
+        Ok(m) => {
+            state
+                .store
+                .set_account_mobile(&staff.scope, &staff.actor(), id, m.as_deref(), f.alerts.is_some())
+                .await?;
+            Ok(Redirect::to(&format!("/admin/accounts/{id}?done=mobile")).into_response())
+        }
+        Err(msg) => {
+            let mut page = detail(State(state), staff, Path(id), Query(DoneQuery { done: None })).await?;
+            page.mobile_typed = f.mobile.chars().filter(|c| !c.is_control()).take(20).collect();
+            page.mobile_error = Some(msg.to_owned());
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
