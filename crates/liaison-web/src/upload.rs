@@ -59,6 +59,16 @@ pub const OPINION: Limits = Limits {
     unit: "张",
 };
 
+/// A unit's reply with its attachments (答复附件): up to 4 photos or PDF letters of 10 MB.
+pub const REPLY: Limits = Limits {
+    body: liaison_domain::opinion::attachment::MAX_FILES * crate::photo::MAX_BYTES + FRAMING,
+    text: 8 * 1024,
+    files: liaison_domain::opinion::attachment::MAX_FILES,
+    file_bytes: crate::photo::MAX_BYTES,
+    what: "附件",
+    unit: "个",
+};
+
 /// A deputy's portrait.
 pub const DEPUTY_PHOTO: Limits = Limits {
     body: crate::photo::MAX_BYTES + FRAMING,

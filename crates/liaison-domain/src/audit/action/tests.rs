@@ -97,6 +97,8 @@ fn the_codes_are_the_ones_already_written() {
         "public_phone.add",
         "public_phone.remove",
         "login.throttled",
+        "supervision.organ",
+        "opinion.attachment_visibility",
     ];
     let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
     assert_eq!(ours, BTreeSet::from(written));
