@@ -30,6 +30,8 @@ pub async fn reply(
     Path(id): Path<i64>,
     mp: Multipart,
 ) -> Result<Response, WebError> {
+    // out of the caller's reach: 404 before the files are read
+    state.store.opinion(&staff.scope, id).await?;
     let form = crate::upload::read(mp, &crate::upload::REPLY).await?;
     let f = ActForm::reply(form.text("as"), form.text("note"));
     let public = (form.text("photos_public") == "1", form.text("letter_public") == "1");
