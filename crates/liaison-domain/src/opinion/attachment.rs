@@ -70,7 +70,10 @@ mod tests {
     #[test]
     fn the_kind_comes_from_the_content() {
         assert_eq!(AttachmentKind::of(b"%PDF-1.7 ..."), Ok(AttachmentKind::Letter));
-        assert_eq!(AttachmentKind::of(&[0xFF, 0xD8, 0xFF, 0xE0]), Ok(AttachmentKind::Photo));
+        assert_eq!(
+            AttachmentKind::of(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Ok(AttachmentKind::Photo)
+        );
         assert_eq!(AttachmentKind::of(b"\x89PNG\r\n"), Ok(AttachmentKind::Photo));
         assert_eq!(AttachmentKind::of(b"<html>%PDF-"), Err(WRONG_TYPE));
         assert_eq!(AttachmentKind::of(b"PK\x03\x04"), Err(WRONG_TYPE));

@@ -114,11 +114,27 @@ mod tests {
         let ok = Organ::parse(" 某某县人大常委会代表工作委员会 ", "某人大督").unwrap();
         assert_eq!(ok.name, "某某县人大常委会代表工作委员会");
         assert_eq!(number(&ok.number_stem(2026), 1), "某人大督〔2026〕第0001号");
-        assert_eq!(Organ::parse("", "督").unwrap_err(), vec![("organ", ORGAN_MESSAGE)]);
+        assert_eq!(
+            Organ::parse("", "督").unwrap_err(),
+            vec![("organ", ORGAN_MESSAGE)]
+        );
         assert_eq!(Organ::parse(&"会".repeat(61), "督").unwrap_err()[0].0, "organ");
         assert!(Organ::parse(&"会".repeat(60), "督").is_ok());
-        for bad in ["督2", "督２", "某 督", "督%", "督_", "〔督", "", "一二三四五六七八九十十一十二十三"] {
-            assert_eq!(Organ::parse("某县人大", bad).unwrap_err(), vec![("prefix", PREFIX_MESSAGE)], "{bad}");
+        for bad in [
+            "督2",
+            "督２",
+            "某 督",
+            "督%",
+            "督_",
+            "〔督",
+            "",
+            "一二三四五六七八九十十一十二十三",
+        ] {
+            assert_eq!(
+                Organ::parse("某县人大", bad).unwrap_err(),
+                vec![("prefix", PREFIX_MESSAGE)],
+                "{bad}"
+            );
         }
         assert!(Organ::parse("某县人大", "某某县人大常委会督办").is_ok());
         let d = Organ::default_for("共和县");

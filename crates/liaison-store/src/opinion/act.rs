@@ -312,7 +312,8 @@ impl Store {
         if let Action::Reply = action
             && !input.attachments.is_empty()
         {
-            self.attach_in(tx, o, i64::from(seq), before.unit, &input.attachments).await?;
+            self.attach_in(tx, o, i64::from(seq), before.unit, &input.attachments)
+                .await?;
         }
         if let Action::Merge { into } = action {
             with_tx!(tx, c => {

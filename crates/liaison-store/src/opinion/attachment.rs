@@ -82,7 +82,11 @@ impl Store {
 
     /// What the citizen's tracking page shows: the public attachments of the latest reply, when the
     /// page shows that reply's answer (`answer_shown`, the tracking page's rule for the answer).
-    pub async fn citizen_attachments(&self, o: &Visible<Opinion>, answer_shown: bool) -> Result<Vec<Attachment>> {
+    pub async fn citizen_attachments(
+        &self,
+        o: &Visible<Opinion>,
+        answer_shown: bool,
+    ) -> Result<Vec<Attachment>> {
         if !answer_shown || o.merged_into.is_some() {
             return Ok(vec![]);
         }

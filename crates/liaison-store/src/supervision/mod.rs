@@ -7,9 +7,9 @@
 pub mod organ;
 
 use chrono::{DateTime, Datelike, Utc};
-use liaison_domain::{RegionCode, Scope};
 use liaison_domain::audit::AuditAction;
 use liaison_domain::subject::{Subject, SubjectKind};
+use liaison_domain::{RegionCode, Scope};
 use serde::Serialize;
 
 use crate::{Actor, Result, Store, StoreError, Tx};
@@ -50,8 +50,10 @@ impl SupervisionNotice {
         match &self.organ_set {
             Some(o) => o.clone(),
             None => {
-                liaison_domain::supervision::Organ::default_for(self.organ_region_name.as_deref().unwrap_or(""))
-                    .name
+                liaison_domain::supervision::Organ::default_for(
+                    self.organ_region_name.as_deref().unwrap_or(""),
+                )
+                .name
             }
         }
     }

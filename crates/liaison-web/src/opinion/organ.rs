@@ -141,7 +141,13 @@ mod tests {
     fn only_our_own_pages_are_ways_back() {
         assert_eq!(super::back_to("/opinions/12"), "/opinions/12");
         assert_eq!(super::back_to("/supervision/3"), "/supervision/3");
-        for bad in ["//evil.example/opinions/1", "/opinions/", "/opinions/1?x", "https://x/supervision/1", ""] {
+        for bad in [
+            "//evil.example/opinions/1",
+            "/opinions/",
+            "/opinions/1?x",
+            "https://x/supervision/1",
+            "",
+        ] {
             assert_eq!(super::back_to(bad), "", "{bad}");
         }
     }

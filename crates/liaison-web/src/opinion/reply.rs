@@ -34,7 +34,10 @@ pub async fn reply(
     state.store.opinion(&staff.scope, id).await?;
     let form = crate::upload::read(mp, &crate::upload::REPLY).await?;
     let f = ActForm::reply(form.text("as"), form.text("note"));
-    let public = (form.text("photos_public") == "1", form.text("letter_public") == "1");
+    let public = (
+        form.text("photos_public") == "1",
+        form.text("letter_public") == "1",
+    );
     let mut typed = f.typed();
     for flag in ["photos_public", "letter_public"] {
         typed.push((flag.to_owned(), form.text(flag).to_owned()));
@@ -65,25 +68,29 @@ async fn checked(
     form: &MultipartForm,
     f: &ActForm,
     (photos_public, letter_public): (bool, bool),
-) -> Result<(liaison_domain::opinion::Capacity, Vec<Action>, liaison_store::opinion::ActInput), WebError> {
+) -> Result<
+    (
+        liaison_domain::opinion::Capacity,
+        Vec<Action>,
+        liaison_store::opinion::ActInput,
+    ),
+    WebError,
+> {
     let mut problems: Vec<FieldError> = Vec::new();
     let parsed = parse_act(f);
     match &parsed {
         Err(WebError::Invalid { fields, .. }) => problems.extend(fields.iter().cloned()),
         Err(_) => {}
+        // the words are checked before any file is stored
         Ok(_) => {
-            if let Err(e) = Action::Reply.check_input(form.text("note"), None) {
-                if let WebError::Invalid { fields, .. } = WebError::from(e) {
-                    problems.extend(fields);
-                }
+            if let Err(e) = Action::Reply.check_input(form.text("note"), None)
+                && let WebError::Invalid { fields, .. } = WebError::from(e)
+            {
+                problems.extend(fields);
             }
         }
     }
-    let mut file_messages: Vec<String> = form
-        .problems
-        .iter()
-        .map(|p| p.message.clone())
-        .collect();
+    let mut file_messages: Vec<String> = form.problems.iter().map(|p| p.message.clone()).collect();
     let mut clean = Vec::new();
     for (i, file) in form.files_in(FIELD).enumerate() {
         let n = i + 1;
@@ -138,7 +145,11 @@ async fn checked(
 
 /// The attachments of an item's replies, per reply in order: (reply number from 1, the files with
 /// whether the caller may change their flag).
-pub fn groups(all: Vec<Attachment>, is_staff: bool, my_unit: Option<i64>) -> Vec<(usize, Vec<(Attachment, bool)>)> {
+pub fn groups(
+    all: Vec<Attachment>,
+    is_staff: bool,
+    my_unit: Option<i64>,
+) -> Vec<(usize, Vec<(Attachment, bool)>)> {
     let mut out: Vec<(i64, Vec<(Attachment, bool)>)> = Vec::new();
     for a in all {
         let may = is_staff || (a.unit_id.is_some() && a.unit_id == my_unit);
@@ -147,7 +158,10 @@ pub fn groups(all: Vec<Attachment>, is_staff: bool, my_unit: Option<i64>) -> Vec
             _ => out.push((a.seq, vec![(a, may)])),
         }
     }
-    out.into_iter().enumerate().map(|(i, (_, files))| (i + 1, files)).collect()
+    out.into_iter()
+        .enumerate()
+        .map(|(i, (_, files))| (i + 1, files))
+        .collect()
 }
 
 /// An attachment's file: a photo shown, a letter downloaded (`attachment`, `nosniff`), never cached
@@ -165,8 +179,14 @@ pub async fn respond(state: &AppState, a: &Attachment) -> Result<Response, WebEr
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     let disposition = format!(
         "attachment; filename=\"letter.pdf\"; filename*=UTF-8''{}",
         crate::error::urlencode(&a.name)

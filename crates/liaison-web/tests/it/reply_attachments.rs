@@ -8,7 +8,8 @@ use liaison_testkit::fixtures::{PASSWORD, cast};
 
 use crate::support::*;
 
-const LETTER: &[u8] = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const LETTER: &[u8] =
+    b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 async fn newest(c: &mut Client<'_>) -> i64 {
     let links = c.get("/opinions").await.html().attrs("#queue a", "href");
@@ -17,13 +18,29 @@ async fn newest(c: &mut Client<'_>) -> i64 {
 
 /// A citizen's item assigned to the township government: (id, receipt).
 async fn assigned(app: &TestApp, w: &World, voter: &mut Client<'_>) -> (i64, String) {
-    let r = report(voter, &w.station_code, &[("category", "street_lights"), ("description", "桥头路灯不亮")], None).await;
+    let r = report(
+        voter,
+        &w.station_code,
+        &[("category", "street_lights"), ("description", "桥头路灯不亮")],
+        None,
+    )
+    .await;
     let receipt = r.html().text("#receipt");
     let mut clerk = app.client();
     clerk.login("town_clerk", PASSWORD).await;
     let id = newest(&mut clerk).await;
     let unit = w.unit_id.to_string();
-    let r = act(&mut clerk, id, &[("as", "staff"), ("action", "accept"), ("then", "assign"), ("unit", &unit)]).await;
+    let r = act(
+        &mut clerk,
+        id,
+        &[
+            ("as", "staff"),
+            ("action", "accept"),
+            ("then", "assign"),
+            ("unit", &unit),
+        ],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 303, "{}", r.body);
     (id, receipt)
 }
@@ -51,6 +68,11 @@ both_backends!(
         let files: [(&str, &str, &[u8]); 3] = [("attachment", "答复函.pdf", LETTER), ("attachment", "维修前.jpg", &photo), ("attachment", "维修后.jpg", &photo)];
         let r = u.post_multipart(&format!("/opinions/{id}/reply"), &[("as", "unit"), ("note", "已更换灯泡"), ("photos_public", "1")], &files).await;
         assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+        // the letter's file is referred to by its row: the orphan sweep keeps it
+        let scratch = std::env::temp_dir().join(format!("liaison-hash-{}", liaison_domain::token::random_token()));
+        let hash = liaison_store::blob::Blobs::new(&scratch).put_blocking(LETTER).unwrap();
+        let _ = std::fs::remove_dir_all(scratch);
+        assert!(app.db.referenced_blobs(std::slice::from_ref(&hash)).await.unwrap().contains(&hash));
         // staff see all three, the letter marked not shown to the citizen
         let mut clerk = app.client();
         clerk.login("town_clerk", PASSWORD).await;
@@ -114,7 +136,8 @@ both_backends!(
 fn png() -> Vec<u8> {
     let img = image::RgbImage::from_pixel(40, 30, image::Rgb([10, 120, 200]));
     let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
     out
 }
 

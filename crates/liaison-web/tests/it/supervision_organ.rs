@@ -16,10 +16,26 @@ async fn newest(c: &mut Client<'_>) -> i64 {
 /// An item at the township's room, assigned to the township government; returns its id.
 async fn assigned(app: &TestApp, w: &World, clerk: &mut Client<'_>) -> i64 {
     let mut voter = app.client();
-    report(&mut voter, &w.station_code, &[("category", "street_lights"), ("description", "桥头路灯不亮")], None).await;
+    report(
+        &mut voter,
+        &w.station_code,
+        &[("category", "street_lights"), ("description", "桥头路灯不亮")],
+        None,
+    )
+    .await;
     let id = newest(clerk).await;
     let unit = w.unit_id.to_string();
-    let r = act(clerk, id, &[("as", "staff"), ("action", "accept"), ("then", "assign"), ("unit", &unit)]).await;
+    let r = act(
+        clerk,
+        id,
+        &[
+            ("as", "staff"),
+            ("action", "accept"),
+            ("then", "assign"),
+            ("unit", &unit),
+        ],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 303, "{}", r.body);
     id
 }
