@@ -2,7 +2,8 @@
 //! the 答复函 scan as a PDF kept as sent, photos through the same checks and re-encoding as citizens'
 //! photos), the files served to whoever may see the item, and the flag that shows one to the citizen.
 //! A wrong or too large file brings the reply form back with the message beside the file field and
-//! the words kept (422); nothing is stored unless every file passed.
+//! the words kept (422); nothing is stored unless every file passed (a reply the workflow then refuses,
+//! 409, leaves its stored files to the hourly orphan sweep).
 
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
