@@ -174,7 +174,7 @@ fn file_store(e: impl std::fmt::Display) -> crate::StoreError {
 }
 
 impl Store {
-    /// Which of `hashes` a row refers to: opinion photos (hidden ones too), station files (removed ones
+    /// Which of `hashes` a row refers to: opinion photos (hidden ones too), reply attachments, station files (removed ones
     /// too: they are kept in history), portraits, and import jobs' uploads.
     pub async fn referenced_blobs(&self, hashes: &[String]) -> Result<HashSet<String>> {
         let mut found = HashSet::new();
@@ -191,6 +191,11 @@ impl Store {
                     sep.push_bind(h.as_str());
                 }
                 qb.push(") UNION SELECT photo FROM person WHERE photo IN (");
+                let mut sep = qb.separated(", ");
+                for h in chunk {
+                    sep.push_bind(h.as_str());
+                }
+                qb.push(") UNION SELECT blob FROM opinion_attachment WHERE blob IN (");
                 let mut sep = qb.separated(", ");
                 for h in chunk {
                     sep.push_bind(h.as_str());

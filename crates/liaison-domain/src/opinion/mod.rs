@@ -11,6 +11,7 @@ use crate::mask::Redactor;
 
 pub mod access;
 pub mod action;
+pub mod attachment;
 pub mod channel;
 pub mod duplicate;
 pub mod machine;

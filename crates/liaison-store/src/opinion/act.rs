@@ -50,6 +50,9 @@ impl Store {
         let Some((last, _)) = steps.split_last() else {
             return Err(StoreError::Refused("没有要执行的操作".into()));
         };
+        if !input.attachments.is_empty() && !matches!(last, Action::Reply) {
+            return Err(StoreError::Refused("只有承办单位的答复可以带附件".into()));
+        }
         let visible = self.opinion(scope, id).await?;
         let relation = visible.relation();
         let mut o = visible.into_inner();
@@ -304,6 +307,12 @@ impl Store {
         if next.stage != before.stage || matches!(action, Action::Escalate) {
             let rules = self.deadlines(SubjectKind::Opinion).await?;
             self.start_stage_in(tx, Subject::opinion(o.id), next.stage.as_str(), now, &rules)
+                .await?;
+        }
+        if let Action::Reply = action
+            && !input.attachments.is_empty()
+        {
+            self.attach_in(tx, o, i64::from(seq), before.unit, &input.attachments)
                 .await?;
         }
         if let Action::Merge { into } = action {

@@ -21,6 +21,7 @@ macro_rules! opinion_select {
 
 pub mod act;
 mod alert;
+pub mod attachment;
 mod backdate;
 pub mod duplicate;
 pub mod figures;
@@ -262,6 +263,8 @@ pub struct ActInput {
     pub co_units: Vec<i64>,
     /// The reviewed public text for publication.
     pub public_text: Option<String>,
+    /// Files a unit's reply carries (答复附件), stored already; only a reply takes them.
+    pub attachments: Vec<attachment::NewAttachment>,
 }
 
 /// Which queue to list.

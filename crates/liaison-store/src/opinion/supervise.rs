@@ -35,7 +35,7 @@ impl Store {
         let subject = Subject::opinion(opinion_id);
         let mut tx = self.begin().await?;
         let (id, number) = self
-            .issue_supervision_in(&mut tx, actor, subject, unit, demand, reply_by)
+            .issue_supervision_in(&mut tx, actor, &scope.region, subject, unit, demand, reply_by)
             .await?;
         self.supervision_alert_in(&mut tx, &o, id).await?;
         let region = RegionCode::parse(&o.region_code).ok();

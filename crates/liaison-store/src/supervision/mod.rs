@@ -1,12 +1,15 @@
 //! 督办: formal supervision notices (督办单) about any subject — numbered per year, printed, signed for
 //! (签收) by the unit they are addressed to. Who may issue one, and about what, is each workflow's rule
 //! (e.g. `opinion::supervise`); this module writes, reads and acknowledges the notices. Every write is
-//! audited in its transaction by the caller or here.
+//! audited in its transaction by the caller or here. The organ that issues a region's notices and
+//! their number prefix: `organ`.
+
+pub mod organ;
 
 use chrono::{DateTime, Datelike, Utc};
-use liaison_domain::Scope;
 use liaison_domain::audit::AuditAction;
 use liaison_domain::subject::{Subject, SubjectKind};
+use liaison_domain::{RegionCode, Scope};
 use serde::Serialize;
 
 use crate::{Actor, Result, Store, StoreError, Tx};
@@ -27,6 +30,11 @@ pub struct SupervisionNotice {
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub acknowledged_by_name: Option<String>,
     pub ack_note: String,
+    /// The issuing region's organ as set (None: the default for `organ_region_name`).
+    pub organ_set: Option<String>,
+    /// The region whose organ issued it (the issuer's region).
+    pub organ_region: Option<String>,
+    pub organ_region_name: Option<String>,
 }
 
 impl SupervisionNotice {
@@ -37,6 +45,19 @@ impl SupervisionNotice {
         })
     }
 
+    /// The issuing organ (签发机关) as printed: the region's setting, else its default.
+    pub fn organ_name(&self) -> String {
+        match &self.organ_set {
+            Some(o) => o.clone(),
+            None => {
+                liaison_domain::supervision::Organ::default_for(
+                    self.organ_region_name.as_deref().unwrap_or(""),
+                )
+                .name
+            }
+        }
+    }
+
     /// The staff page of what it is about.
     pub fn subject_path(&self) -> String {
         self.subject().map(|s| s.path()).unwrap_or_default()
@@ -45,8 +66,11 @@ impl SupervisionNotice {
 
 const NOTICE_SELECT: &str = "SELECT n.id, n.subject_kind, n.subject_id, n.number, n.unit_id, u.name AS unit_name, n.demand, \
      n.reply_by, a.display_name AS issued_by_name, n.issued_at, n.acknowledged_at, b.display_name AS acknowledged_by_name, \
-     n.ack_note FROM supervision_notice n LEFT JOIN handling_unit u ON u.id = n.unit_id \
-     LEFT JOIN account a ON a.id = n.issued_by LEFT JOIN account b ON b.id = n.acknowledged_by ";
+     n.ack_note, so.organ AS organ_set, COALESCE(n.region_code, a.region_code) AS organ_region, rg.name AS organ_region_name \
+     FROM supervision_notice n LEFT JOIN handling_unit u ON u.id = n.unit_id \
+     LEFT JOIN account a ON a.id = n.issued_by LEFT JOIN account b ON b.id = n.acknowledged_by \
+     LEFT JOIN supervision_organ so ON so.region_code = COALESCE(n.region_code, a.region_code) \
+     LEFT JOIN region rg ON rg.code = COALESCE(n.region_code, a.region_code) ";
 
 /// The longest 督办要求 accepted.
 pub const DEMAND_MAX: usize = 1000;
@@ -55,12 +79,16 @@ pub const DEMAND_MAX: usize = 1000;
 const DEMAND_MESSAGE: &str = "请填写督办要求（不超过 1000 字）";
 
 impl Store {
-    /// Writes a numbered 督办单 about `subject` to `unit` in the caller's transaction; returns its id
-    /// and number (督〔2026〕第0001号, counted per Beijing year).
+    /// Writes a numbered 督办单 about `subject` to `unit` in the caller's transaction, issued by the
+    /// organ of `region` (the issuer's); returns its id and number (the organ's prefix, e.g.
+    /// 督〔2026〕第0001号, counted per prefix and Beijing year). The number is stored as text: a prefix
+    /// changed later leaves it as it was.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn issue_supervision_in(
         &self,
         tx: &mut Tx,
         actor: &Actor,
+        region: &RegionCode,
         subject: Subject,
         unit: i64,
         demand: &str,
@@ -75,19 +103,19 @@ impl Store {
         }
         let now = Utc::now();
         let year = liaison_domain::time::local(now).year();
-        let prefix = format!("督〔{year}〕第");
+        let prefix = self.organ_in(tx, region).await?.number_stem(year);
         let (count,): (i64,) = with_tx!(tx, c => {
             sqlx::query_as("SELECT COUNT(*) FROM supervision_notice WHERE number LIKE $1")
                 .bind(format!("{prefix}%")).fetch_one(&mut *c).await?
         });
-        let number = format!("{prefix}{:04}号", count + 1);
+        let number = liaison_domain::supervision::number(&prefix, count + 1);
         let (id,): (i64,) = with_tx!(tx, c => {
             sqlx::query_as(
-                "INSERT INTO supervision_notice (subject_kind, subject_id, number, unit_id, demand, reply_by, issued_by, issued_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                "INSERT INTO supervision_notice (subject_kind, subject_id, number, unit_id, demand, reply_by, issued_by, issued_at, region_code) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(subject.kind.as_str()).bind(subject.id).bind(&number).bind(unit).bind(demand).bind(reply_by)
-            .bind(actor.account_id).bind(now)
+            .bind(actor.account_id).bind(now).bind(region.as_str())
             .fetch_one(&mut *c).await.map_err(StoreError::unique("supervision_number"))?
         });
         Ok((id, number))

@@ -39,8 +39,24 @@ pub struct ActForm {
 }
 
 impl ActForm {
+    /// A unit's reply as the reply form with attachments sends it (`reply::reply`, multipart).
+    pub fn reply(who: &str, note: &str) -> ActForm {
+        ActForm {
+            who: who.to_owned(),
+            action: "reply".to_owned(),
+            note: note.to_owned(),
+            reason: String::new(),
+            unit: String::new(),
+            co_units: vec![],
+            rating: String::new(),
+            public_text: String::new(),
+            into: String::new(),
+            then: String::new(),
+        }
+    }
+
     /// What was typed, to fill the form in again.
-    fn typed(&self) -> Vec<(String, String)> {
+    pub fn typed(&self) -> Vec<(String, String)> {
         let mut v: Vec<(String, String)> = [
             ("note", &self.note),
             ("reason", &self.reason),
@@ -100,6 +116,7 @@ pub fn parse_act(f: &ActForm) -> Result<(Capacity, Vec<Action>, ActInput), WebEr
             reason: (!f.reason.is_empty()).then(|| f.reason.clone()),
             co_units,
             public_text: (!f.public_text.trim().is_empty()).then(|| f.public_text.trim().to_owned()),
+            attachments: vec![],
         },
     ))
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::opinion::routing::{self, DefaultUnit, Routed};
 use liaison_domain::opinion::takeover;
 use liaison_domain::{calendar, deadline, mask};
+use liaison_store::opinion::attachment::Attachment;
 use liaison_store::opinion::note::Note;
 use liaison_store::opinion::{Event, Opinion, Photo};
 use liaison_store::supervision::SupervisionNotice;
@@ -26,6 +27,8 @@ pub struct DetailPage {
     page: Page,
     o: Opinion,
     photos: Vec<Photo>,
+    /// 答复附件 per reply, in order: (reply number, files with whether the caller may flip their flag).
+    attachments: Vec<(usize, Vec<(Attachment, bool)>)>,
     events: Vec<Event>,
     /// 办理过程: the events with the 督办单 issued and signed for.
     history: Vec<history::Line>,
@@ -47,6 +50,8 @@ pub struct DetailPage {
     calendar_warning: Option<String>,
     notices: Vec<SupervisionNotice>,
     can_supervise: bool,
+    /// May set the region's 督办单 organ and number prefix (`/supervision/organ`).
+    can_set_organ: bool,
     my_unit: Option<i64>,
     similar: Vec<(Opinion, u32)>,
     /// Flagged 疑似重复 by the duplicate pass: the item it resembles.
@@ -228,6 +233,11 @@ pub(super) async fn page(
             "/opinions",
         ),
         photos: state.store.opinion_photos(&o).await?,
+        attachments: super::reply::groups(
+            state.store.reply_attachments(&o).await?,
+            roles.staff,
+            staff.scope.unit_id,
+        ),
         history: history::lines(&events, &notices),
         events,
         units: state.store.opinion_units(&o).await?,
@@ -245,6 +255,7 @@ pub(super) async fn page(
         calendar_warning,
         notices,
         can_supervise: roles.staff && o.stage() == liaison_domain::opinion::Stage::Assigned,
+        can_set_organ: roles.staff && staff.scope.can(liaison_domain::Permission::HandleRegionOpinions),
         my_unit: staff.scope.unit_id,
         similar,
         dup: state

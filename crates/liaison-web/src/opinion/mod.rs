@@ -6,11 +6,13 @@ pub mod bulk;
 pub mod detail;
 pub mod export;
 pub mod history;
+pub mod organ;
 pub mod pickers;
 pub mod query;
 pub mod queue;
 pub mod record;
 pub mod redisplay;
+pub mod reply;
 pub mod supervise;
 
 use liaison_store::opinion::Opinion;
@@ -30,14 +32,21 @@ pub(crate) fn routes() -> Routes {
         .get_post("/opinions/bulk", bulk::form, bulk::submit)
         .get("/opinions/{id}", detail::detail)
         .post("/opinions/{id}/act", act::act)
+        .post(
+            "/opinions/{id}/reply",
+            reply::reply.layer(crate::upload::REPLY.layer()),
+        )
         .post("/opinions/{id}/contact", detail::contact)
         .post("/opinions/{id}/supervise", supervise::issue)
         .post("/opinions/{id}/key", supervise::key)
         .post("/opinions/{id}/note", detail::note)
+        .get_post("/supervision/organ", organ::form, organ::save)
         .get("/supervision/{id}", supervise::print)
         .post("/supervision/{id}/ack", supervise::acknowledge)
         .get("/opinions/photos/{file}", detail::photo)
         .post("/opinions/photos/{id}/visibility", detail::photo_visibility)
+        .get("/opinions/attachments/{id}", reply::file)
+        .post("/opinions/attachments/{id}/visibility", reply::visibility)
 }
 
 /// Fills a reply template's placeholders for one item: {回执码} {类别} {地区} {单位} {日期}.

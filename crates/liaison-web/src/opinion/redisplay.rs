@@ -21,6 +21,9 @@ const FIELDS: &[&str] = &[
     "into",
     "ids",
     "body",
+    "organ",
+    "prefix",
+    "attachment",
 ];
 
 /// What was typed into one form and what was wrong with it; empty when the page is shown afresh.

@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use liaison_domain::mask;
+use liaison_domain::{Permission, mask, supervision};
 use liaison_store::opinion::Opinion;
 use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
@@ -102,6 +102,12 @@ pub struct NoticePage {
     n: SupervisionNotice,
     o: Opinion,
     description: String,
+    /// 签发机关: the document head and the signatory of the 落款.
+    organ: String,
+    /// The issue day as the 落款 writes it (二〇二六年十二月七日).
+    issued_on: String,
+    /// The issuing region has set no organ and the reader may set it: a link to the settings form.
+    organ_unset: bool,
 }
 
 /// `GET /supervision/{id}`: the printable 督办单.
@@ -115,7 +121,17 @@ pub async fn print(
     let o = o.into_inner();
     // the notice goes to a unit on paper: no phone numbers typed into the text
     let description = mask::free_text(&o.description);
-    Ok(NoticePage { n, o, description })
+    let organ_unset = n.organ_set.is_none()
+        && staff.scope.can(Permission::HandleRegionOpinions)
+        && n.organ_region.as_deref() == Some(staff.scope.region.as_str());
+    Ok(NoticePage {
+        organ: n.organ_name(),
+        issued_on: supervision::chinese_date(liaison_domain::time::local(n.issued_at).date_naive()),
+        organ_unset,
+        n,
+        o,
+        description,
+    })
 }
 
 #[derive(Deserialize)]

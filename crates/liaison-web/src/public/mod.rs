@@ -38,6 +38,7 @@ pub(crate) fn routes() -> Routes {
         .get("/t", track::page)
         .post("/t/rate", track::rate)
         .get("/t/photos/{file}", track::photo)
+        .get("/t/files/{id}", track::file)
         .get("/published", published::list)
         .get("/published/photos/{file}", published::photo)
         .get_post(

@@ -174,6 +174,27 @@ pub async fn photo(
     crate::jpeg::respond(&state, &photo.blob, "private, no-store").await
 }
 
+/// `GET /t/files/{id}?r=&d=`: a public attachment of the answer the caller's tracking page shows, after
+/// the same check as the page.
+pub async fn file(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, WebError> {
+    let o = match lookup(&state, &ctx, &q.r, &q.d).await? {
+        Ok(o) => o,
+        Err(Miss::Limited(_)) => return Err(WebError::RateLimited),
+        Err(Miss::NotFound) => return Err(WebError::NotFound),
+    };
+    let a = super::tracked::citizen_attachments(&state, &o)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(WebError::NotFound)?;
+    crate::opinion::reply::respond(&state, &a).await
+}
+
 #[derive(Deserialize)]
 pub struct RateForm {
     r: String,

@@ -24,6 +24,9 @@ pub struct Tracked {
     pub answer: String,
     /// After 不满意 while the item is handled again: what was answered last time.
     pub earlier_answer: String,
+    /// The public attachments of the answer shown (答复附件): (id, name, is a photo), served by
+    /// `/t/files/{id}`.
+    pub attachments: Vec<(i64, String, bool)>,
     /// After 不满意 while the item is handled again: what is happening now.
     pub reopened: Option<&'static str>,
     pub can_rate: bool,
@@ -41,6 +44,35 @@ fn reopened_line(stage: Stage) -> &'static str {
         Stage::Assigned => "您对上次答复不满意，已重新交办",
         _ => "您对上次答复不满意，已退回重新办理",
     }
+}
+
+/// What of the answer the page shows: (the answer now, the earlier answer after 不满意). A reply's
+/// public attachments are shown exactly when one of the two is.
+fn answer_shown(o: &Opinion) -> (bool, bool) {
+    let stage = o.stage();
+    let follower = o.merged_into.is_some();
+    // handled again after 不满意 and not answered yet: the old answer stays, marked as the last one
+    let again = !follower
+        && o.reopen_count > 0
+        && matches!(
+            stage,
+            Stage::Submitted | Stage::Referred | Stage::Accepted | Stage::Assigned
+        );
+    let answer_visible = matches!(
+        stage,
+        Stage::Replied | Stage::Answered | Stage::Closed | Stage::Published | Stage::Declined
+    ) || !o.answer.is_empty() && stage != Stage::Assigned;
+    (answer_visible, again)
+}
+
+/// The reply attachments the citizen of `o` may open: the public ones of the answer the page shows.
+pub async fn citizen_attachments(
+    state: &AppState,
+    o: &Visible<Opinion>,
+) -> Result<Vec<liaison_store::opinion::attachment::Attachment>, WebError> {
+    let (answer_visible, again) = answer_shown(o);
+    let shown = o.merged_into.is_none() && (again || answer_visible);
+    Ok(state.store.citizen_attachments(o, shown).await?)
 }
 
 pub async fn tracked(state: &AppState, o: &Visible<Opinion>) -> Result<Tracked, WebError> {
@@ -63,17 +95,12 @@ pub async fn tracked(state: &AppState, o: &Visible<Opinion>) -> Result<Tracked, 
         .collect();
     let stage = o.stage();
     let follower = o.merged_into.is_some();
-    // handled again after 不满意 and not answered yet: the old answer stays, marked as the last one
-    let again = !follower
-        && o.reopen_count > 0
-        && matches!(
-            stage,
-            Stage::Submitted | Stage::Referred | Stage::Accepted | Stage::Assigned
-        );
-    let answer_visible = matches!(
-        stage,
-        Stage::Replied | Stage::Answered | Stage::Closed | Stage::Published | Stage::Declined
-    ) || !o.answer.is_empty() && stage != Stage::Assigned;
+    let (answer_visible, again) = answer_shown(o);
+    let attachments = citizen_attachments(state, o)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name.clone(), a.is_photo()))
+        .collect();
     // a follower's `answer` is the survivor's published text, masked (`Store::track`), or nothing yet
     let answer = match (follower, again, answer_visible) {
         (true, _, _) if o.answer.is_empty() => FOLLOWER_LINE.to_owned(),
@@ -101,6 +128,7 @@ pub async fn tracked(state: &AppState, o: &Visible<Opinion>) -> Result<Tracked, 
         units,
         answer,
         earlier_answer: if again { o.answer.clone() } else { String::new() },
+        attachments,
         reopened: again.then(|| reopened_line(stage)),
         // the survivor's citizen rates a merged item's answer
         can_rate: !follower && matches!(stage, Stage::Replied | Stage::Answered),

@@ -188,6 +188,14 @@ pub const MATRIX: &[Row] = &[
     ("POST", "/supervision/{id}/ack", "/supervision/999999/ack", &[],                                 [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET",  "/opinions/photos/{file}", "/opinions/photos/nothing.jpg", &[],                          [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST", "/opinions/photos/{id}/visibility", "/opinions/photos/999999/visibility", &[],           [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // 答复附件: the reply with files reaches the item like 办理 does (the workflow refuses staff a unit's
+    // reply, 409); a file or its flag only through an item the caller may see
+    ("MULTIPART", "/opinions/{id}/reply", "/opinions/{opinion}/reply", &[("as", "staff"), ("note", "已处理")], [303, 404, 404, 404, 409, 409, 404, 404, 404, 404, 404]),
+    ("GET",  "/opinions/attachments/{id}", "/opinions/attachments/999999", &[],                       [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST", "/opinions/attachments/{id}/visibility", "/opinions/attachments/999999/visibility", &[],  [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // 督办单落款: the staff who issue 督办单 (HandleRegionOpinions), their own region's row only
+    ("GET",  "/supervision/organ", "/supervision/organ", &[],                                          [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
+    ("POST", "/supervision/organ", "/supervision/organ", &[],                                          [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     // api
     ("GET",  "/api/v1/me", "/api/v1/me", &[],                                                         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET",  "/api/v1/accounts", "/api/v1/accounts", &[],                                             [401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403]),
@@ -224,6 +232,7 @@ pub const EXEMPT: &[(&str, &str, &str)] = &[
     ("GET",  "/d/{person}", "a deputy's public card with the 码上办 form, as the deputy's QR code opens it"),
     ("POST", "/d/{person}", "码上办 on a deputy's public card (rate-limited, honeypot)"),
     ("GET",  "/t/photos/{file}", "a citizen's own photos, by receipt code (and phone digits) like the tracking page"),
+    ("GET",  "/t/files/{id}", "the public attachments of the answer a citizen's tracking page shows, by receipt code (and phone digits)"),
     ("GET",  "/s/{id}/files/{file}", "a station's public photos and rules documents"),
     ("GET",  "/find", "the public finder of stations and deputies"),
 ];

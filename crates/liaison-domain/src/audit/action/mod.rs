@@ -75,10 +75,14 @@ pub enum AuditAction {
     /// A number added to, or removed from, the public phone list (公开电话).
     PublicPhoneAdd,
     PublicPhoneRemove,
+    /// A region's 督办单 issuing organ (签发机关) and number prefix set.
+    SupervisionOrgan,
+    /// An attachment of a unit's reply shown to, or hidden from, the citizen.
+    OpinionAttachmentVisibility,
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 54] = {
+const OTHERS: [AuditAction; 56] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -135,6 +139,8 @@ const OTHERS: [AuditAction; 54] = {
         PublicPhoneAdd,
         PublicPhoneRemove,
         LoginThrottled,
+        SupervisionOrgan,
+        OpinionAttachmentVisibility,
     ]
 };
 
@@ -220,6 +226,8 @@ impl AuditAction {
             }
             PublicPhoneAdd => "public_phone.add",
             PublicPhoneRemove => "public_phone.remove",
+            SupervisionOrgan => "supervision.organ",
+            OpinionAttachmentVisibility => "opinion.attachment_visibility",
         }
     }
 
@@ -286,6 +294,8 @@ impl AuditAction {
             Opinion(a) => a.label(),
             PublicPhoneAdd => "添加公开电话",
             PublicPhoneRemove => "删除公开电话",
+            SupervisionOrgan => "设置督办单签发机关",
+            OpinionAttachmentVisibility => "答复附件公开设置",
         }
     }
 
