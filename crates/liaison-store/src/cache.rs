@@ -93,6 +93,13 @@ impl<V: Clone> Kept<V> {
     }
 }
 
+impl<V> Kept<V> {
+    /// Forgets everything kept (a write on this instance; other instances wait out the TTL).
+    pub(crate) fn clear(&self) {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,8 @@ pub struct Store {
     pub(crate) public_phones: std::sync::Arc<crate::registry::public_phone::PublicPhoneCache>,
     /// The quiet hours of alert SMS, kept for a minute (see `notification::quiet`).
     pub(crate) quiet: std::sync::Arc<crate::notification::quiet::QuietCache>,
+    /// Reference data pages read on every view, kept a minute (see `reference`).
+    pub(crate) reference: std::sync::Arc<crate::reference::Reference>,
 }
 
 impl Store {
@@ -123,6 +125,7 @@ impl Store {
                 seal: Default::default(),
                 public_phones: Default::default(),
                 quiet: Default::default(),
+                reference: Default::default(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -164,6 +167,7 @@ impl Store {
             seal: Default::default(),
             public_phones: Default::default(),
             quiet: Default::default(),
+            reference: Default::default(),
         })
     }
 

@@ -49,8 +49,12 @@ impl Store {
         Ok(r)
     }
 
-    /// Children in code order; `None` gives the provinces.
+    /// Children in code order; `None` gives the provinces. Kept a minute (`reference`).
     pub async fn region_children(&self, code: Option<&RegionCode>) -> Result<Vec<Region>> {
+        let key = format!("children:{}", code.map_or("", |c| c.as_str()));
+        if let Some(r) = self.reference.regions.get(&key) {
+            return Ok(r);
+        }
         let r = with_pool!(&self.read, p => match code {
             Some(code) => sqlx::query_as::<_, Region>(
                 "SELECT code, name, level, parent_code, kind FROM region WHERE parent_code = $1 ORDER BY code",
@@ -64,11 +68,16 @@ impl Store {
             .fetch_all(p)
             .await?,
         });
+        self.reference.regions.put(&key, &r);
         Ok(r)
     }
 
-    /// The chain from the province down to `code` (only rows that exist).
+    /// The chain from the province down to `code` (only rows that exist). Kept a minute (`reference`).
     pub async fn region_lineage(&self, code: &RegionCode) -> Result<Vec<Region>> {
+        let key = format!("lineage:{}", code.as_str());
+        if let Some(r) = self.reference.regions.get(&key) {
+            return Ok(r);
+        }
         let codes: Vec<String> = code.lineage().into_iter().map(String::from).collect();
         let at = |i: usize| codes.get(i).or(codes.last()).cloned().unwrap_or_default();
         let r = with_pool!(&self.read, p => {
@@ -80,6 +89,7 @@ impl Store {
             .fetch_all(p)
             .await?
         });
+        self.reference.regions.put(&key, &r);
         Ok(r)
     }
 

@@ -39,20 +39,48 @@ const OVER: &[(&str, &str, usize)] = &[
     ("GET",  "/deputies/{id}", 18),
     ("POST", "/opinions/{id}/note", 17),
     ("GET",  "/opinions/{id}", 16),
-    ("GET",  "/admin/accounts/{id}", 15),
-    ("POST", "/admin/accounts/{id}/mobile", 15),
+    ("GET",  "/admin/accounts/{id}", 13),
+    ("POST", "/admin/accounts/{id}/mobile", 13),
 ];
 
 static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
+/// With `BUDGET_TRACE=1`, each statement's text is kept here and written beside the report.
+static TRACE: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 struct Count;
+
+/// Keeps the statement's text (sqlx's `db.statement` field, or its summary).
+struct Statement(String);
+
+impl tracing::field::Visit for Statement {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if self.0.is_empty() || field.name() == "db.statement" {
+            self.0 = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+    }
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if self.0.is_empty() && field.name() == "summary" {
+            self.0 = format!("{value:?}");
+        }
+    }
+}
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Count {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         if event.metadata().target() == "sqlx::query" {
             STATEMENTS.fetch_add(1, Ordering::SeqCst);
+            if std::env::var_os("BUDGET_TRACE").is_some() {
+                let mut v = Statement(String::new());
+                event.record(&mut v);
+                TRACE.lock().unwrap_or_else(|p| p.into_inner()).push(v.0);
+            }
         }
     }
+}
+
+/// The statements traced since the last call, for the answer just counted.
+fn traced() -> Vec<String> {
+    std::mem::take(&mut *TRACE.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
 /// Public pages (no matrix row: open to all) asked as nobody.
@@ -72,6 +100,8 @@ struct Answer {
     /// (method, route as in the router's table; public pages: the path)
     route: (&'static str, String),
     what: String,
+    /// The statements' texts (with `BUDGET_TRACE` only).
+    sql: Vec<String>,
 }
 
 async fn measure(backend: Backend) -> Vec<Answer> {
@@ -91,6 +121,7 @@ async fn measure(backend: Backend) -> Vec<Answer> {
         } else {
             for path in PUBLIC {
                 let path = matrix::fill(&ids, path);
+                traced();
                 let before = STATEMENTS.load(Ordering::SeqCst);
                 let r = client.get(&path).await;
                 let n = STATEMENTS.load(Ordering::SeqCst) - before;
@@ -98,6 +129,7 @@ async fn measure(backend: Backend) -> Vec<Answer> {
                     statements: n,
                     route: ("GET", path.clone()),
                     what: format!("{backend:?} anon GET {path} ({})", r.status.as_u16()),
+                    sql: traced(),
                 });
             }
         }
@@ -114,6 +146,7 @@ async fn measure(backend: Backend) -> Vec<Answer> {
             if *how != "GET" {
                 client.get("/account").await;
             }
+            traced();
             let before = STATEMENTS.load(Ordering::SeqCst);
             let r = match *how {
                 "GET" => client.get(&path).await,
@@ -126,6 +159,7 @@ async fn measure(backend: Backend) -> Vec<Answer> {
                 statements: n,
                 route: (method, (*route).to_owned()),
                 what: format!("{backend:?} {who} {how} {path} ({})", r.status.as_u16()),
+                sql: traced(),
             });
         }
     }
@@ -148,7 +182,13 @@ fn every_page_answers_within_its_statement_budget() {
     all.sort_by_key(|a| std::cmp::Reverse(a.statements));
     let report: Vec<String> = all
         .iter()
-        .map(|a| format!("{:>4}  {}", a.statements, a.what))
+        .map(|a| {
+            let mut line = format!("{:>4}  {}", a.statements, a.what);
+            for q in &a.sql {
+                line.push_str(&format!("\n        {}", q.chars().take(300).collect::<String>()));
+            }
+            line
+        })
         .collect();
     // the whole table, most first, for whoever works on a page's statements
     let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("statement-budget.txt");

@@ -104,6 +104,9 @@ impl Store {
             .await?;
             sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *c).await?;
         });
+        if action.changes_registry() {
+            self.registry_changed();
+        }
         Ok(())
     }
 

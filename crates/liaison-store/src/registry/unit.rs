@@ -197,6 +197,11 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let (lo, hi) = scope.range();
+        // the first page without a search is the pickers' list: kept a minute (`reference`)
+        let key = (q.is_none() && after.is_none()).then(|| format!("{lo}:{hi}:{limit}"));
+        if let Some(kept) = key.as_deref().and_then(|k| self.reference.units.get(k)) {
+            return Ok(kept);
+        }
         let pattern = q.map(|q| format!("%{}%", q.replace(['%', '_', '\\'], "")));
         let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, HandlingUnit>(
@@ -208,6 +213,9 @@ impl Store {
             .bind(&lo).bind(&hi).bind(after.unwrap_or(0)).bind(&pattern).bind(limit)
             .fetch_all(p).await?
         });
+        if let Some(k) = key {
+            self.reference.units.put(&k, &rows);
+        }
         Ok(rows)
     }
 }

@@ -171,7 +171,7 @@ pub async fn list(
         })
         .collect();
     let counts = state.store.queue_counts(&staff.scope, queue, &filter).await?;
-    let total = state.store.queue_total(&staff.scope, queue, &filter).await?;
+    let total = counts.total;
     let summary = if tab == "region" && filter.due == Due::Overdue {
         state
             .store

@@ -259,3 +259,28 @@ both_backends!(
         assert_eq!(ids(app.db.similar_opinions(&manager, &item, 5).await.unwrap()), [first]);
     }
 );
+
+both_backends!(
+    async fn a_station_created_here_shows_in_the_queue_picker_at_once(db) {
+        use liaison_domain::registry::station::StationKind;
+        use liaison_store::registry::station::StationInput;
+        let c = liaison_testkit::fixtures::cast(&db).await;
+        let app = liaison_testkit::app::TestApp::with_db(db);
+        let _room = world(&app, &c).await;
+        let mut clerk = app.client();
+        clerk.login("town_clerk", liaison_testkit::fixtures::PASSWORD).await;
+        let before = clerk.get("/opinions").await.html().texts("#pick-station option");
+        assert!(before.iter().any(|o| o == "东香卡村代表联络室"), "{before:?}");
+        // the pickers are kept a minute; a station written on this instance is seen at once
+        let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+        let st = StationInput {
+            region: Some(rc("632521100201")),
+            kind: Some(StationKind::Room),
+            name: "东香卡村第二联络点".into(),
+            ..Default::default()
+        };
+        app.db.create_station(&county, &Actor::of(&county, "-"), &st).await.unwrap();
+        let after = clerk.get("/opinions").await.html().texts("#pick-station option");
+        assert!(after.iter().any(|o| o == "东香卡村第二联络点"), "{after:?}");
+    }
+);

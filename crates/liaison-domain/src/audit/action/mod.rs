@@ -236,6 +236,25 @@ impl AuditAction {
     }
 
     /// What the auditor's page shows.
+    /// Whether the action changes the registry's pickers (stations, deputies, units): the store forgets
+    /// its kept pickers when one is written (every registry write, form or import, is audited).
+    pub fn changes_registry(self) -> bool {
+        use AuditAction::*;
+        matches!(
+            self,
+            DeputyCreate
+                | DeputyUpdate
+                | DeputyLeave
+                | StationCreate
+                | StationUpdate
+                | StationClose
+                | StationResidentAdd
+                | StationResidentRemove
+                | UnitCreate
+                | UnitUpdate
+        )
+    }
+
     pub fn label(self) -> &'static str {
         use AuditAction::*;
         match self {

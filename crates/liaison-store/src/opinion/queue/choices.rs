@@ -29,12 +29,22 @@ impl Store {
         let Some((lo, hi)) = scope.narrowed_range(region) else {
             return Ok(Some(vec![]));
         };
+        let key = format!("station:{lo}:{hi}");
+        if let Some(kept) = self.reference.choices.get(&key) {
+            return Ok(kept);
+        }
+        let out = self.station_choices_in(&lo, &hi).await?;
+        self.reference.choices.put(&key, &out);
+        Ok(out)
+    }
+
+    async fn station_choices_in(&self, lo: &str, hi: &str) -> Result<Option<Vec<Choice>>> {
         let rows: Vec<(i64, String, Option<NaiveDate>)> = with_pool!(&self.read, p => {
             sqlx::query_as(
                 "SELECT s.id, s.name, s.closed_on FROM station s WHERE s.region_code BETWEEN $1 AND $2 \
                  ORDER BY s.region_code, s.id LIMIT $3",
             )
-            .bind(&lo).bind(&hi).bind(CHOICES_MAX as i64 + 1).fetch_all(p).await?
+            .bind(lo).bind(hi).bind(CHOICES_MAX as i64 + 1).fetch_all(p).await?
         });
         if rows.len() > CHOICES_MAX {
             return Ok(None);
@@ -65,13 +75,23 @@ impl Store {
         let Some((lo, hi)) = scope.narrowed_range(region) else {
             return Ok(Some(vec![]));
         };
+        let key = format!("deputy:{lo}:{hi}");
+        if let Some(kept) = self.reference.choices.get(&key) {
+            return Ok(kept);
+        }
+        let out = self.deputy_choices_in(&lo, &hi).await?;
+        self.reference.choices.put(&key, &out);
+        Ok(out)
+    }
+
+    async fn deputy_choices_in(&self, lo: &str, hi: &str) -> Result<Option<Vec<Choice>>> {
         let rows: Vec<(i64, String, String, String)> = with_pool!(&self.read, p => {
             sqlx::query_as(
                 "SELECT m.person_id, p.name, r.name, m.status FROM mandate m JOIN person p ON p.id = m.person_id \
                  JOIN region r ON r.code = m.constituency_region \
                  WHERE m.constituency_region BETWEEN $1 AND $2 ORDER BY m.constituency_region, m.id LIMIT $3",
             )
-            .bind(&lo).bind(&hi).bind(CHOICES_MAX as i64 + 1).fetch_all(p).await?
+            .bind(lo).bind(hi).bind(CHOICES_MAX as i64 + 1).fetch_all(p).await?
         });
         if rows.len() > CHOICES_MAX {
             return Ok(None);

@@ -42,6 +42,8 @@ pub struct Counts {
     pub key: i64,
     /// Flagged possible duplicates (region queues only).
     pub dup: i64,
+    /// Items matching the filter as given, whatever their stage ([`Store::queue_counts`] only).
+    pub total: i64,
 }
 
 /// The dates of an item's steps (first time each happened), for exports.
@@ -63,6 +65,7 @@ fn counts_of(counts: &[i64]) -> Counts {
         soon: at(2),
         key: at(3),
         dup: at(4),
+        total: 0,
     }
 }
 
@@ -130,11 +133,29 @@ impl Store {
     /// Open items of a queue by due state, 重点督办 and (region queues) 疑似重复; the filter's own due
     /// state and stages are ignored. One statement; each count stops at [`COUNT_CAP`] (shown as
     /// "1000+"), so a province-wide queue counts as fast as a township's.
+    /// The same statement counts the items the filter matches as given ([`Counts::total`]).
     pub async fn queue_counts(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<Counts> {
         let mut b = Built::default();
-        let parts = self.count_parts(&mut b, scope, queue, f, Utc::now())?;
+        let now = Utc::now();
+        let mut parts = self.count_parts(&mut b, scope, queue, f, now)?;
+        let from = b.conds.len();
+        self.queue_where(&mut b, scope, queue, f, now)?;
+        b.args.push(Arg::I(COUNT_CAP));
+        parts.push(format!(
+            "(SELECT COUNT(*) FROM (SELECT 1 FROM opinion o WHERE {} LIMIT ${}) t)",
+            if b.conds.len() == from {
+                "1 = 1".to_owned()
+            } else {
+                b.since(from)
+            },
+            b.args.len()
+        ));
+        let n = parts.len() - 1;
         let counts = self.run_counts(parts, &b).await?;
-        Ok(counts_of(&counts))
+        Ok(Counts {
+            total: counts.get(n).copied().unwrap_or(0),
+            ..counts_of(counts.get(..n).unwrap_or_default())
+        })
     }
 
     /// A home page's tallies of a queue: [`Store::queue_counts`] with no filter and, in the same
