@@ -33,11 +33,11 @@ const PAGE_BUDGET: usize = 12;
 #[rustfmt::skip]
 const OVER: &[(&str, &str, usize)] = &[
     ("POST", "/deputies/{id}/contact", 24),
-    ("POST", "/opinions/{id}/contact", 21),
+    ("POST", "/opinions/{id}/contact", 19),
     ("POST", "/deputies/{id}/households", 19),
     ("POST", "/deputies/{id}/households/contact", 18),
     ("GET",  "/deputies/{id}", 18),
-    ("POST", "/opinions/{id}/note", 17),
+    ("POST", "/opinions/{id}/note", 15),
     ("GET",  "/opinions/{id}", 16),
     ("GET",  "/admin/accounts/{id}", 13),
     ("POST", "/admin/accounts/{id}/mobile", 13),

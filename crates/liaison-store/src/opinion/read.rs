@@ -182,9 +182,15 @@ impl Store {
     }
 
     /// The decline reasons (data): (code, label).
+    /// Kept a minute (`reference`: data from the migrations).
     pub async fn decline_reasons(&self) -> Result<Vec<(String, String)>> {
-        Ok(with_pool!(&self.read, p => {
+        if let Some(kept) = self.reference.decline_reasons.get("") {
+            return Ok(kept);
+        }
+        let rows: Vec<(String, String)> = with_pool!(&self.read, p => {
             sqlx::query_as("SELECT code, label FROM decline_reason WHERE active = TRUE ORDER BY position").fetch_all(p).await?
-        }))
+        });
+        self.reference.decline_reasons.put("", &rows);
+        Ok(rows)
     }
 }

@@ -27,15 +27,22 @@ pub(crate) const SIMILAR_CANDIDATES: i64 = 300;
 
 impl Store {
     /// Active templates for `action` that fit `category` (the category's own first, then general).
+    /// Kept a minute (`reference`: data from the migrations).
     pub async fn reply_templates(&self, action: &str, category: &str) -> Result<Vec<ReplyTemplate>> {
-        Ok(with_pool!(&self.read, p => {
+        let key = format!("{action}:{category}");
+        if let Some(kept) = self.reference.reply_templates.get(&key) {
+            return Ok(kept);
+        }
+        let rows = with_pool!(&self.read, p => {
             sqlx::query_as::<_, ReplyTemplate>(
                 "SELECT id, category, action, title, body FROM reply_template \
                  WHERE active = TRUE AND action = $1 AND (category = '' OR category = $2) \
                  ORDER BY CASE WHEN category = '' THEN 1 ELSE 0 END, id",
             )
             .bind(action).bind(category).fetch_all(p).await?
-        }))
+        });
+        self.reference.reply_templates.put(&key, &rows);
+        Ok(rows)
     }
 
     pub async fn reply_template(&self, id: i64) -> Result<Option<ReplyTemplate>> {
