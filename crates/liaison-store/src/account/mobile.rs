@@ -25,6 +25,15 @@ impl MobileView {
     }
 }
 
+/// What happens to the number when an account's mobile settings are saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MobileChange<'a> {
+    /// This number (already checked: `sms_login::parse_mobile`), or `None`: no number.
+    Number(Option<&'a str>),
+    /// The number stays; only the alerts switch changes.
+    Keep,
+}
+
 impl Store {
     /// The mobile of an account the caller may read (their own, or one in an administrator's region).
     pub async fn account_mobile(&self, scope: &Scope, id: i64) -> Result<MobileView> {
@@ -44,14 +53,14 @@ impl Store {
         })
     }
 
-    /// Sets (or with `None` clears) an account's mobile and whether it wants alerts; audited without
-    /// the number.
+    /// Sets an account's mobile (`MobileChange::Number`: a number, or `None` to clear it; `Keep`: the
+    /// number stays) and whether it wants alerts; audited without the number.
     pub async fn set_account_mobile(
         &self,
         scope: &Scope,
         actor: &Actor,
         id: i64,
-        mobile: Option<&str>,
+        change: MobileChange<'_>,
         alerts: bool,
     ) -> Result<()> {
         let target = self.account(scope, id).await?;
@@ -59,42 +68,18 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut tx = self.begin().await?;
+        let (number, mobile) = match change {
+            // the number written back as it is (`keep` = 1): one statement for both cases
+            MobileChange::Keep => ("kept", None),
+            MobileChange::Number(Some(m)) => ("set", Some(m)),
+            MobileChange::Number(None) => ("cleared", Some("")),
+        };
         with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE account SET mobile = $1, sms_alerts = $2 WHERE id = $3")
-                .bind(mobile.unwrap_or("")).bind(alerts).bind(id).execute(&mut *c).await?;
+            sqlx::query("UPDATE account SET mobile = COALESCE($1, mobile), sms_alerts = $2 WHERE id = $3")
+                .bind(mobile).bind(alerts).bind(id).execute(&mut *c).await?;
         });
         let region = RegionCode::parse(&target.region_code).ok();
-        let detail = serde_json::json!({ "mobile": if mobile.is_some() { "set" } else { "cleared" }, "alerts": alerts });
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::AccountMobile,
-            &format!("account:{id}"),
-            region.as_ref(),
-            &detail.to_string(),
-        )
-        .await?;
-        tx.commit().await
-    }
-
-    /// Only whether alerts come by SMS (the number stays); audited.
-    pub async fn set_account_alerts(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: i64,
-        alerts: bool,
-    ) -> Result<()> {
-        let target = self.account(scope, id).await?;
-        if !may_set_mobile(scope, id, &target.roles) {
-            return Err(StoreError::Forbidden);
-        }
-        let mut tx = self.begin().await?;
-        with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE account SET sms_alerts = $1 WHERE id = $2").bind(alerts).bind(id).execute(&mut *c).await?;
-        });
-        let region = RegionCode::parse(&target.region_code).ok();
-        let detail = serde_json::json!({ "alerts": alerts }).to_string();
+        let detail = serde_json::json!({ "mobile": number, "alerts": alerts }).to_string();
         self.audit(
             &mut tx,
             actor,

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::account::sms_login::parse_mobile;
 use liaison_store::account::Account;
-use liaison_store::account::mobile::MobileView;
+use liaison_store::account::mobile::{MobileChange, MobileView};
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -112,21 +112,19 @@ pub async fn save_mobile(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     }
-    let id = staff.scope.account_id;
-    match mobile {
-        // only the alerts change: write the number back as it is
-        None => {
-            state
-                .store
-                .set_account_alerts(&staff.scope, &staff.actor(), id, alerts)
-                .await?
-        }
-        Some(m) => {
-            state
-                .store
-                .set_account_mobile(&staff.scope, &staff.actor(), id, m.as_deref(), alerts)
-                .await?
-        }
-    }
+    let change = match &mobile {
+        None => MobileChange::Keep,
+        Some(m) => MobileChange::Number(m.as_deref()),
+    };
+    state
+        .store
+        .set_account_mobile(
+            &staff.scope,
+            &staff.actor(),
+            staff.scope.account_id,
+            change,
+            alerts,
+        )
+        .await?;
     Ok(Redirect::to("/account?done=mobile").into_response())
 }

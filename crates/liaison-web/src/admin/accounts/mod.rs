@@ -363,7 +363,13 @@ pub async fn set_mobile(
         Ok(m) => {
             state
                 .store
-                .set_account_mobile(&staff.scope, &staff.actor(), id, m.as_deref(), f.alerts.is_some())
+                .set_account_mobile(
+                    &staff.scope,
+                    &staff.actor(),
+                    id,
+                    liaison_store::account::mobile::MobileChange::Number(m.as_deref()),
+                    f.alerts.is_some(),
+                )
                 .await?;
             Ok(Redirect::to(&format!("/admin/accounts/{id}?done=mobile")).into_response())
         }
