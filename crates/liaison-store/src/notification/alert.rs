@@ -30,7 +30,17 @@ impl Store {
         if accounts.is_empty() || !notify::sms_alert(a.who, a.kind) {
             return Ok(0);
         }
-        let rows: Vec<(i64, String)> = with_tx!(tx, c => {
+        let targets = self.alert_targets_in(tx, accounts).await?;
+        self.alert_to_in(tx, &targets, a).await
+    }
+
+    /// The accounts of `accounts` that take alert SMS, with their mobiles (one statement; a batch of
+    /// submissions through the same code looks them up once).
+    pub(crate) async fn alert_targets_in(&self, tx: &mut Tx, accounts: &[i64]) -> Result<Vec<(i64, String)>> {
+        if accounts.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(with_tx!(tx, c => {
             let mut qb = sqlx::QueryBuilder::new(
                 "SELECT id, mobile FROM account WHERE mobile <> '' AND sms_alerts = TRUE AND disabled = FALSE AND id IN (",
             );
@@ -40,18 +50,28 @@ impl Store {
             }
             qb.push(")");
             qb.build_query_as().fetch_all(&mut *c).await?
-        });
-        if rows.is_empty() {
+        }))
+    }
+
+    /// Writes the alert to `targets` (from [`Store::alert_targets_in`]) when the rule says this notice
+    /// goes by SMS.
+    pub(crate) async fn alert_to_in(
+        &self,
+        tx: &mut Tx,
+        targets: &[(i64, String)],
+        a: &Alert<'_>,
+    ) -> Result<usize> {
+        if targets.is_empty() || !notify::sms_alert(a.who, a.kind) {
             return Ok(0);
         }
         let not_before = self.quiet_hours().await?.next_allowed(Utc::now());
         let mut written = 0;
-        for (account_id, mobile) in rows {
+        for (account_id, mobile) in targets {
             let n = NewNotification {
                 subject: Some(a.subject),
                 kind: a.kind,
                 to: Delivery::Sms {
-                    phone: mobile,
+                    phone: mobile.clone(),
                     link: a.link.clone(),
                 },
                 body: a.body.clone(),

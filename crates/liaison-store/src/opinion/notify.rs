@@ -85,10 +85,14 @@ pub(crate) struct Arrival<'a> {
 /// Who is told of an arrival: the recipient kind, the deputy, the station, the region.
 type ArrivalTarget = (Recipient, Option<i64>, Option<i64>, String);
 
+/// Recipients resolved: the accounts, and (when the notice goes by SMS too) their alert targets.
+type Resolved = (Vec<i64>, Option<Vec<(i64, String)>>);
+
 /// Recipients and labels already looked up in one intake batch.
 #[derive(Default)]
 pub struct ArrivalCache {
-    accounts: std::collections::HashMap<ArrivalTarget, Vec<i64>>,
+    /// The accounts told, and those of them that take alert SMS with their mobiles.
+    accounts: std::collections::HashMap<ArrivalTarget, Resolved>,
     about: std::collections::HashMap<(String, String), String>,
 }
 
@@ -158,18 +162,25 @@ impl Store {
         let key = format!("{opinion_id}:0");
         for (who, kind) in list {
             let target = (who, new.person_id, new.station_id, new.region.as_str().to_owned());
-            let found = match cache.accounts.get(&target) {
-                Some(a) => a.clone(),
+            let (found, targets) = match cache.accounts.get(&target) {
+                Some(r) => r.clone(),
                 None => {
                     let a = self.accounts_for_in(tx, &item, who).await?;
-                    cache.accounts.insert(target, a.clone());
-                    a
+                    let t = if liaison_domain::notification::sms_alert(who, kind) {
+                        Some(self.alert_targets_in(tx, &a).await?)
+                    } else {
+                        None
+                    };
+                    cache.accounts.insert(target, (a.clone(), t.clone()));
+                    (a, t)
                 }
             };
             let accounts: Vec<i64> = found.into_iter().filter(|a| Some(*a) != new.recorder).collect();
             if accounts.is_empty() {
                 continue;
             }
+            let targets: Option<Vec<(i64, String)>> =
+                targets.map(|t| t.into_iter().filter(|(a, _)| accounts.contains(a)).collect());
             if item.about.is_empty() {
                 let labels = (new.category.to_owned(), new.region.as_str().to_owned());
                 item.about = match cache.about.get(&labels) {
@@ -188,7 +199,8 @@ impl Store {
                     }
                 };
             }
-            self.tell_in(tx, &item, who, kind, &key, Some(accounts)).await?;
+            self.tell_in(tx, &item, who, kind, &key, Some((accounts, targets)))
+                .await?;
         }
         Ok(())
     }
@@ -208,7 +220,8 @@ impl Store {
         self.tell_in(tx, &item, who, kind, key, None).await
     }
 
-    /// Resolves `who` (or takes `accounts` already resolved) and writes their rows. A citizen's row
+    /// Resolves `who` (or takes the accounts, and their alert targets, already resolved) and writes
+    /// their rows. A citizen's row
     /// is keyed by the occasion and the phone, so one phone hears of one occasion once (a follower
     /// with the survivor's number hears through the survivor's receipt).
     async fn tell_in(
@@ -218,7 +231,7 @@ impl Store {
         who: Recipient,
         kind: NoticeKind,
         key: &str,
-        accounts: Option<Vec<i64>>,
+        resolved: Option<Resolved>,
     ) -> Result<usize> {
         let channel = who.channel();
         let mut written = 0;
@@ -246,9 +259,9 @@ impl Store {
             };
             return Ok(usize::from(self.enqueue_in(tx, &n).await?));
         }
-        let accounts = match accounts {
-            Some(a) => a,
-            None => self.accounts_for_in(tx, item, who).await?,
+        let (accounts, targets) = match resolved {
+            Some(r) => r,
+            None => (self.accounts_for_in(tx, item, who).await?, None),
         };
         let body = format!(
             "{}：{}（回执 {}）",
@@ -282,7 +295,10 @@ impl Store {
             body: liaison_domain::notification::alert_sms(kind, &item.about, &show_receipt(item.receipt)),
             link: format!("/opinions/{}", item.id),
         };
-        written += self.alert_accounts_in(tx, &accounts, &alert).await?;
+        written += match targets {
+            Some(t) => self.alert_to_in(tx, &t, &alert).await?,
+            None => self.alert_accounts_in(tx, &accounts, &alert).await?,
+        };
         Ok(written)
     }
 
