@@ -101,12 +101,19 @@ impl Store {
             )
             .bind(mobile).fetch_all(p).await?
         });
-        let mut out = Vec::with_capacity(recs.len());
-        for rec in recs {
-            let roles = self.scope_of(rec.id).await?.roles;
-            out.push((rec, roles));
-        }
-        Ok(out)
+        let ids: Vec<i64> = recs.iter().map(|r| r.id).collect();
+        let roles = self.load_roles(&ids).await?;
+        Ok(recs
+            .into_iter()
+            .map(|rec| {
+                let mine = roles
+                    .iter()
+                    .filter(|(id, _)| *id == rec.id)
+                    .map(|(_, r)| *r)
+                    .collect();
+                (rec, mine)
+            })
+            .collect())
     }
 
     /// The login record of an account by id (the second factor finishes a login begun by password).

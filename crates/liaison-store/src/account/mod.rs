@@ -47,9 +47,8 @@ impl Account {
     }
 }
 
-/// username, region, unit, station, person
 /// username, region_code, unit_id, station_id, person_id
-pub(crate) type ScopeRow = (String, String, Option<i64>, Option<i64>, Option<i64>);
+type ScopeRow = (String, String, Option<i64>, Option<i64>, Option<i64>);
 
 fn can_see_accounts(scope: &Scope) -> bool {
     scope.can(Permission::ManageAccounts) || scope.can(Permission::ManageSecurity)
@@ -159,13 +158,7 @@ impl Store {
             sqlx::query_as("SELECT username, region_code, unit_id, station_id, person_id FROM account WHERE id = $1")
                 .bind(account_id).fetch_optional(p).await?
         });
-        self.scope_with_roles(account_id, row.ok_or(StoreError::NotFound)?)
-            .await
-    }
-
-    /// The scope of an account whose row the caller read already (the session lookup joins it).
-    pub(crate) async fn scope_with_roles(&self, account_id: i64, row: ScopeRow) -> Result<Scope> {
-        let (username, region, unit_id, station_id, person_id) = row;
+        let (username, region, unit_id, station_id, person_id) = row.ok_or(StoreError::NotFound)?;
         let roles = self
             .load_roles(&[account_id])
             .await?

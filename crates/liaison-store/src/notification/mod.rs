@@ -139,16 +139,6 @@ impl Store {
         }))
     }
 
-    /// Unread inbox entries of an account, up to [`UNREAD_CAP`] (one indexed count: `notification_unread`).
-    pub async fn unread_count(&self, account_id: i64) -> Result<i64> {
-        // every page asks: counting a clerk's thousands of unread alerts would cost each page a scan
-        let (n,): (i64,) = with_pool!(&self.read, p => {
-            sqlx::query_as("SELECT COUNT(*) FROM (SELECT 1 FROM notification WHERE account_id = $1 AND read_at IS NULL LIMIT $2) t")
-                .bind(account_id).bind(UNREAD_CAP).fetch_one(p).await?
-        });
-        Ok(n)
-    }
-
     /// Marks one of the caller's entries read; returns what it is about. `NotFound` for an entry
     /// that is not the caller's.
     pub async fn mark_read(&self, scope: &Scope, id: i64) -> Result<Option<Subject>> {

@@ -96,15 +96,18 @@ fn too_many(page: SmsPage, wait: std::time::Duration) -> Response {
     res
 }
 
-/// The one account this mobile logs in as, if the policy allows it.
-async fn account_of(state: &AppState, mobile: &str) -> Result<Option<LoginRecord>, WebError> {
+/// The one account this mobile logs in as, with its roles, if the policy allows it.
+async fn account_of(
+    state: &AppState,
+    mobile: &str,
+) -> Result<Option<(LoginRecord, Vec<liaison_domain::Role>)>, WebError> {
     let policy = state.policy().await?;
     let mut found = state.store.accounts_by_mobile(mobile).await?;
     if found.len() != 1 {
         return Ok(None);
     }
     let (rec, roles) = found.remove(0);
-    Ok(sms_login_allowed(&policy, &roles).then_some(rec))
+    Ok(sms_login_allowed(&policy, &roles).then_some((rec, roles)))
 }
 
 /// 获取验证码: sends a code when the number belongs to one account that may log in this way.
@@ -138,7 +141,7 @@ pub async fn send(
     page.step = "code";
     page.mobile = mobile.clone();
     page.sent_to = mask::phone(&mobile);
-    if let Some(rec) = account_of(&state, &mobile).await? {
+    if let Some((rec, _)) = account_of(&state, &mobile).await? {
         match state
             .store
             .issue_login_code(&rec, CodePurpose::Login, "", &ctx.ip, Utc::now())
@@ -189,18 +192,17 @@ pub async fn verify(
     };
     let now = Utc::now();
     let checked = match account_of(&state, &mobile).await? {
-        Some(rec) => {
+        Some((rec, roles)) => {
             let c = state
                 .store
                 .check_login_code(rec.id, CodePurpose::Login, "", code, now)
                 .await?;
-            (c == CodeCheck::Right).then_some(rec).ok_or(c)
+            (c == CodeCheck::Right).then_some((rec, roles)).ok_or(c)
         }
         None => Err(CodeCheck::Expired),
     };
     match checked {
-        Ok(rec) => {
-            let roles = state.store.scope_of(rec.id).await?.roles;
+        Ok((rec, roles)) => {
             let policy = state.policy().await?;
             start_session(&state, &ctx, &rec, &roles, &policy, &next).await
         }

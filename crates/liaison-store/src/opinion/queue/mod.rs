@@ -235,25 +235,6 @@ impl Store {
         }))
     }
 
-    /// How many items match the queue and filter (whatever their stage), up to [`COUNT_CAP`].
-    pub async fn queue_total(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<i64> {
-        let mut b = Built::default();
-        self.queue_where(&mut b, scope, queue, f, Utc::now())?;
-        b.args.push(Arg::I(COUNT_CAP));
-        let sql = format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM opinion o WHERE {} LIMIT ${}) t",
-            if b.conds.is_empty() {
-                "1 = 1".to_owned()
-            } else {
-                b.since(0)
-            },
-            b.args.len()
-        );
-        Ok(with_pool!(&self.read, p => {
-            bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &b.args).fetch_one(p).await?
-        }))
-    }
-
     /// The words given with each item's latest rating (the citizen's comment, or the phone follow-up's
     /// record), unmasked: the caller masks them as it shows them.
     pub async fn rating_comments(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
