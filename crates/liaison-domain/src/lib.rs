@@ -16,6 +16,7 @@ pub mod registry;
 pub mod role;
 pub mod scope;
 pub mod subject;
+pub mod suggestion;
 pub mod supervision;
 pub mod time;
 pub mod token;

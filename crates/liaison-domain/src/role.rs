@@ -57,7 +57,7 @@ pub enum Permission {
     HandleEscalatedOpinions,
     /// Answer the opinions that reached oneself as a deputy (the account's person).
     AnswerAsDeputy,
-    /// Answer the opinions assigned to one's handling unit.
+    /// Answer the opinions and suggestions assigned to one's handling unit.
     AnswerAsUnit,
     /// See the administrators' pending account requests and confirm or reject the ones the rule
     /// (`account::admin`) gives one: each of the three administrators takes part in the two-person rule.
@@ -65,10 +65,16 @@ pub enum Permission {
     /// See the figures of one's region (items received, closed, overdue, ratings; counts only, no
     /// personal data) on the home page, township by township.
     ViewFigures,
+    /// Handle the suggestions and motions of the congresses in one's region: register, return,
+    /// assign, enter paper co-signatures and ratings, supervise (the office).
+    HandleSuggestions,
+    /// Raise suggestions and motions, co-sign others' and rate the replies (a deputy, as the account's
+    /// person).
+    ProposeSuggestions,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 18] = [
         Permission::ViewWorkbench,
         Permission::ManageAccounts,
         Permission::ManageSecurity,
@@ -85,6 +91,8 @@ impl Permission {
         Permission::AnswerAsUnit,
         Permission::ConfirmAccountRequests,
         Permission::ViewFigures,
+        Permission::HandleSuggestions,
+        Permission::ProposeSuggestions,
     ];
 
     /// Whether holding it lets an account read someone's personal data: deputies' and staff's phones,
@@ -188,6 +196,7 @@ impl Role {
                     | HandleRegionOpinions
                     | HandleEscalatedOpinions
                     | ViewFigures
+                    | HandleSuggestions
             ),
             Role::TownshipStaff => matches!(
                 p,
@@ -197,13 +206,14 @@ impl Role {
                     | ReadContacts
                     | HandleRegionOpinions
                     | ViewFigures
+                    | HandleSuggestions
             ),
             Role::StationManager => matches!(
                 p,
                 ViewWorkbench | ViewRegistry | ReadContacts | HandleStationOpinions
             ),
             // a deputy reads their own record (`registry::deputy::is_self`), not the registry
-            Role::Deputy => matches!(p, ViewWorkbench | AnswerAsDeputy),
+            Role::Deputy => matches!(p, ViewWorkbench | AnswerAsDeputy | ProposeSuggestions),
             Role::HandlingUnit => matches!(p, ViewWorkbench | ViewRegistry | AnswerAsUnit),
             Role::ChairMeeting => matches!(p, ViewWorkbench | ViewRegistry | ViewFigures),
         }

@@ -9,15 +9,18 @@ use std::fmt;
 pub enum SubjectKind {
     /// 群众意见 (`opinion`).
     Opinion,
+    /// 代表建议、议案 (`suggestion`).
+    Suggestion,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 1] = [SubjectKind::Opinion];
+    pub const ALL: [SubjectKind; 2] = [SubjectKind::Opinion, SubjectKind::Suggestion];
 
     /// The value stored in `subject_kind` columns and `deadline_rule.kind`.
     pub fn as_str(self) -> &'static str {
         match self {
             SubjectKind::Opinion => "opinion",
+            SubjectKind::Suggestion => "suggestion",
         }
     }
 
@@ -29,6 +32,7 @@ impl SubjectKind {
     pub fn label(self) -> &'static str {
         match self {
             SubjectKind::Opinion => "群众意见",
+            SubjectKind::Suggestion => "代表建议",
         }
     }
 }
@@ -48,6 +52,13 @@ impl Subject {
         }
     }
 
+    pub fn suggestion(id: i64) -> Subject {
+        Subject {
+            kind: SubjectKind::Suggestion,
+            id,
+        }
+    }
+
     /// From the two stored columns; `None` when the kind is unknown (a row written by a later version).
     pub fn from_columns(kind: &str, id: i64) -> Option<Subject> {
         SubjectKind::parse(kind).map(|kind| Subject { kind, id })
@@ -57,6 +68,7 @@ impl Subject {
     pub fn path(&self) -> String {
         match self.kind {
             SubjectKind::Opinion => format!("/opinions/{}", self.id),
+            SubjectKind::Suggestion => format!("/suggestions/{}", self.id),
         }
     }
 }

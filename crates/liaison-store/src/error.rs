@@ -24,6 +24,10 @@ pub enum StoreError {
     /// A domain rule refused the change; the text is the Chinese message for the user.
     #[error("refused: {0}")]
     Refused(String),
+    /// A value typed into one field does not fit what is stored (an unknown reference, say); the
+    /// message is the Chinese text shown next to that field.
+    #[error("field {field}: {message}")]
+    Field { field: &'static str, message: String },
     /// Too many submissions from one address or to one code in the current window.
     #[error("rate limited")]
     RateLimited,

@@ -23,6 +23,7 @@ pub mod page;
 mod reference;
 pub mod region;
 pub mod setting;
+pub mod suggestion;
 pub mod supervision;
 mod visible;
 mod workflow;

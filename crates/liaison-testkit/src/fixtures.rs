@@ -52,7 +52,7 @@ fn region(code: &str) -> RegionCode {
 }
 
 /// The fixture password's hash, computed once.
-fn password_hash() -> &'static str {
+pub fn password_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| hash_password(PASSWORD).expect("hash"))
 }

@@ -132,6 +132,14 @@ impl From<StoreError> for WebError {
                 message,
             },
             StoreError::RateLimited => WebError::RateLimited,
+            StoreError::Field { field, message } => WebError::Invalid {
+                code: "invalid_input",
+                message: message.clone(),
+                fields: vec![FieldError {
+                    field: field.to_owned(),
+                    message,
+                }],
+            },
             StoreError::Domain(d) => d.into(),
             other => WebError::Internal(other.to_string()),
         }

@@ -52,6 +52,11 @@ const NAV: &[(&str, &str, Shows)] = &[
         "群众意见",
         liaison_domain::opinion::access::has_queue,
     ),
+    (
+        "/suggestions",
+        "代表建议",
+        liaison_domain::suggestion::access::has_suggestions,
+    ),
     ("/stations", "站点", |s| s.can(Permission::ViewRegistry)),
     ("/deputies", "代表", |s| s.can(Permission::ViewRegistry)),
     ("/units", "承办单位", |s| s.can(Permission::ViewRegistry)),

@@ -21,9 +21,11 @@ mod pages;
 mod photo;
 mod public;
 mod qr_image;
+mod redisplay;
 mod registry;
 mod routes;
 mod static_files;
+mod suggestion;
 mod upload;
 
 use std::sync::Arc;
@@ -129,6 +131,7 @@ fn all_routes() -> Routes {
         .merge(registry::routes())
         .merge(public::routes())
         .merge(opinion::routes())
+        .merge(suggestion::routes())
         .merge(api::routes())
         .get("/static/{*file}", static_files::serve)
 }

@@ -139,6 +139,7 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         let visible = match n.subject()?.kind {
             SubjectKind::Opinion => self.may_see_opinion_notice(scope, &n).await?,
+            SubjectKind::Suggestion => self.suggestion(scope, n.subject()?.id).await.is_ok(),
         };
         if !visible {
             return Err(StoreError::NotFound);
@@ -174,6 +175,7 @@ impl Store {
             actor,
             match subject.kind {
                 SubjectKind::Opinion => AuditAction::OpinionSuperviseAck,
+                SubjectKind::Suggestion => AuditAction::SuggestionSuperviseAck,
             },
             &subject.to_string(),
             None,

@@ -9,9 +9,9 @@ use liaison_domain::opinion::{Action, ActionFields, Capacity};
 use liaison_store::opinion::ActInput;
 use serde::Deserialize;
 
-use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{MultiForm, Path};
+use crate::redisplay::{Redisplay, unprocessable};
 use crate::{AppState, WebError};
 
 #[derive(Deserialize)]

@@ -13,10 +13,10 @@ use liaison_store::opinion::{ActInput, Opinion, Queue};
 use liaison_store::page::{self, Key, Paged};
 use serde::Deserialize;
 
-use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{Form, Query};
 use crate::layout::Page;
+use crate::redisplay::{Redisplay, unprocessable};
 use crate::{AppState, WebError};
 
 /// Rows shown for selection (and the most one request may change).

@@ -15,10 +15,10 @@ use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
 use super::history;
-use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{MultiForm, Path, Query};
 use crate::layout::Page;
+use crate::redisplay::{Redisplay, unprocessable};
 use crate::{AppState, WebError};
 
 #[derive(Template, WebTemplate)]

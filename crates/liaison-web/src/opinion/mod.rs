@@ -11,7 +11,6 @@ pub mod pickers;
 pub mod query;
 pub mod queue;
 pub mod record;
-pub mod redisplay;
 pub mod reply;
 pub mod supervise;
 

@@ -11,11 +11,11 @@ use liaison_domain::supervision::{ORGAN_MAX, Organ, PREFIX_MAX};
 use liaison_store::supervision::organ::OrganSetting;
 use serde::Deserialize;
 
-use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::error::FieldError;
 use crate::extract::{MultiForm, Query};
 use crate::layout::Page;
+use crate::redisplay::{Redisplay, unprocessable};
 use crate::{AppState, WebError};
 
 #[derive(Template, WebTemplate)]

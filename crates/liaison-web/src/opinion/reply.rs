@@ -14,10 +14,10 @@ use liaison_store::opinion::attachment::{Attachment, NewAttachment};
 use serde::Deserialize;
 
 use super::act::{ActForm, parse_act};
-use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::error::FieldError;
 use crate::extract::{MultiForm, Multipart, Path};
+use crate::redisplay::{Redisplay, unprocessable};
 use crate::upload::MultipartForm;
 use crate::{AppState, WebError};
 

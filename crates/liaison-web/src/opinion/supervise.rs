@@ -10,9 +10,9 @@ use liaison_store::opinion::Opinion;
 use liaison_store::supervision::SupervisionNotice;
 use serde::Deserialize;
 
-use super::redisplay::{Redisplay, unprocessable};
 use crate::ctx::Staff;
 use crate::extract::{MultiForm, Path};
+use crate::redisplay::{Redisplay, unprocessable};
 use crate::{AppState, WebError};
 
 #[derive(Deserialize)]

@@ -196,6 +196,18 @@ pub const MATRIX: &[Row] = &[
     // 督办单落款: the staff who issue 督办单 (HandleRegionOpinions), their own region's row only
     ("GET",  "/supervision/organ", "/supervision/organ", &[],                                          [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
     ("POST", "/supervision/organ", "/supervision/organ", &[],                                          [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
+    // 代表建议: the office (committee and township staff), deputies and units; the rows name an item that
+    // does not exist, so past authorisation everyone gets 404 (scoped items: it/suggestions.rs)
+    ("GET",  "/suggestions", "/suggestions", &[],                                                      [303, 403, 403, 403, 200, 200, 200, 403, 200, 200, 403]),
+    ("GET",  "/suggestions/new", "/suggestions/new", &[],                                              [303, 403, 403, 403, 200, 200, 200, 403, 200, 403, 403]),
+    ("POST", "/suggestions/new", "/suggestions/new", &[],                                              [303, 403, 403, 403, 422, 422, 422, 403, 422, 403, 403]),
+    ("GET",  "/suggestions/congresses", "/suggestions/congresses", &[],                                [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
+    ("POST", "/suggestions/congresses", "/suggestions/congresses", &[],                                [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
+    ("GET",  "/suggestions/{id}", "/suggestions/999999", &[],                                          [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST", "/suggestions/{id}/act", "/suggestions/999999/act", &[],                                  [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST", "/suggestions/{id}/key", "/suggestions/999999/key", &[],                                  [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST", "/suggestions/{id}/milestones/{milestone}", "/suggestions/999999/milestones/1", &[],      [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET",  "/suggestions/{id}/letter", "/suggestions/999999/letter", &[],                            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     // api
     ("GET",  "/api/v1/me", "/api/v1/me", &[],                                                         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET",  "/api/v1/accounts", "/api/v1/accounts", &[],                                             [401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403]),
@@ -235,6 +247,7 @@ pub const EXEMPT: &[(&str, &str, &str)] = &[
     ("GET",  "/t/files/{id}", "the public attachments of the answer a citizen's tracking page shows, by receipt code (and phone digits)"),
     ("GET",  "/s/{id}/files/{file}", "a station's public photos and rules documents"),
     ("GET",  "/find", "the public finder of stations and deputies"),
+    ("GET",  "/board/suggestions", "代表建议办理情况公开栏: registered suggestions, units, class, state and rating; deputies' names only"),
 ];
 
 /// The data the rows' placeholders name: a room with its deputy and unit, a citizen's item there, a

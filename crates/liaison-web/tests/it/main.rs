@@ -39,5 +39,6 @@ mod setup;
 mod sms_admin;
 mod sms_alerts;
 mod station_files;
+mod suggestions;
 mod supervision_organ;
 mod uploads;

@@ -79,10 +79,28 @@ pub enum AuditAction {
     SupervisionOrgan,
     /// An attachment of a unit's reply shown to, or hidden from, the citizen.
     OpinionAttachmentVisibility,
+    /// The suggestion workflow's steps (`suggestion.<Action::name>`), its 重点督办 flag and milestones.
+    SuggestionPropose,
+    SuggestionConfirm,
+    SuggestionRefuse,
+    SuggestionSubmit,
+    SuggestionRegister,
+    SuggestionReturn,
+    SuggestionResubmit,
+    SuggestionAssign,
+    SuggestionUnitReturn,
+    SuggestionSignOff,
+    SuggestionReply,
+    SuggestionReclass,
+    SuggestionRate,
+    SuggestionKey,
+    SuggestionMilestone,
+    SuggestionSuperviseAck,
+    CongressSave,
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 56] = {
+const OTHERS: [AuditAction; 73] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -141,6 +159,23 @@ const OTHERS: [AuditAction; 56] = {
         LoginThrottled,
         SupervisionOrgan,
         OpinionAttachmentVisibility,
+        SuggestionPropose,
+        SuggestionConfirm,
+        SuggestionRefuse,
+        SuggestionSubmit,
+        SuggestionRegister,
+        SuggestionReturn,
+        SuggestionResubmit,
+        SuggestionAssign,
+        SuggestionUnitReturn,
+        SuggestionSignOff,
+        SuggestionReply,
+        SuggestionReclass,
+        SuggestionRate,
+        SuggestionKey,
+        SuggestionMilestone,
+        SuggestionSuperviseAck,
+        CongressSave,
     ]
 };
 
@@ -228,6 +263,23 @@ impl AuditAction {
             PublicPhoneRemove => "public_phone.remove",
             SupervisionOrgan => "supervision.organ",
             OpinionAttachmentVisibility => "opinion.attachment_visibility",
+            SuggestionPropose => "suggestion.propose",
+            SuggestionConfirm => "suggestion.confirm",
+            SuggestionRefuse => "suggestion.refuse",
+            SuggestionSubmit => "suggestion.submit",
+            SuggestionRegister => "suggestion.register",
+            SuggestionReturn => "suggestion.return",
+            SuggestionResubmit => "suggestion.resubmit",
+            SuggestionAssign => "suggestion.assign",
+            SuggestionUnitReturn => "suggestion.unit_return",
+            SuggestionSignOff => "suggestion.sign_off",
+            SuggestionReply => "suggestion.reply",
+            SuggestionReclass => "suggestion.reclass",
+            SuggestionRate => "suggestion.rate",
+            SuggestionKey => "suggestion.key",
+            SuggestionMilestone => "suggestion.milestone",
+            SuggestionSuperviseAck => "suggestion.supervise_ack",
+            CongressSave => "congress.save",
         }
     }
 
@@ -315,6 +367,23 @@ impl AuditAction {
             PublicPhoneRemove => "删除公开电话",
             SupervisionOrgan => "设置督办单签发机关",
             OpinionAttachmentVisibility => "答复附件公开设置",
+            SuggestionPropose => "提出建议（议案）",
+            SuggestionConfirm => "确认联名",
+            SuggestionRefuse => "不同意联名",
+            SuggestionSubmit => "提交建议",
+            SuggestionRegister => "建议立案登记",
+            SuggestionReturn => "退回建议",
+            SuggestionResubmit => "重新提交建议",
+            SuggestionAssign => "交办建议",
+            SuggestionUnitReturn => "承办单位退回建议",
+            SuggestionSignOff => "协办单位会签",
+            SuggestionReply => "答复建议",
+            SuggestionReclass => "调整答复类别",
+            SuggestionRate => "建议办理满意度测评",
+            SuggestionKey => "建议重点督办",
+            SuggestionMilestone => "办理节点完成情况",
+            SuggestionSuperviseAck => "签收建议督办单",
+            CongressSave => "设置届次和建议办理规则",
         }
     }
 
@@ -323,6 +392,27 @@ impl AuditAction {
         match AuditAction::parse(code) {
             Some(a) => Cow::Borrowed(a.label()),
             None => Cow::Owned(format!("其他操作（{code}）")),
+        }
+    }
+}
+
+impl From<&crate::suggestion::Action> for AuditAction {
+    fn from(a: &crate::suggestion::Action) -> AuditAction {
+        use crate::suggestion::Action as S;
+        match a {
+            S::Propose { .. } => AuditAction::SuggestionPropose,
+            S::Confirm { .. } => AuditAction::SuggestionConfirm,
+            S::Refuse { .. } => AuditAction::SuggestionRefuse,
+            S::Submit => AuditAction::SuggestionSubmit,
+            S::Register => AuditAction::SuggestionRegister,
+            S::Return => AuditAction::SuggestionReturn,
+            S::Resubmit => AuditAction::SuggestionResubmit,
+            S::Assign { .. } => AuditAction::SuggestionAssign,
+            S::UnitReturn => AuditAction::SuggestionUnitReturn,
+            S::SignOff { .. } => AuditAction::SuggestionSignOff,
+            S::Reply { .. } => AuditAction::SuggestionReply,
+            S::Reclass { .. } => AuditAction::SuggestionReclass,
+            S::Rate { .. } => AuditAction::SuggestionRate,
         }
     }
 }

@@ -102,6 +102,23 @@ fn the_codes_are_the_ones_already_written() {
         "login.code_sent",
         "supervision.organ",
         "opinion.attachment_visibility",
+        "suggestion.propose",
+        "suggestion.confirm",
+        "suggestion.refuse",
+        "suggestion.submit",
+        "suggestion.register",
+        "suggestion.return",
+        "suggestion.resubmit",
+        "suggestion.assign",
+        "suggestion.unit_return",
+        "suggestion.sign_off",
+        "suggestion.reply",
+        "suggestion.reclass",
+        "suggestion.rate",
+        "suggestion.key",
+        "suggestion.milestone",
+        "suggestion.supervise_ack",
+        "congress.save",
     ];
     let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
     assert_eq!(ours, BTreeSet::from(written));

@@ -1,8 +1,8 @@
 //! A form shown again to whoever filled it in: an ordinary mistake (a missing answer, no unit chosen,
 //! nothing ticked) is not a dead end. The page comes back with a 422, everything typed kept, and the
 //! Chinese message next to its field — the mechanism the account and calendar forms use
-//! (`<span class="field-error" data-field="…">`), kept here once for every opinion form: the item
-//! page's actions, the bulk page. A conflict (someone else moved the item) or a refusal stays an error.
+//! (`<span class="field-error" data-field="…">`), kept here once for every workflow's forms: the
+//! opinion item page's actions and bulk page, the suggestion forms. A conflict (someone else moved the item) or a refusal stays an error.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use crate::WebError;
 use crate::error::FieldError;
 
-/// The fields the opinion forms show a message beside.
+/// The fields the workflow forms show a message beside.
 const FIELDS: &[&str] = &[
     "note",
     "reason",
@@ -24,6 +24,28 @@ const FIELDS: &[&str] = &[
     "organ",
     "prefix",
     "attachment",
+    // suggestions
+    "title",
+    "category",
+    "kind",
+    "period",
+    "congress",
+    "cosigners",
+    "opinions",
+    "proposer",
+    "class",
+    "text",
+    "explanation",
+    "planned",
+    "milestones",
+    "lead",
+    "co",
+    "name",
+    "year",
+    "min_cosigners",
+    "answer_months",
+    "return_days",
+    "done_note",
 ];
 
 /// What was typed into one form and what was wrong with it; empty when the page is shown afresh.

@@ -1,0 +1,549 @@
+//! Raising a suggestion and acting on one: the shared workflow step (`crate::workflow`: replay the
+//! history through the domain machine inside the write transaction, append the event, refresh the
+//! cached row guarded by the event count), the checks that need the database (deputies of the
+//! congress, units in scope, the unit's return window, the reply's class), and what each step writes
+//! besides the event (co-signers, units, the number, the reply and its milestones, ratings, the clock).
+
+use chrono::{DateTime, Utc};
+use liaison_domain::audit::AuditAction;
+use liaison_domain::deadline;
+use liaison_domain::opinion::Satisfaction;
+use liaison_domain::subject::{Subject, SubjectKind};
+use liaison_domain::suggestion::class::Reply;
+use liaison_domain::suggestion::{Action, Capacity, Draft, Stage, Status, access};
+use liaison_domain::{RegionCode, Scope};
+
+use super::Suggestion;
+use crate::workflow::{History, NewEvent, guard};
+use crate::{Actor, Result, Store, StoreError, Tx};
+
+/// The suggestion workflow's event table.
+const HISTORY: History = History {
+    events: "SELECT actor, data FROM suggestion_event WHERE suggestion_id = $1 AND seq > 0 ORDER BY seq",
+    append: "INSERT INTO suggestion_event (suggestion_id, seq, action, data, actor, account_id, from_stage, to_stage, note, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+};
+
+/// A new item: the draft, and for staff entering a paper one, the proposer and whether the co-signers
+/// signed on paper.
+#[derive(Debug, Clone)]
+pub struct NewSuggestion {
+    pub draft: Draft,
+    pub proposer: Option<i64>,
+    pub paper_signatures: bool,
+}
+
+/// What goes with a step besides the action: the reason or comment, and a reply.
+#[derive(Debug, Clone, Default)]
+pub struct StepInput {
+    pub note: String,
+    pub reply: Option<Reply>,
+}
+
+fn field(field: &'static str, message: impl Into<String>) -> StoreError {
+    StoreError::Field {
+        field,
+        message: message.into(),
+    }
+}
+
+impl Store {
+    /// Raises a suggestion or motion: a deputy their own, the office one handed in on paper (naming
+    /// the proposer). The proposer and co-signers must be deputies in office of the congress; linked
+    /// opinions must be the caller's to see. Returns its id.
+    pub async fn propose_suggestion(&self, scope: &Scope, actor: &Actor, new: &NewSuggestion) -> Result<i64> {
+        let d = &new.draft;
+        let congress = self
+            .congress(scope, d.congress)
+            .await
+            .map_err(|_| field("congress", "请选择您所在的届次"))?;
+        if !congress.active {
+            return Err(field("congress", "该届次已停止接收建议"));
+        }
+        let (who, proposer) = if access::is_staff(scope) && new.proposer.is_some() {
+            (Capacity::Staff, new.proposer)
+        } else if access::is_deputy(scope) {
+            (Capacity::Proposer, scope.person_id)
+        } else if access::is_staff(scope) {
+            return Err(field("proposer", "请选择领衔代表"));
+        } else {
+            return Err(StoreError::Forbidden);
+        };
+        let mut people: Vec<i64> = d.cosigners.clone();
+        people.extend(proposer);
+        let known = self.deputies_of(&congress.region_code, &people).await?;
+        if proposer.is_some_and(|p| !known.contains(&p)) {
+            return Err(field("proposer", "领衔代表须是本届人民代表大会的在任代表"));
+        }
+        if d.cosigners.iter().any(|c| !known.contains(c)) {
+            return Err(field("cosigners", "联名代表须是本届人民代表大会的在任代表"));
+        }
+        let mut linked = Vec::new();
+        for r in &d.opinions {
+            let id = self.opinion_by_reference(scope, r).await?;
+            linked.push(
+                id.ok_or_else(|| field("opinions", format!("群众意见“{r}”不存在，或不在您可查看的范围内")))?,
+            );
+        }
+        let region =
+            RegionCode::parse(&congress.region_code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let now = Utc::now();
+        let mut tx = self.begin().await?;
+        let (id,): (i64,) = with_tx!(&mut tx, c => {
+            sqlx::query_as(
+                "INSERT INTO suggestion (congress_id, region_code, kind, period, proposer_id, title, body, category, \
+                 min_cosigners, stage, entered_by_staff, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11) RETURNING id",
+            )
+            .bind(congress.id).bind(&congress.region_code).bind(d.kind.as_str()).bind(d.period.as_str())
+            .bind(proposer).bind(&d.title).bind(&d.body).bind(&d.category).bind(congress.min_cosigners)
+            .bind(who == Capacity::Staff).bind(now)
+            .fetch_one(&mut *c).await?
+        });
+        let created = serde_json::json!({ "action": "create" });
+        let event = NewEvent {
+            item: id,
+            seq: 0,
+            action: "create",
+            data: &created,
+            actor: who.as_str(),
+            account: actor.account_id,
+            from_stage: "",
+            to_stage: Stage::Draft.as_str(),
+            note: "",
+            at: now,
+        };
+        self.append_event_in(&mut tx, &HISTORY, &event).await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE suggestion SET event_count = 1 WHERE id = $1").bind(id).execute(&mut *c).await?;
+        });
+        for o in &linked {
+            with_tx!(&mut tx, c => {
+                sqlx::query("INSERT INTO suggestion_opinion (suggestion_id, opinion_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(id).bind(o).execute(&mut *c).await?;
+            });
+        }
+        let item = self.suggestion_row_in(&mut tx, id).await?;
+        let action = Action::Propose {
+            cosigners: d.cosigners.clone(),
+            confirmed: new.paper_signatures && who == Capacity::Staff,
+        };
+        self.step_in(
+            &mut tx,
+            &item,
+            (who, actor),
+            &action,
+            &StepInput::default(),
+            &region,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Takes an action on an item in capacity `who`, which the caller must have on it. A deputy
+    /// confirms, refuses and rates for themself; a co-unit signs off for its own unit; the office may
+    /// act for anyone (paper signatures and ratings).
+    pub async fn act_on_suggestion(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: i64,
+        who: Capacity,
+        action: &Action,
+        input: &StepInput,
+    ) -> Result<Status> {
+        let seen = self.suggestion(scope, id).await?;
+        if !seen.capacities.contains(&who) {
+            return Err(StoreError::Refused(format!(
+                "您不能对该建议执行“{}”",
+                action.label()
+            )));
+        }
+        let me = match who {
+            Capacity::Proposer | Capacity::Cosigner => scope.person_id,
+            Capacity::CoUnit => scope.unit_id,
+            _ => None,
+        };
+        let own = match action {
+            Action::Confirm { person } | Action::Refuse { person } | Action::Rate { person, .. } => {
+                Some(*person)
+            }
+            Action::SignOff { unit } => Some(*unit),
+            _ => None,
+        };
+        if me.is_some() && own.is_some() && me != own {
+            return Err(StoreError::Refused("只能以本人（本单位）的名义操作".into()));
+        }
+        if action.needs_note() && input.note.trim().is_empty() && input.reply.is_none() {
+            return Err(field("note", "请填写理由或说明"));
+        }
+        let region = seen.item.region()?;
+        match action {
+            Action::Assign { lead, co } => {
+                for u in std::iter::once(lead).chain(co.iter()) {
+                    self.check_suggestion_unit(scope, *u).await?;
+                }
+            }
+            Action::UnitReturn => {
+                let congress = self.congress_row(seen.item.congress_id).await?;
+                let cal = self.work_calendar().await?;
+                let from = seen.item.assigned_at.unwrap_or(seen.item.updated_at);
+                let until = deadline::due_from(&cal, from, congress.return_span()?);
+                if Utc::now() > until {
+                    return Err(StoreError::Refused(format!(
+                        "交办已超过{}，不能再退回；请办理答复，或联系交办人员",
+                        congress.return_span()?.label()
+                    )));
+                }
+            }
+            Action::Reply { class } | Action::Reclass { class } => {
+                if !self.reply_classes().await?.iter().any(|c| &c.code == class) {
+                    return Err(field("class", "请选择答复类别"));
+                }
+                if matches!(action, Action::Reply { .. }) && input.reply.is_none() {
+                    return Err(field("text", "请填写答复内容"));
+                }
+            }
+            _ => {}
+        }
+        let mut tx = self.begin().await?;
+        let item = self.suggestion_row_in(&mut tx, id).await?;
+        let status = self
+            .step_in(&mut tx, &item, (who, actor), action, input, &region)
+            .await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    /// 重点督办 on or off, with the supervising leader (the office). Audited.
+    pub async fn set_suggestion_key(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: i64,
+        on: bool,
+        supervisor: &str,
+    ) -> Result<()> {
+        let seen = self.suggestion(scope, id).await?;
+        if !seen.capacities.contains(&Capacity::Staff) {
+            return Err(StoreError::Forbidden);
+        }
+        let supervisor: String = supervisor.trim().chars().take(40).collect();
+        let region = seen.item.region()?;
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE suggestion SET key_item = $1, supervisor = $2 WHERE id = $3")
+                .bind(on).bind(&supervisor).bind(id).execute(&mut *c).await?;
+        });
+        let detail = serde_json::json!({ "key": on, "supervisor": supervisor }).to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::SuggestionKey,
+            &format!("suggestion:{id}"),
+            Some(&region),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A milestone of a class-B reply done (the lead unit or the office), with what was done. Audited.
+    pub async fn suggestion_milestone_done(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: i64,
+        milestone: i64,
+        note: &str,
+    ) -> Result<()> {
+        let seen = self.suggestion(scope, id).await?;
+        if !seen
+            .capacities
+            .iter()
+            .any(|c| matches!(c, Capacity::LeadUnit | Capacity::Staff))
+        {
+            return Err(StoreError::Forbidden);
+        }
+        let note: String = note.trim().chars().take(500).collect();
+        if note.is_empty() {
+            return Err(field("done_note", "请写明完成情况"));
+        }
+        let region = seen.item.region()?;
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, c => {
+            sqlx::query(
+                "UPDATE suggestion_milestone SET done_on = $1, done_note = $2 WHERE id = $3 AND suggestion_id = $4 AND done_on IS NULL",
+            )
+            .bind(liaison_domain::time::today()).bind(&note).bind(milestone).bind(id)
+            .execute(&mut *c).await?.rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let detail = serde_json::json!({ "milestone": milestone, "note": note }).to_string();
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::SuggestionMilestone,
+            &format!("suggestion:{id}"),
+            Some(&region),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Of `people`, the deputies in office elected by the congress of `region`.
+    async fn deputies_of(&self, region: &str, people: &[i64]) -> Result<Vec<i64>> {
+        if people.is_empty() {
+            return Ok(vec![]);
+        }
+        // ids are integers parsed at the edge
+        let list: Vec<String> = people.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "SELECT DISTINCT person_id FROM mandate WHERE congress_region = $1 AND status = 'in_office' AND person_id IN ({})",
+            list.join(",")
+        );
+        let rows: Vec<(i64,)> = with_pool!(&self.read, p => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(region).fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// A citizen opinion by its id or receipt, if the caller may see it.
+    async fn opinion_by_reference(&self, scope: &Scope, r: &str) -> Result<Option<i64>> {
+        let id: Option<(i64,)> = match r.parse::<i64>() {
+            Ok(n) => with_pool!(&self.read, p => {
+                sqlx::query_as("SELECT id FROM opinion WHERE id = $1").bind(n).fetch_optional(p).await?
+            }),
+            Err(_) => with_pool!(&self.read, p => {
+                sqlx::query_as("SELECT id FROM opinion WHERE receipt = $1").bind(r).fetch_optional(p).await?
+            }),
+        };
+        let Some((id,)) = id else { return Ok(None) };
+        match self.opinion(scope, id).await {
+            Ok(_) => Ok(Some(id)),
+            Err(StoreError::NotFound | StoreError::OutOfScope | StoreError::Forbidden) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn check_suggestion_unit(&self, scope: &Scope, unit: i64) -> Result<()> {
+        let row: Option<(String,)> = with_pool!(&self.read, p => {
+            sqlx::query_as("SELECT region_code FROM handling_unit WHERE id = $1 AND active = TRUE").bind(unit).fetch_optional(p).await?
+        });
+        match row.map(|r| RegionCode::parse(&r.0)) {
+            Some(Ok(c)) if scope.covers(&c) => Ok(()),
+            _ => Err(field("lead", "所选承办单位不存在或不在您的辖区内")),
+        }
+    }
+
+    pub(crate) async fn suggestion_row_in(&self, tx: &mut Tx, id: i64) -> Result<Suggestion> {
+        let sql = format!("{} WHERE s.id = $1", super::SELECT);
+        with_tx!(tx, c => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?
+        })
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// The one step: replay, apply, append, refresh the row (guarded), write what the action adds,
+    /// start the new stage's clock, tell who must know, audit.
+    async fn step_in(
+        &self,
+        tx: &mut Tx,
+        item: &Suggestion,
+        (who, actor): (Capacity, &Actor),
+        action: &Action,
+        input: &StepInput,
+        region: &RegionCode,
+    ) -> Result<Status> {
+        let before: Status = self.replay_in(tx, &HISTORY, item.id, item.origin()).await?;
+        let next = before
+            .apply(who, action)
+            .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let now = Utc::now();
+        let seq = item.event_count;
+        let data = serde_json::to_value(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let note = match &input.reply {
+            Some(r) => r.text.clone(),
+            None => input.note.trim().chars().take(2000).collect(),
+        };
+        let event = NewEvent {
+            item: item.id,
+            seq,
+            action: action.name(),
+            data: &data,
+            actor: who.as_str(),
+            account: actor.account_id,
+            from_stage: before.stage.as_str(),
+            to_stage: next.stage.as_str(),
+            note: &note,
+            at: now,
+        };
+        self.append_event_in(tx, &HISTORY, &event).await?;
+        let reply = input
+            .reply
+            .as_ref()
+            .filter(|_| matches!(action, Action::Reply { .. }));
+        let n = with_tx!(tx, c => {
+            sqlx::query(
+                "UPDATE suggestion SET stage = $1, lead_unit_id = $2, reply_class = $3, satisfaction = $4, reopen_count = $5, \
+                 reply_text = COALESCE($6, reply_text), explanation = COALESCE($7, explanation), \
+                 planned_on = CASE WHEN $6 IS NULL THEN planned_on ELSE $8 END, \
+                 event_count = event_count + 1, updated_at = $9, \
+                 submitted_at = CASE WHEN $1 = 'submitted' AND submitted_at IS NULL THEN $9 ELSE submitted_at END, \
+                 registered_at = CASE WHEN $1 = 'registered' AND registered_at IS NULL THEN $9 ELSE registered_at END, \
+                 assigned_at = CASE WHEN $10 THEN $9 ELSE assigned_at END, \
+                 replied_at = CASE WHEN $1 = 'replied' AND $6 IS NOT NULL THEN $9 ELSE replied_at END, \
+                 first_replied_at = CASE WHEN $6 IS NOT NULL AND first_replied_at IS NULL THEN $9 ELSE first_replied_at END, \
+                 rated_at = CASE WHEN $11 THEN $9 ELSE rated_at END, \
+                 closed_at = CASE WHEN $1 = 'closed' THEN COALESCE(closed_at, $9) ELSE NULL END \
+                 WHERE id = $12 AND event_count = $13",
+            )
+            .bind(next.stage.as_str()).bind(next.lead).bind(next.class.as_deref())
+            .bind(next.satisfaction.map(|s| s.as_str())).bind(next.reopens as i32)
+            .bind(reply.map(|r| r.text.clone())).bind(reply.map(|r| r.explanation.clone())).bind(reply.and_then(|r| r.planned))
+            .bind(now).bind(matches!(action, Action::Assign { .. }))
+            .bind(matches!(action, Action::Rate { .. }))
+            .bind(item.id).bind(seq)
+            .execute(&mut *c).await?.rows_affected()
+        });
+        guard(n)?;
+        self.step_parts_in(tx, item, (who, &before, &next), action, input, now)
+            .await?;
+        if next.stage != before.stage {
+            self.start_suggestion_clock_in(tx, item, next.stage, now).await?;
+        }
+        self.suggestion_notify_in(tx, item, &before, action, &next)
+            .await?;
+        let detail =
+            serde_json::json!({ "action": action.name(), "as": who.as_str(), "stage": next.stage.as_str() })
+                .to_string();
+        self.audit(
+            tx,
+            actor,
+            AuditAction::from(action),
+            &format!("suggestion:{}", item.id),
+            Some(region),
+            &detail,
+        )
+        .await?;
+        Ok(next)
+    }
+
+    /// What an action writes besides the event and the row.
+    async fn step_parts_in(
+        &self,
+        tx: &mut Tx,
+        item: &Suggestion,
+        (who, before, next): (Capacity, &Status, &Status),
+        action: &Action,
+        input: &StepInput,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let id = item.id;
+        let staff = who == Capacity::Staff;
+        match action {
+            Action::Propose { cosigners, confirmed } => {
+                for p in cosigners {
+                    with_tx!(tx, c => {
+                        sqlx::query(
+                            "INSERT INTO suggestion_cosigner (suggestion_id, person_id, confirmed_at, by_staff) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(id).bind(p).bind(confirmed.then_some(now)).bind(*confirmed).execute(&mut *c).await?;
+                    });
+                }
+            }
+            Action::Confirm { person } => with_tx!(tx, c => {
+                sqlx::query("UPDATE suggestion_cosigner SET confirmed_at = $1, by_staff = $2 WHERE suggestion_id = $3 AND person_id = $4")
+                    .bind(now).bind(staff).bind(id).bind(person).execute(&mut *c).await?;
+            }),
+            Action::Refuse { person } => with_tx!(tx, c => {
+                sqlx::query("DELETE FROM suggestion_cosigner WHERE suggestion_id = $1 AND person_id = $2")
+                    .bind(id).bind(person).execute(&mut *c).await?;
+            }),
+            Action::Register => with_tx!(tx, c => {
+                sqlx::query(
+                    "UPDATE suggestion SET number = (SELECT COALESCE(MAX(number), 0) + 1 FROM suggestion WHERE congress_id = $1) \
+                     WHERE id = $2 AND number IS NULL",
+                )
+                .bind(item.congress_id).bind(id).execute(&mut *c).await?;
+            }),
+            Action::Assign { lead, .. } => {
+                with_tx!(tx, c => {
+                    sqlx::query("DELETE FROM suggestion_unit WHERE suggestion_id = $1").bind(id).execute(&mut *c).await?;
+                });
+                let units = std::iter::once((*lead, true)).chain(next.co_units.iter().map(|u| (*u, false)));
+                for (u, is_lead) in units {
+                    with_tx!(tx, c => {
+                        sqlx::query("INSERT INTO suggestion_unit (suggestion_id, unit_id, lead) VALUES ($1, $2, $3)")
+                            .bind(id).bind(u).bind(is_lead).execute(&mut *c).await?;
+                    });
+                }
+            }
+            Action::UnitReturn => with_tx!(tx, c => {
+                sqlx::query("DELETE FROM suggestion_unit WHERE suggestion_id = $1").bind(id).execute(&mut *c).await?;
+            }),
+            Action::SignOff { unit } => with_tx!(tx, c => {
+                sqlx::query("UPDATE suggestion_unit SET signed_at = $1 WHERE suggestion_id = $2 AND unit_id = $3")
+                    .bind(now).bind(id).bind(unit).execute(&mut *c).await?;
+            }),
+            Action::Reply { .. } => {
+                if let Some(r) = &input.reply {
+                    for m in &r.milestones {
+                        with_tx!(tx, c => {
+                            sqlx::query("INSERT INTO suggestion_milestone (suggestion_id, round, due_on, what) VALUES ($1, $2, $3, $4)")
+                                .bind(id).bind(next.replies as i32).bind(m.due_on).bind(&m.what).execute(&mut *c).await?;
+                        });
+                    }
+                }
+            }
+            Action::Rate { person, satisfaction } => {
+                let comment: String = input.note.trim().chars().take(500).collect();
+                with_tx!(tx, c => {
+                    sqlx::query(
+                        "INSERT INTO suggestion_rating (suggestion_id, person_id, round, satisfaction, comment, by_staff, at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id).bind(person).bind(before.replies as i32).bind(satisfaction.as_str()).bind(&comment)
+                    .bind(staff).bind(now).execute(&mut *c).await?;
+                });
+                if *satisfaction == Satisfaction::Unsatisfied && next.reopens > before.reopens {
+                    with_tx!(tx, c => {
+                        sqlx::query("UPDATE suggestion_unit SET signed_at = NULL WHERE suggestion_id = $1").bind(id).execute(&mut *c).await?;
+                    });
+                }
+            }
+            Action::Submit | Action::Return | Action::Resubmit | Action::Reclass { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// A new stage's clock: the office's stages by the rules kept as data, the handling by the
+    /// congress's time to answer (a re-handling after 不满意 gets it again).
+    async fn start_suggestion_clock_in(
+        &self,
+        tx: &mut Tx,
+        item: &Suggestion,
+        stage: Stage,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let rules = self.deadlines(SubjectKind::Suggestion).await?;
+        if stage == Stage::Assigned {
+            let congress = self.congress_row(item.congress_id).await?;
+            let due = deadline::due_from(&rules.calendar, now, congress.answer_span()?);
+            with_tx!(tx, c => {
+                sqlx::query("UPDATE suggestion SET stage_at = $1, due_at = $2, alerted = 0 WHERE id = $3")
+                    .bind(now).bind(due).bind(item.id).execute(&mut *c).await?;
+            });
+            return Ok(());
+        }
+        self.start_stage_in(tx, Subject::suggestion(item.id), stage.as_str(), now, &rules)
+            .await
+    }
+}

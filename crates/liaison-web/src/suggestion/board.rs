@@ -1,0 +1,104 @@
+//! `/board/suggestions`: 代表建议办理情况公开栏, per congress: each registered item's number, title,
+//! proposer and co-signer count, lead unit, reply class, state and the proposer's rating, with the
+//! figures over them. Public; nothing personal beyond deputies' names.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use liaison_domain::opinion::Satisfaction;
+use liaison_domain::suggestion::Stage;
+use liaison_store::suggestion::list::BoardRow;
+use serde::Deserialize;
+
+use crate::ctx::RequestCtx;
+use crate::extract::Query;
+use crate::layout::Page;
+use crate::{AppState, WebError};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "suggestion/board.html")]
+pub struct BoardPage {
+    page: Page,
+    congresses: Vec<(i64, String, String)>,
+    congress: Option<i64>,
+    title: String,
+    rows: Vec<BoardRow>,
+    replied: usize,
+    closed: usize,
+    satisfied: usize,
+    rated: usize,
+}
+
+impl BoardPage {
+    fn is_congress(&self, id: &i64) -> bool {
+        self.congress == Some(*id)
+    }
+
+    fn stage_label(&self, s: &str) -> &'static str {
+        Stage::parse(s).map(Stage::label).unwrap_or("")
+    }
+
+    fn satisfaction_label(&self, s: &Option<String>) -> &'static str {
+        s.as_deref()
+            .and_then(Satisfaction::parse)
+            .map(Satisfaction::label)
+            .unwrap_or("")
+    }
+
+    fn kind_label(&self, k: &str) -> &'static str {
+        liaison_domain::suggestion::Kind::parse(k).map_or("", |k| k.label())
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct BoardQuery {
+    #[serde(default)]
+    congress: String,
+}
+
+/// `GET /board/suggestions`
+pub async fn board(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Query(q): Query<BoardQuery>,
+) -> Result<BoardPage, WebError> {
+    let congresses = state.store.board_congresses().await?;
+    let congress = match q.congress.trim() {
+        "" => congresses.first().map(|c| c.0),
+        c => Some(
+            c.parse::<i64>()
+                .ok()
+                .filter(|id| congresses.iter().any(|g| g.0 == *id))
+                .ok_or(WebError::NotFound)?,
+        ),
+    };
+    let rows = match congress {
+        Some(c) => state.store.suggestion_board(c).await?,
+        None => vec![],
+    };
+    let title = congress
+        .and_then(|c| congresses.iter().find(|g| g.0 == c))
+        .map(|g| g.1.clone())
+        .unwrap_or_default();
+    let replied = rows.iter().filter(|r| r.replied_at.is_some()).count();
+    let closed = rows.iter().filter(|r| r.stage == "closed").count();
+    let rated: Vec<Satisfaction> = rows
+        .iter()
+        .filter_map(|r| r.satisfaction.as_deref().and_then(Satisfaction::parse))
+        .collect();
+    let satisfied = rated
+        .iter()
+        .filter(|s| matches!(s, Satisfaction::Satisfied | Satisfaction::Basic))
+        .count();
+    Ok(BoardPage {
+        page: Page::public(&ctx, "代表建议办理情况公开栏"),
+        congresses,
+        congress,
+        title,
+        replied,
+        closed,
+        satisfied,
+        rated: rated.len(),
+        rows,
+    })
+}
