@@ -22,6 +22,7 @@ mod people;
 mod province;
 mod registry;
 mod rng;
+mod suggestions;
 mod texts;
 mod units;
 
@@ -179,6 +180,9 @@ async fn seed_opinions(
         units: units::scopes(store, &names).await?,
     };
     let n = opinions::seed(store, &cast, townships, DEMO_SEED).await?;
+    let township = scope_of("qiabuqia").await?;
+    let s = suggestions::seed(store, county, &township, &cast.deputy, &cast.units, DEMO_SEED).await?;
+    println!("已载入 {s} 件代表建议（县、恰卜恰镇人民代表大会各一次会议，各办理环节都有）。");
     // what the server does every minute: deadline alerts for what is overdue, the duplicate pass
     store.sweep_deadlines(chrono::Utc::now()).await?;
     store.flag_duplicates().await?;

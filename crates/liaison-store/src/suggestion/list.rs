@@ -15,7 +15,8 @@ use crate::{Result, Store, StoreError};
 #[derive(Debug, Clone, Default)]
 pub struct SuggestionFilter {
     pub congress: Option<i64>,
-    pub stage: Option<Stage>,
+    /// Any of these stages (empty: all).
+    pub stages: Vec<Stage>,
     pub class: Option<String>,
     pub unit: Option<i64>,
     pub key_only: bool,
@@ -128,9 +129,10 @@ impl Store {
             args.push(Arg::I(c));
             conds.push(format!("s.congress_id = ${}", args.len()));
         }
-        if let Some(st) = f.stage {
-            args.push(Arg::S(st.as_str().to_owned()));
-            conds.push(format!("s.stage = ${}", args.len()));
+        if !f.stages.is_empty() {
+            // stage names come from the fixed enum, never from input
+            let list: Vec<String> = f.stages.iter().map(|s| format!("'{}'", s.as_str())).collect();
+            conds.push(format!("s.stage IN ({})", list.join(", ")));
         }
         if let Some(c) = &f.class {
             args.push(Arg::S(c.clone()));
@@ -234,6 +236,60 @@ impl Store {
                  WHERE EXISTS (SELECT 1 FROM suggestion s WHERE s.congress_id = g.id AND s.stage IN ('registered', 'assigned', 'replied', 'closed')) \
                  ORDER BY g.year DESC, g.id DESC LIMIT 200",
             ).fetch_all(p).await?
+        }))
+    }
+}
+
+impl Store {
+    /// The items waiting for the caller's next step, soonest deadline first: a co-signer's
+    /// confirmation, a proposer's submission, revision or rating; the office's registration or
+    /// assignment; a lead unit's reply or a co-unit's 会签. One statement.
+    pub async fn suggestion_todo(&self, scope: &Scope, limit: i64) -> Result<Vec<Suggestion>> {
+        let mut args = Vec::new();
+        let mut any = Vec::new();
+        if access::is_staff(scope) {
+            let (lo, hi) = scope.range();
+            args.push(Arg::S(lo));
+            args.push(Arg::S(hi));
+            any.push(format!(
+                "(s.stage IN ('submitted', 'registered') AND s.region_code BETWEEN ${} AND ${})",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        if access::is_deputy(scope)
+            && let Some(p) = scope.person_id
+        {
+            args.push(Arg::I(p));
+            let n = args.len();
+            any.push(format!(
+                "(s.proposer_id = ${n} AND s.stage IN ('returned', 'replied')) \
+                 OR (s.stage = 'cosigning' AND s.id IN (SELECT suggestion_id FROM suggestion_cosigner WHERE person_id = ${n} AND confirmed_at IS NULL)) \
+                 OR (s.proposer_id = ${n} AND s.stage = 'cosigning' \
+                     AND NOT EXISTS (SELECT 1 FROM suggestion_cosigner c WHERE c.suggestion_id = s.id AND c.confirmed_at IS NULL))"
+            ));
+        }
+        if access::is_unit(scope)
+            && let Some(u) = scope.unit_id
+        {
+            args.push(Arg::I(u));
+            let n = args.len();
+            any.push(format!(
+                "(s.stage = 'assigned' AND (s.lead_unit_id = ${n} \
+                 OR s.id IN (SELECT suggestion_id FROM suggestion_unit WHERE unit_id = ${n} AND lead = FALSE AND signed_at IS NULL)))"
+            ));
+        }
+        if any.is_empty() {
+            return Ok(vec![]);
+        }
+        args.push(Arg::I(limit));
+        let sql = format!(
+            "{SELECT} WHERE ({}) ORDER BY s.due_at IS NULL, s.due_at, s.id LIMIT ${}",
+            any.join(" OR "),
+            args.len()
+        );
+        Ok(with_pool!(&self.read, p => {
+            bind_all!(sqlx::query_as::<_, Suggestion>(sqlx::AssertSqlSafe(sql)), &args).fetch_all(p).await?
         }))
     }
 }

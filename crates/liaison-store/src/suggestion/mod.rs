@@ -56,7 +56,10 @@ pub struct Suggestion {
     pub registered_at: Option<DateTime<Utc>>,
     pub assigned_at: Option<DateTime<Utc>>,
     pub replied_at: Option<DateTime<Utc>>,
+    pub rated_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The latest 会签 of a co-unit.
+    pub signed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -67,7 +70,9 @@ pub(crate) const SELECT: &str = "SELECT s.id, s.congress_id, g.name AS congress_
      c.label AS category_label, s.min_cosigners, s.stage, s.lead_unit_id, u.name AS lead_unit_name, \
      s.reply_class, s.reply_text, s.explanation, s.planned_on, s.satisfaction, s.reopen_count, s.key_item, \
      s.supervisor, s.entered_by_staff, s.event_count, s.due_at, s.submitted_at, s.registered_at, \
-     s.assigned_at, s.replied_at, s.closed_at, s.created_at, s.updated_at \
+     s.assigned_at, s.replied_at, s.rated_at, s.closed_at, \
+     (SELECT MAX(x.signed_at) FROM suggestion_unit x WHERE x.suggestion_id = s.id AND x.lead = FALSE) AS signed_at, \
+     s.created_at, s.updated_at \
      FROM suggestion s JOIN congress g ON g.id = s.congress_id \
      LEFT JOIN person p ON p.id = s.proposer_id LEFT JOIN category c ON c.code = s.category \
      LEFT JOIN handling_unit u ON u.id = s.lead_unit_id";

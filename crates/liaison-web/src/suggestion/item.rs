@@ -68,7 +68,7 @@ impl ItemPage {
 
     fn action_label(&self, a: &str) -> &'static str {
         match a {
-            "create" => "创建",
+            "create" => "录入",
             "propose" => "提出",
             "confirm" => "确认联名",
             "refuse" => "不同意联名",

@@ -4,6 +4,7 @@
 
 pub mod board;
 pub mod congress;
+pub mod export;
 pub mod item;
 pub mod new;
 
@@ -25,6 +26,7 @@ use crate::{AppState, WebError};
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .get("/suggestions", list)
+        .get("/suggestions/export.xlsx", export::export)
         .get_post("/suggestions/new", new::form, new::submit)
         .get_post("/suggestions/congresses", congress::list, congress::save)
         .get("/suggestions/{id}", item::detail)
@@ -76,6 +78,8 @@ pub struct ListPage {
     next: Option<String>,
     may_propose: bool,
     is_staff: bool,
+    /// The export of this view.
+    export: String,
 }
 
 impl ListPage {
@@ -99,25 +103,8 @@ pub async fn list(
         return Err(WebError::Forbidden);
     }
     let congresses = state.store.congresses(scope).await?;
-    let congress = match q.congress.trim() {
-        "all" => None,
-        "" => congresses.first().map(|c| c.id),
-        c => Some(
-            c.parse::<i64>()
-                .ok()
-                .filter(|id| congresses.iter().any(|g| g.id == *id))
-                .ok_or(WebError::NotFound)?,
-        ),
-    };
-    let f = SuggestionFilter {
-        congress,
-        stage: Stage::parse(q.stage.trim()),
-        class: Some(q.class.trim().to_owned()).filter(|c| !c.is_empty()),
-        unit: None,
-        key_only: q.key == "1",
-        overdue: q.overdue == "1",
-        q: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
-    };
+    let f = filter_of(&q, &congresses)?;
+    let congress = f.congress;
     let before = q.before.trim().parse::<i64>().ok();
     let mut rows = state.store.suggestions(scope, &f, before, PAGE + 1).await?;
     let base = format!(
@@ -154,6 +141,7 @@ pub async fn list(
         class: q.class,
         key: f.key_only,
         overdue: f.overdue,
+        export: format!("/suggestions/export.xlsx?{base}"),
         q: q.q,
         classes,
         stages: Stage::ALL
@@ -164,6 +152,34 @@ pub async fn list(
         next,
         may_propose: access::is_deputy(scope) || access::is_staff(scope),
         is_staff: access::is_staff(scope),
+    })
+}
+
+/// The list's filter from its query: the congress (the newest by default; `all`: every one the caller
+/// has), stage (`office`: what waits for the office), class, 重点督办, overdue, title words.
+pub(crate) fn filter_of(q: &ListQuery, congresses: &[Congress]) -> Result<SuggestionFilter, WebError> {
+    let congress = match q.congress.trim() {
+        "all" => None,
+        "" => congresses.first().map(|c| c.id),
+        c => Some(
+            c.parse::<i64>()
+                .ok()
+                .filter(|id| congresses.iter().any(|g| g.id == *id))
+                .ok_or(WebError::NotFound)?,
+        ),
+    };
+    Ok(SuggestionFilter {
+        congress,
+        stages: match q.stage.trim() {
+            // what waits for the office: co-signatures, registration, assignment
+            "office" => vec![Stage::Cosigning, Stage::Submitted, Stage::Registered],
+            s => Stage::parse(s).into_iter().collect(),
+        },
+        class: Some(q.class.trim().to_owned()).filter(|c| !c.is_empty()),
+        unit: None,
+        key_only: q.key == "1",
+        overdue: q.overdue == "1",
+        q: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
     })
 }
 

@@ -19,7 +19,7 @@ pub(crate) fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-fn read(bytes: &[u8]) -> Vec<Vec<String>> {
+pub(crate) fn read(bytes: &[u8]) -> Vec<Vec<String>> {
     use calamine::{Reader, Xlsx, open_workbook_from_rs};
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let name = wb.sheet_names()[0].clone();

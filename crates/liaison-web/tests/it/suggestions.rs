@@ -241,6 +241,18 @@ both_backends!(
         assert!(row.contains(want), "{want} in {row}");
     }
 
+    // the office's export has every date and the reply
+    let (status, bytes) = office.get_bytes("/suggestions/export.xlsx?congress=all").await;
+    assert_eq!(status.as_u16(), 200);
+    let sheet = crate::excel::read(&bytes);
+    assert_eq!(sheet[0][11], "会签时间");
+    let row = sheet.iter().find(|r| r[3] == "关于改造老旧小区雨污管网的建议").expect("the item's row");
+    assert_eq!(row[0], "第1号");
+    for col in 8..=14 {
+        assert!(!row[col].is_empty(), "date column {} empty: {row:?}", sheet[0][col]);
+    }
+    assert_eq!((row[16].as_str(), row[18].as_str(), row[19].as_str()), ("A", "满意", "1"));
+
     // the audit trail has each step
     let mut aud = logged_in(&app, "auditor").await;
     let target = format!("suggestion:{id}");
