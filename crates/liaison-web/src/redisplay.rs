@@ -29,7 +29,7 @@ const FIELDS: &[&str] = &[
     "category",
     "kind",
     "period",
-    "congress",
+    "meeting",
     "cosigners",
     "opinions",
     "proposer",

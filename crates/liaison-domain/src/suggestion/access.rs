@@ -7,7 +7,7 @@ use crate::{Permission, RegionCode, Scope};
 /// What the rules need to know of an item.
 #[derive(Debug, Clone, Default)]
 pub struct Facts<'a> {
-    /// The congress's region (a county's or a township's).
+    /// The meeting's region (a county's or a township's).
     pub region: Option<&'a RegionCode>,
     pub proposer: Option<i64>,
     /// Every invited co-signer.
@@ -16,7 +16,7 @@ pub struct Facts<'a> {
     pub co_units: &'a [i64],
 }
 
-/// Staff of the office: they handle every item of a congress in their region.
+/// Staff of the office: they handle every item of a meeting in their region.
 pub fn is_staff(scope: &Scope) -> bool {
     scope.can(Permission::HandleSuggestions)
 }

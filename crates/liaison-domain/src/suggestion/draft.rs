@@ -1,5 +1,5 @@
 //! What a deputy (or staff for one) submits, parsed once: a title, the text, a category from the list,
-//! the kind and period, the congress, and the co-signers (other deputies, each once).
+//! the kind and period, the meeting, and the co-signers (other deputies, each once).
 
 use crate::opinion::submission::Problem;
 use crate::suggestion::{Kind, Period};
@@ -20,7 +20,7 @@ pub struct DraftFields<'a> {
     pub category: &'a str,
     pub kind: &'a str,
     pub period: &'a str,
-    pub congress: &'a str,
+    pub meeting: &'a str,
     /// Person ids of the co-signers as posted.
     pub cosigners: Vec<&'a str>,
     /// Receipt numbers or ids of citizen opinions behind it, separated by spaces, commas or lines.
@@ -35,7 +35,7 @@ pub struct Draft {
     pub category: String,
     pub kind: Kind,
     pub period: Period,
-    pub congress: i64,
+    pub meeting: i64,
     pub cosigners: Vec<i64>,
     /// Opinion references as typed (receipts or ids), each once; the store resolves them in scope.
     pub opinions: Vec<String>,
@@ -73,9 +73,9 @@ impl Draft {
         if period.is_none() {
             problem("period", "请选择大会期间或闭会期间".into());
         }
-        let congress = f.congress.trim().parse::<i64>().ok().filter(|c| *c > 0);
-        if congress.is_none() {
-            problem("congress", "请选择届次".into());
+        let meeting = f.meeting.trim().parse::<i64>().ok().filter(|c| *c > 0);
+        if meeting.is_none() {
+            problem("meeting", "请选择届次".into());
         }
         let mut cosigners = Vec::new();
         for c in f.cosigners.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
@@ -117,14 +117,14 @@ impl Draft {
         if opinions.len() > MAX_LINKS {
             problem("opinions", format!("最多关联 {MAX_LINKS} 件群众意见"));
         }
-        match (kind, period, congress) {
-            (Some(kind), Some(period), Some(congress)) if problems.is_empty() => Ok(Draft {
+        match (kind, period, meeting) {
+            (Some(kind), Some(period), Some(meeting)) if problems.is_empty() => Ok(Draft {
                 title: title.to_owned(),
                 body: body.to_owned(),
                 category: category.to_owned(),
                 kind,
                 period,
-                congress,
+                meeting,
                 cosigners,
                 opinions,
             }),
@@ -146,7 +146,7 @@ mod tests {
                 category: "城乡建设",
                 kind: "suggestion",
                 period: "recess",
-                congress: "3",
+                meeting: "3",
                 cosigners: vec!["7", "8", "7", ""],
                 opinions: "Q2027-0001，12 Q2027-0001",
             },
@@ -175,7 +175,7 @@ mod tests {
                 "category",
                 "kind",
                 "period",
-                "congress",
+                "meeting",
                 "cosigners",
                 "opinions"
             ]

@@ -1,6 +1,6 @@
 //! The suggestion workflow's state machine (代表建议、议案): the status of an item is the fold of its
 //! events ([`Workflow`]). Co-signers confirm before the item is submitted (a motion needs the
-//! congress's minimum of confirmed co-signers); the office registers or returns it; one lead unit and
+//! meeting's minimum of confirmed co-signers); the office registers or returns it; one lead unit and
 //! co-units are assigned; every co-unit signs off (会签) before the lead may reply with a class; the
 //! proposer's 不满意 sends it back to the lead unit for re-handling, 满意 / 基本满意 closes it.
 //! Co-signers rate too; their verdicts are kept, the proposer's decides.
@@ -79,7 +79,7 @@ pub enum Action {
     Resubmit,
     /// 交办: one lead unit and co-units.
     Assign { lead: i64, co: Vec<i64> },
-    /// The lead unit returns an item that is not its business (within the congress's window, which the
+    /// The lead unit returns an item that is not its business (within the meeting's window, which the
     /// store checks with the calendar).
     UnitReturn,
     /// 会签: a co-unit signs off the handling.
@@ -196,7 +196,7 @@ pub enum Refusal {
     ReturnAfterReply,
 }
 
-/// What the first state depends on: the kind, the congress's minimum of co-signers for a motion, and
+/// What the first state depends on: the kind, the meeting's minimum of co-signers for a motion, and
 /// the proposer (none for an item raised by a delegation or group as a whole).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Origin {

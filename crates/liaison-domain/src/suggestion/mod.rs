@@ -1,20 +1,20 @@
 //! 代表建议、批评和意见 and 议案: what a deputy raises, its workflow ([`machine`]), who may act
-//! ([`access`]), the congress's rules ([`congress`]), the reply classes kept as data ([`class`]), the
+//! ([`access`]), the meeting's rules ([`meeting`]), the reply classes kept as data ([`class`]), the
 //! form parsed once ([`draft`]) and the figures over handled items ([`figures`]).
 
 pub mod access;
 pub mod class;
-pub mod congress;
 pub mod draft;
 pub mod figures;
 pub mod machine;
+pub mod meeting;
 
 use serde::{Deserialize, Serialize};
 
 pub use class::ReplyClass;
-pub use congress::CongressRules;
 pub use draft::{Draft, DraftFields};
 pub use machine::{Action, Capacity, Origin, Refusal, Status};
+pub use meeting::MeetingRules;
 
 /// 建议 (suggestions, criticisms and opinions) or 议案 (a motion, which needs co-signers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,20 +46,20 @@ impl Kind {
     }
 }
 
-/// Raised during the congress's session (大会期间) or between sessions (闭会期间).
+/// Raised during the congress's meeting (大会期间) or between meetings (闭会期间).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
-    Session,
+    Meeting,
     Recess,
 }
 
 impl Period {
-    pub const ALL: [Period; 2] = [Period::Session, Period::Recess];
+    pub const ALL: [Period; 2] = [Period::Meeting, Period::Recess];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Period::Session => "session",
+            Period::Meeting => "meeting",
             Period::Recess => "recess",
         }
     }
@@ -70,7 +70,7 @@ impl Period {
 
     pub fn label(self) -> &'static str {
         match self {
-            Period::Session => "大会期间",
+            Period::Meeting => "大会期间",
             Period::Recess => "闭会期间",
         }
     }

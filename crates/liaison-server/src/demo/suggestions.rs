@@ -1,4 +1,4 @@
-//! The demo county's congress and a year of deputies' suggestions, walked through the real workflow
+//! The demo county's meeting and a year of deputies' suggestions, walked through the real workflow
 //! (entered by the office as paper items with their co-signatures, registered, assigned to county
 //! departments, 会签, replied with a class, rated), so every stage and the public board have items.
 //! The demo deputy has one to rate and one to co-sign.
@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use liaison_domain::opinion::Satisfaction;
 use liaison_domain::suggestion::class::{Milestone, Reply};
-use liaison_domain::suggestion::congress::{CongressFields, CongressRules};
+use liaison_domain::suggestion::meeting::{MeetingFields, MeetingRules};
 use liaison_domain::suggestion::{Action, Capacity, Draft, Kind, Period};
 use liaison_domain::{Scope, time};
 use liaison_store::suggestion::{NewSuggestion, StepInput};
@@ -86,7 +86,7 @@ const REPLIES: &[&str] = &[
     "该建议涉及事项较多，受财力所限，目前难以全面实施，已列入今后工作中统筹考虑。",
 ];
 
-/// The county's congress and the demo township's (whose deputy the demo deputy is), each with its
+/// The county's meeting and the demo township's (whose deputy the demo deputy is), each with its
 /// suggestions; returns how many.
 pub async fn seed(
     store: &Store,
@@ -96,7 +96,7 @@ pub async fn seed(
     units: &HashMap<i64, Scope>,
     seed: u64,
 ) -> AnyResult<usize> {
-    let n = congress(
+    let n = meeting(
         store,
         county,
         "共和县第十八届人民代表大会第三次会议",
@@ -106,7 +106,7 @@ pub async fn seed(
         seed,
     )
     .await?;
-    let m = congress(
+    let m = meeting(
         store,
         township,
         "恰卜恰镇第十八届人民代表大会第三次会议",
@@ -119,8 +119,8 @@ pub async fn seed(
     Ok(n + m)
 }
 
-/// One congress of the office's region with `count` items; its own region's units answer them.
-async fn congress(
+/// One meeting of the office's region with `count` items; its own region's units answer them.
+async fn meeting(
     store: &Store,
     county: &Scope,
     name: &str,
@@ -131,18 +131,18 @@ async fn congress(
 ) -> AnyResult<usize> {
     let actor = Actor::system("seed-demo");
     let year = chrono::Datelike::year(&time::today());
-    let rules = CongressRules::parse(CongressFields {
+    let rules = MeetingRules::parse(MeetingFields {
         name,
         year: &year.to_string(),
         min_cosigners: "10",
         answer_months: "3",
         return_days: "5",
     })
-    .map_err(|p| format!("demo congress: {:?}", p.first().map(|p| p.message.clone())))?;
-    let congress_id = store.save_congress(county, &actor, None, &rules, true).await?;
-    let congress = store.congress(county, congress_id).await?;
+    .map_err(|p| format!("demo meeting: {:?}", p.first().map(|p| p.message.clone())))?;
+    let meeting_id = store.save_meeting(county, &actor, None, &rules, true).await?;
+    let meeting = store.meeting(county, meeting_id).await?;
     let deputies: Vec<i64> = store
-        .congress_deputies(&congress)
+        .meeting_deputies(&meeting)
         .await?
         .into_iter()
         .map(|d| d.0)
@@ -150,7 +150,7 @@ async fn congress(
     if deputies.len() < 4 {
         return Ok(0);
     }
-    // the congress's own region's units answer (county departments, a township's government)
+    // the meeting's own region's units answer (county departments, a township's government)
     let mut departments: Vec<i64> = store
         .units(county, None, None, 500)
         .await?
@@ -200,9 +200,9 @@ async fn congress(
             period: if k % 4 == 0 {
                 Period::Recess
             } else {
-                Period::Session
+                Period::Meeting
             },
-            congress: congress_id,
+            meeting: meeting_id,
             cosigners,
             opinions: vec![],
         };

@@ -1,11 +1,11 @@
--- 代表建议、批评和意见 and 议案: congresses with their rules as data, reply classes as data, the items,
+-- 代表建议、批评和意见 and 议案: meetings with their rules as data, reply classes as data, the items,
 -- their event history (opinion_event's columns), co-signers, units, ratings, milestones and the citizen
 -- opinions behind them.
 
--- A congress (届次 and 会次) of a region's people's congress, with its rules for suggestions.
-CREATE TABLE congress (
+-- A meeting (届次 and 会次) of a region's people's meeting, with its rules for suggestions.
+CREATE TABLE congress_meeting (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
-    region_code    TEXT NOT NULL REFERENCES region (code),   -- the congress's region (county or township)
+    region_code    TEXT NOT NULL REFERENCES region (code),   -- the meeting's region (county or township)
     name           TEXT NOT NULL,                            -- 某某县第十八届人民代表大会第三次会议
     year           INTEGER NOT NULL,
     min_cosigners  INTEGER NOT NULL DEFAULT 10,               -- co-signers a motion needs
@@ -14,7 +14,7 @@ CREATE TABLE congress (
     active         BOOLEAN NOT NULL DEFAULT TRUE,
     created_at     TEXT NOT NULL
 );
-CREATE INDEX congress_region ON congress (region_code, year);
+CREATE INDEX congress_meeting_region ON congress_meeting (region_code, year);
 
 -- 答复类别 as data (A/B/C by default; some places use four).
 CREATE TABLE suggestion_class (
@@ -32,9 +32,9 @@ INSERT INTO suggestion_class (code, label, needs_explanation, needs_plan, positi
 
 CREATE TABLE suggestion (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    congress_id     BIGINT NOT NULL REFERENCES congress (id),
-    region_code     TEXT NOT NULL REFERENCES region (code),  -- the congress's region: scope key
-    number          INTEGER,                                 -- 第 N 号, given at registration, per congress
+    meeting_id     BIGINT NOT NULL REFERENCES congress_meeting (id),
+    region_code     TEXT NOT NULL REFERENCES region (code),  -- the meeting's region: scope key
+    number          INTEGER,                                 -- 第 N 号, given at registration, per meeting
     kind            TEXT NOT NULL,                           -- suggestion | motion
     period          TEXT NOT NULL,                           -- session | recess
     proposer_id     BIGINT REFERENCES person (id),           -- 领衔代表 (none: a delegation or group)
@@ -42,7 +42,7 @@ CREATE TABLE suggestion (
     title           TEXT NOT NULL,
     body            TEXT NOT NULL,
     category        TEXT NOT NULL REFERENCES category (code),
-    min_cosigners   INTEGER NOT NULL,                        -- the congress's minimum when it was raised
+    min_cosigners   INTEGER NOT NULL,                        -- the meeting's minimum when it was raised
     stage           TEXT NOT NULL,
     lead_unit_id    BIGINT REFERENCES handling_unit (id),
     reply_class     TEXT,
@@ -69,11 +69,11 @@ CREATE TABLE suggestion (
     updated_at      TEXT NOT NULL
 );
 CREATE INDEX suggestion_region ON suggestion (region_code, id);
-CREATE INDEX suggestion_congress ON suggestion (congress_id, stage);
+CREATE INDEX suggestion_meeting ON suggestion (meeting_id, stage);
 CREATE INDEX suggestion_proposer ON suggestion (proposer_id);
 CREATE INDEX suggestion_lead ON suggestion (lead_unit_id);
 CREATE INDEX suggestion_alert ON suggestion (alerted, due_at);
-CREATE UNIQUE INDEX suggestion_number ON suggestion (congress_id, number);
+CREATE UNIQUE INDEX suggestion_number ON suggestion (meeting_id, number);
 
 CREATE TABLE suggestion_event (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,7 +1,7 @@
 //! Raising a suggestion and acting on one: the shared workflow step (`crate::workflow`: replay the
 //! history through the domain machine inside the write transaction, append the event, refresh the
 //! cached row guarded by the event count), the checks that need the database (deputies of the
-//! congress, units in scope, the unit's return window, the reply's class), and what each step writes
+//! meeting, units in scope, the unit's return window, the reply's class), and what each step writes
 //! besides the event (co-signers, units, the number, the reply and its milestones, ratings, the clock).
 
 use chrono::{DateTime, Utc};
@@ -49,16 +49,16 @@ fn field(field: &'static str, message: impl Into<String>) -> StoreError {
 
 impl Store {
     /// Raises a suggestion or motion: a deputy their own, the office one handed in on paper (naming
-    /// the proposer). The proposer and co-signers must be deputies in office of the congress; linked
+    /// the proposer). The proposer and co-signers must be deputies in office of the meeting; linked
     /// opinions must be the caller's to see. Returns its id.
     pub async fn propose_suggestion(&self, scope: &Scope, actor: &Actor, new: &NewSuggestion) -> Result<i64> {
         let d = &new.draft;
-        let congress = self
-            .congress(scope, d.congress)
+        let meeting = self
+            .meeting(scope, d.meeting)
             .await
-            .map_err(|_| field("congress", "请选择您所在的届次"))?;
-        if !congress.active {
-            return Err(field("congress", "该届次已停止接收建议"));
+            .map_err(|_| field("meeting", "请选择您所在的届次"))?;
+        if !meeting.active {
+            return Err(field("meeting", "该届次已停止接收建议"));
         }
         let (who, proposer) = if access::is_staff(scope) && new.proposer.is_some() {
             (Capacity::Staff, new.proposer)
@@ -71,7 +71,7 @@ impl Store {
         };
         let mut people: Vec<i64> = d.cosigners.clone();
         people.extend(proposer);
-        let known = self.deputies_of(&congress.region_code, &people).await?;
+        let known = self.deputies_of(&meeting.region_code, &people).await?;
         if proposer.is_some_and(|p| !known.contains(&p)) {
             return Err(field("proposer", "领衔代表须是本届人民代表大会的在任代表"));
         }
@@ -86,17 +86,17 @@ impl Store {
             );
         }
         let region =
-            RegionCode::parse(&congress.region_code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            RegionCode::parse(&meeting.region_code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = Utc::now();
         let mut tx = self.begin().await?;
         let (id,): (i64,) = with_tx!(&mut tx, c => {
             sqlx::query_as(
-                "INSERT INTO suggestion (congress_id, region_code, kind, period, proposer_id, title, body, category, \
+                "INSERT INTO suggestion (meeting_id, region_code, kind, period, proposer_id, title, body, category, \
                  min_cosigners, stage, entered_by_staff, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11) RETURNING id",
             )
-            .bind(congress.id).bind(&congress.region_code).bind(d.kind.as_str()).bind(d.period.as_str())
-            .bind(proposer).bind(&d.title).bind(&d.body).bind(&d.category).bind(congress.min_cosigners)
+            .bind(meeting.id).bind(&meeting.region_code).bind(d.kind.as_str()).bind(d.period.as_str())
+            .bind(proposer).bind(&d.title).bind(&d.body).bind(&d.category).bind(meeting.min_cosigners)
             .bind(who == Capacity::Staff).bind(now)
             .fetch_one(&mut *c).await?
         });
@@ -186,14 +186,14 @@ impl Store {
                 }
             }
             Action::UnitReturn => {
-                let congress = self.congress_row(seen.item.congress_id).await?;
+                let meeting = self.meeting_row(seen.item.meeting_id).await?;
                 let cal = self.work_calendar().await?;
                 let from = seen.item.assigned_at.unwrap_or(seen.item.updated_at);
-                let until = deadline::due_from(&cal, from, congress.return_span()?);
+                let until = deadline::due_from(&cal, from, meeting.return_span()?);
                 if Utc::now() > until {
                     return Err(StoreError::Refused(format!(
                         "交办已超过{}，不能再退回；请办理答复，或联系交办人员",
-                        congress.return_span()?.label()
+                        meeting.return_span()?.label()
                     )));
                 }
             }
@@ -297,7 +297,7 @@ impl Store {
         Ok(())
     }
 
-    /// Of `people`, the deputies in office elected by the congress of `region`.
+    /// Of `people`, the deputies in office elected by the meeting of `region`.
     async fn deputies_of(&self, region: &str, people: &[i64]) -> Result<Vec<i64>> {
         if people.is_empty() {
             return Ok(vec![]);
@@ -469,10 +469,10 @@ impl Store {
             }),
             Action::Register => with_tx!(tx, c => {
                 sqlx::query(
-                    "UPDATE suggestion SET number = (SELECT COALESCE(MAX(number), 0) + 1 FROM suggestion WHERE congress_id = $1) \
+                    "UPDATE suggestion SET number = (SELECT COALESCE(MAX(number), 0) + 1 FROM suggestion WHERE meeting_id = $1) \
                      WHERE id = $2 AND number IS NULL",
                 )
-                .bind(item.congress_id).bind(id).execute(&mut *c).await?;
+                .bind(item.meeting_id).bind(id).execute(&mut *c).await?;
             }),
             Action::Assign { lead, .. } => {
                 with_tx!(tx, c => {
@@ -525,7 +525,7 @@ impl Store {
     }
 
     /// A new stage's clock: the office's stages by the rules kept as data, the handling by the
-    /// congress's time to answer (a re-handling after 不满意 gets it again).
+    /// meeting's time to answer (a re-handling after 不满意 gets it again).
     async fn start_suggestion_clock_in(
         &self,
         tx: &mut Tx,
@@ -535,8 +535,8 @@ impl Store {
     ) -> Result<()> {
         let rules = self.deadlines(SubjectKind::Suggestion).await?;
         if stage == Stage::Assigned {
-            let congress = self.congress_row(item.congress_id).await?;
-            let due = deadline::due_from(&rules.calendar, now, congress.answer_span()?);
+            let meeting = self.meeting_row(item.meeting_id).await?;
+            let due = deadline::due_from(&rules.calendar, now, meeting.answer_span()?);
             with_tx!(tx, c => {
                 sqlx::query("UPDATE suggestion SET stage_at = $1, due_at = $2, alerted = 0 WHERE id = $3")
                     .bind(now).bind(due).bind(item.id).execute(&mut *c).await?;

@@ -1,5 +1,5 @@
 //! The lists: the office's, a unit's and a deputy's items with filters and counts (one statement
-//! each), and the public board (代表建议办理情况公开栏) of a congress: no personal data beyond the
+//! each), and the public board (代表建议办理情况公开栏) of a meeting: no personal data beyond the
 //! deputies' names.
 
 use chrono::{DateTime, Utc};
@@ -14,7 +14,7 @@ use crate::{Result, Store, StoreError};
 /// What a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct SuggestionFilter {
-    pub congress: Option<i64>,
+    pub meeting: Option<i64>,
     /// Any of these stages (empty: all).
     pub stages: Vec<Stage>,
     pub class: Option<String>,
@@ -25,7 +25,7 @@ pub struct SuggestionFilter {
     pub q: Option<String>,
 }
 
-/// Counts of the caller's items in a congress (or all).
+/// Counts of the caller's items in a meeting (or all).
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct SuggestionCounts {
     pub all: i64,
@@ -125,9 +125,9 @@ impl Store {
     ) -> Result<Vec<Suggestion>> {
         let mut args = Vec::new();
         let mut conds = vec![reach(scope, &mut args)?, "s.stage <> 'draft'".to_owned()];
-        if let Some(c) = f.congress {
+        if let Some(c) = f.meeting {
             args.push(Arg::I(c));
-            conds.push(format!("s.congress_id = ${}", args.len()));
+            conds.push(format!("s.meeting_id = ${}", args.len()));
         }
         if !f.stages.is_empty() {
             // stage names come from the fixed enum, never from input
@@ -172,13 +172,13 @@ impl Store {
         }))
     }
 
-    /// The caller's items by state, in one congress or all; one statement.
-    pub async fn suggestion_counts(&self, scope: &Scope, congress: Option<i64>) -> Result<SuggestionCounts> {
+    /// The caller's items by state, in one meeting or all; one statement.
+    pub async fn suggestion_counts(&self, scope: &Scope, meeting: Option<i64>) -> Result<SuggestionCounts> {
         let mut args = Vec::new();
         let mut conds = vec![reach(scope, &mut args)?, "s.stage <> 'draft'".to_owned()];
-        if let Some(c) = congress {
+        if let Some(c) = meeting {
             args.push(Arg::I(c));
-            conds.push(format!("s.congress_id = ${}", args.len()));
+            conds.push(format!("s.meeting_id = ${}", args.len()));
         }
         let now = Utc::now();
         args.push(Arg::T(now));
@@ -212,28 +212,28 @@ impl Store {
         })
     }
 
-    /// The public board of a congress: registered items, their units, class, state and the
+    /// The public board of a meeting: registered items, their units, class, state and the
     /// proposer's rating; numbered order. No login; nothing personal beyond deputies' names.
-    pub async fn suggestion_board(&self, congress: i64) -> Result<Vec<BoardRow>> {
+    pub async fn suggestion_board(&self, meeting: i64) -> Result<Vec<BoardRow>> {
         Ok(with_pool!(&self.read, p => {
             sqlx::query_as(
                 "SELECT s.id, s.number, s.kind, s.title, p.name AS proposer_name, s.group_name, \
                  (SELECT COUNT(*) FROM suggestion_cosigner c WHERE c.suggestion_id = s.id AND c.confirmed_at IS NOT NULL) AS cosigners, \
                  u.name AS lead_unit_name, s.stage, s.reply_class, s.satisfaction, s.replied_at \
                  FROM suggestion s LEFT JOIN person p ON p.id = s.proposer_id LEFT JOIN handling_unit u ON u.id = s.lead_unit_id \
-                 WHERE s.congress_id = $1 AND s.stage IN ('registered', 'assigned', 'replied', 'closed') \
+                 WHERE s.meeting_id = $1 AND s.stage IN ('registered', 'assigned', 'replied', 'closed') \
                  ORDER BY s.number, s.id LIMIT 2000",
-            ).bind(congress).fetch_all(p).await?
+            ).bind(meeting).fetch_all(p).await?
         }))
     }
 
-    /// The congresses with a public board: every congress with a registered item, newest first
+    /// The meetings with a public board: every meeting with a registered item, newest first
     /// (id, name, region name).
-    pub async fn board_congresses(&self) -> Result<Vec<(i64, String, String)>> {
+    pub async fn board_meetings(&self) -> Result<Vec<(i64, String, String)>> {
         Ok(with_pool!(&self.read, p => {
             sqlx::query_as(
-                "SELECT g.id, g.name, COALESCE(r.name, '') FROM congress g LEFT JOIN region r ON r.code = g.region_code \
-                 WHERE EXISTS (SELECT 1 FROM suggestion s WHERE s.congress_id = g.id AND s.stage IN ('registered', 'assigned', 'replied', 'closed')) \
+                "SELECT g.id, g.name, COALESCE(r.name, '') FROM congress_meeting g LEFT JOIN region r ON r.code = g.region_code \
+                 WHERE EXISTS (SELECT 1 FROM suggestion s WHERE s.meeting_id = g.id AND s.stage IN ('registered', 'assigned', 'replied', 'closed')) \
                  ORDER BY g.year DESC, g.id DESC LIMIT 200",
             ).fetch_all(p).await?
         }))

@@ -1,11 +1,11 @@
-//! 代表建议、议案 in the store: congresses and their rules (`congress`), the items and their scoped
+//! 代表建议、议案 in the store: meetings and their rules (`meeting`), the items and their scoped
 //! read ([`Store::suggestion`], the only maker of a [`Seen`]), the workflow step (`act`: the shared
 //! `workflow` piece over `suggestion_event`), the lists and the public board (`list`), and who hears
 //! what (`notify`).
 
 mod act;
-pub mod congress;
 pub mod list;
+pub mod meeting;
 mod notify;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,14 +18,14 @@ use serde::Serialize;
 use crate::{Result, Store, StoreError};
 
 pub use act::{NewSuggestion, StepInput};
-pub use congress::Congress;
+pub use meeting::Meeting;
 
 /// One suggestion as stored, with the names pages show.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Suggestion {
     pub id: i64,
-    pub congress_id: i64,
-    pub congress_name: String,
+    pub meeting_id: i64,
+    pub meeting_name: String,
     pub region_code: String,
     pub number: Option<i32>,
     pub kind: String,
@@ -65,7 +65,7 @@ pub struct Suggestion {
 }
 
 /// The SELECT of [`Suggestion`] (alias `s`).
-pub(crate) const SELECT: &str = "SELECT s.id, s.congress_id, g.name AS congress_name, s.region_code, s.number, s.kind, \
+pub(crate) const SELECT: &str = "SELECT s.id, s.meeting_id, g.name AS meeting_name, s.region_code, s.number, s.kind, \
      s.period, s.proposer_id, p.name AS proposer_name, s.group_name, s.title, s.body, s.category, \
      c.label AS category_label, s.min_cosigners, s.stage, s.lead_unit_id, u.name AS lead_unit_name, \
      s.reply_class, s.reply_text, s.explanation, s.planned_on, s.satisfaction, s.reopen_count, s.key_item, \
@@ -73,7 +73,7 @@ pub(crate) const SELECT: &str = "SELECT s.id, s.congress_id, g.name AS congress_
      s.assigned_at, s.replied_at, s.rated_at, s.closed_at, \
      (SELECT MAX(x.signed_at) FROM suggestion_unit x WHERE x.suggestion_id = s.id AND x.lead = FALSE) AS signed_at, \
      s.created_at, s.updated_at \
-     FROM suggestion s JOIN congress g ON g.id = s.congress_id \
+     FROM suggestion s JOIN congress_meeting g ON g.id = s.meeting_id \
      LEFT JOIN person p ON p.id = s.proposer_id LEFT JOIN category c ON c.code = s.category \
      LEFT JOIN handling_unit u ON u.id = s.lead_unit_id";
 
@@ -184,7 +184,7 @@ impl Seen {
 }
 
 impl Store {
-    /// An item in the caller's reach: its proposer, a co-signer, the office of its congress's region,
+    /// An item in the caller's reach: its proposer, a co-signer, the office of its meeting's region,
     /// its lead unit or a co-unit. Anyone else: not found.
     pub async fn suggestion(&self, scope: &Scope, id: i64) -> Result<Seen> {
         let sql = format!("{SELECT} WHERE s.id = $1");

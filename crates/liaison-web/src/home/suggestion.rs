@@ -26,7 +26,7 @@ pub async fn panel(state: &AppState, staff: &Staff) -> Result<Option<Panel>, Web
     let tally = |label, n: i64, href: &str, class| Tally {
         label,
         shown: n.to_string(),
-        href: Some(format!("/suggestions?congress=all{href}")),
+        href: Some(format!("/suggestions?meeting=all{href}")),
         class,
     };
     p.tallies = vec![

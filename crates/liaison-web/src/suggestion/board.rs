@@ -1,4 +1,4 @@
-//! `/board/suggestions`: 代表建议办理情况公开栏, per congress: each registered item's number, title,
+//! `/board/suggestions`: 代表建议办理情况公开栏, per meeting: each registered item's number, title,
 //! proposer and co-signer count, lead unit, reply class, state and the proposer's rating, with the
 //! figures over them. Public; nothing personal beyond deputies' names.
 
@@ -19,8 +19,8 @@ use crate::{AppState, WebError};
 #[template(path = "suggestion/board.html")]
 pub struct BoardPage {
     page: Page,
-    congresses: Vec<(i64, String, String)>,
-    congress: Option<i64>,
+    meetings: Vec<(i64, String, String)>,
+    meeting: Option<i64>,
     title: String,
     rows: Vec<BoardRow>,
     replied: usize,
@@ -30,8 +30,8 @@ pub struct BoardPage {
 }
 
 impl BoardPage {
-    fn is_congress(&self, id: &i64) -> bool {
-        self.congress == Some(*id)
+    fn is_meeting(&self, id: &i64) -> bool {
+        self.meeting == Some(*id)
     }
 
     fn stage_label(&self, s: &str) -> &'static str {
@@ -53,7 +53,7 @@ impl BoardPage {
 #[derive(Deserialize, Default)]
 pub struct BoardQuery {
     #[serde(default)]
-    congress: String,
+    meeting: String,
 }
 
 /// `GET /board/suggestions`
@@ -62,22 +62,22 @@ pub async fn board(
     ctx: RequestCtx,
     Query(q): Query<BoardQuery>,
 ) -> Result<BoardPage, WebError> {
-    let congresses = state.store.board_congresses().await?;
-    let congress = match q.congress.trim() {
-        "" => congresses.first().map(|c| c.0),
+    let meetings = state.store.board_meetings().await?;
+    let meeting = match q.meeting.trim() {
+        "" => meetings.first().map(|c| c.0),
         c => Some(
             c.parse::<i64>()
                 .ok()
-                .filter(|id| congresses.iter().any(|g| g.0 == *id))
+                .filter(|id| meetings.iter().any(|g| g.0 == *id))
                 .ok_or(WebError::NotFound)?,
         ),
     };
-    let rows = match congress {
+    let rows = match meeting {
         Some(c) => state.store.suggestion_board(c).await?,
         None => vec![],
     };
-    let title = congress
-        .and_then(|c| congresses.iter().find(|g| g.0 == c))
+    let title = meeting
+        .and_then(|c| meetings.iter().find(|g| g.0 == c))
         .map(|g| g.1.clone())
         .unwrap_or_default();
     let replied = rows.iter().filter(|r| r.replied_at.is_some()).count();
@@ -92,8 +92,8 @@ pub async fn board(
         .count();
     Ok(BoardPage {
         page: Page::public(&ctx, "代表建议办理情况公开栏"),
-        congresses,
-        congress,
+        meetings,
+        meeting,
         title,
         replied,
         closed,

@@ -56,8 +56,8 @@ pub async fn export(
     if !access::has_suggestions(scope) {
         return Err(WebError::Forbidden);
     }
-    let congresses = state.store.congresses(scope).await?;
-    let f = filter_of(&q, &congresses)?;
+    let meetings = state.store.meetings(scope).await?;
+    let f = filter_of(&q, &meetings)?;
     let mut rows = Vec::new();
     let mut before = None;
     loop {
@@ -75,7 +75,7 @@ pub async fn export(
         .map(|s| {
             vec![
                 s.number_label(),
-                s.congress_name.clone(),
+                s.meeting_name.clone(),
                 s.kind().label().to_owned(),
                 s.title.clone(),
                 s.proposer_name.clone().unwrap_or_else(|| s.group_name.clone()),

@@ -1,11 +1,11 @@
 //! 代表建议、议案: the office's, a unit's and a deputy's list (`/suggestions`), raising one (`new`),
-//! the item page with every step (`item`), the congresses and their rules (`congress`), and the
+//! the item page with every step (`item`), the meetings and their rules (`meeting`), and the
 //! public board (`board`, `/board/suggestions`).
 
 pub mod board;
-pub mod congress;
 pub mod export;
 pub mod item;
+pub mod meeting;
 pub mod new;
 
 use askama::Template;
@@ -13,8 +13,8 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use liaison_domain::suggestion::{Stage, access};
 use liaison_store::suggestion::Suggestion;
-use liaison_store::suggestion::congress::Congress;
 use liaison_store::suggestion::list::{SuggestionCounts, SuggestionFilter};
+use liaison_store::suggestion::meeting::Meeting;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -28,7 +28,7 @@ pub(crate) fn routes() -> Routes {
         .get("/suggestions", list)
         .get("/suggestions/export.xlsx", export::export)
         .get_post("/suggestions/new", new::form, new::submit)
-        .get_post("/suggestions/congresses", congress::list, congress::save)
+        .get_post("/suggestions/meetings", meeting::list, meeting::save)
         .get("/suggestions/{id}", item::detail)
         .post("/suggestions/{id}/act", item::act)
         .post("/suggestions/{id}/key", item::key)
@@ -43,7 +43,7 @@ const PAGE: i64 = 50;
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
-    congress: String,
+    meeting: String,
     #[serde(default)]
     stage: String,
     #[serde(default)]
@@ -63,8 +63,8 @@ pub struct ListQuery {
 #[template(path = "suggestion/list.html")]
 pub struct ListPage {
     page: Page,
-    congresses: Vec<Congress>,
-    congress: Option<i64>,
+    meetings: Vec<Meeting>,
+    meeting: Option<i64>,
     counts: SuggestionCounts,
     rows: Vec<Suggestion>,
     stage: String,
@@ -83,8 +83,8 @@ pub struct ListPage {
 }
 
 impl ListPage {
-    fn is_congress(&self, id: &i64) -> bool {
-        self.congress == Some(*id)
+    fn is_meeting(&self, id: &i64) -> bool {
+        self.meeting == Some(*id)
     }
 
     fn stage_label(&self, s: &str) -> &'static str {
@@ -102,14 +102,14 @@ pub async fn list(
     if !access::has_suggestions(scope) {
         return Err(WebError::Forbidden);
     }
-    let congresses = state.store.congresses(scope).await?;
-    let f = filter_of(&q, &congresses)?;
-    let congress = f.congress;
+    let meetings = state.store.meetings(scope).await?;
+    let f = filter_of(&q, &meetings)?;
+    let meeting = f.meeting;
     let before = q.before.trim().parse::<i64>().ok();
     let mut rows = state.store.suggestions(scope, &f, before, PAGE + 1).await?;
     let base = format!(
-        "congress={}&stage={}&class={}&key={}&overdue={}&q={}",
-        congress.map_or("all".to_owned(), |c| c.to_string()),
+        "meeting={}&stage={}&class={}&key={}&overdue={}&q={}",
+        meeting.map_or("all".to_owned(), |c| c.to_string()),
         urlencoding(&q.stage),
         urlencoding(&q.class),
         urlencoding(&q.key),
@@ -123,7 +123,7 @@ pub async fn list(
     } else {
         None
     };
-    let counts = state.store.suggestion_counts(scope, congress).await?;
+    let counts = state.store.suggestion_counts(scope, meeting).await?;
     let classes = state
         .store
         .reply_classes()
@@ -133,8 +133,8 @@ pub async fn list(
         .collect();
     Ok(ListPage {
         page: Page::new(&staff.ctx, "代表建议", "/suggestions").notice(q.done.as_deref()),
-        congresses,
-        congress,
+        meetings,
+        meeting,
         counts,
         rows,
         stage: q.stage,
@@ -155,21 +155,21 @@ pub async fn list(
     })
 }
 
-/// The list's filter from its query: the congress (the newest by default; `all`: every one the caller
+/// The list's filter from its query: the meeting (the newest by default; `all`: every one the caller
 /// has), stage (`office`: what waits for the office), class, 重点督办, overdue, title words.
-pub(crate) fn filter_of(q: &ListQuery, congresses: &[Congress]) -> Result<SuggestionFilter, WebError> {
-    let congress = match q.congress.trim() {
+pub(crate) fn filter_of(q: &ListQuery, meetings: &[Meeting]) -> Result<SuggestionFilter, WebError> {
+    let meeting = match q.meeting.trim() {
         "all" => None,
-        "" => congresses.first().map(|c| c.id),
+        "" => meetings.first().map(|c| c.id),
         c => Some(
             c.parse::<i64>()
                 .ok()
-                .filter(|id| congresses.iter().any(|g| g.id == *id))
+                .filter(|id| meetings.iter().any(|g| g.id == *id))
                 .ok_or(WebError::NotFound)?,
         ),
     };
     Ok(SuggestionFilter {
-        congress,
+        meeting,
         stages: match q.stage.trim() {
             // what waits for the office: co-signatures, registration, assignment
             "office" => vec![Stage::Cosigning, Stage::Submitted, Stage::Registered],

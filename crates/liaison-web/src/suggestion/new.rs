@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::suggestion::{Draft, DraftFields, Kind, Period, access};
 use liaison_store::registry::routing::Category;
 use liaison_store::suggestion::NewSuggestion;
-use liaison_store::suggestion::congress::Congress;
+use liaison_store::suggestion::meeting::Meeting;
 use serde::Deserialize;
 
 use crate::ctx::Staff;
@@ -24,10 +24,10 @@ use crate::{AppState, WebError};
 #[template(path = "suggestion/new.html")]
 pub struct NewPage {
     page: Page,
-    congresses: Vec<Congress>,
-    congress: Option<i64>,
+    meetings: Vec<Meeting>,
+    meeting: Option<i64>,
     categories: Vec<Category>,
-    /// The deputies of the chosen congress: (person, name).
+    /// The deputies of the chosen meeting: (person, name).
     deputies: Vec<(i64, String)>,
     is_staff: bool,
     me: Option<i64>,
@@ -41,8 +41,8 @@ impl NewPage {
         self.me == Some(*id)
     }
 
-    fn is_congress(&self, id: &i64) -> bool {
-        self.congress == Some(*id)
+    fn is_meeting(&self, id: &i64) -> bool {
+        self.meeting == Some(*id)
     }
 
     fn typed(&self, field: &str) -> String {
@@ -61,37 +61,37 @@ impl NewPage {
 #[derive(Deserialize, Default)]
 pub struct NewQuery {
     #[serde(default)]
-    congress: String,
+    meeting: String,
 }
 
 async fn page(
     state: &AppState,
     staff: &Staff,
-    congress: Option<i64>,
+    meeting: Option<i64>,
     again: Redisplay,
 ) -> Result<NewPage, WebError> {
     let scope = &staff.scope;
     if !(access::is_deputy(scope) || access::is_staff(scope)) {
         return Err(WebError::Forbidden);
     }
-    let congresses: Vec<Congress> = state
+    let meetings: Vec<Meeting> = state
         .store
-        .congresses(scope)
+        .meetings(scope)
         .await?
         .into_iter()
         .filter(|c| c.active)
         .collect();
-    let chosen = congress
-        .and_then(|id| congresses.iter().find(|c| c.id == id))
-        .or(congresses.first());
+    let chosen = meeting
+        .and_then(|id| meetings.iter().find(|c| c.id == id))
+        .or(meetings.first());
     let deputies = match chosen {
-        Some(c) => state.store.congress_deputies(c).await?,
+        Some(c) => state.store.meeting_deputies(c).await?,
         None => vec![],
     };
     Ok(NewPage {
         page: Page::new(&staff.ctx, "提出代表建议", "/suggestions"),
-        congress: chosen.map(|c| c.id),
-        congresses,
+        meeting: chosen.map(|c| c.id),
+        meetings,
         categories: state.store.categories().await?,
         deputies,
         is_staff: access::is_staff(scope),
@@ -111,7 +111,7 @@ pub async fn form(
     page(
         &state,
         &staff,
-        q.congress.trim().parse().ok(),
+        q.meeting.trim().parse().ok(),
         Redisplay::default(),
     )
     .await
@@ -120,7 +120,7 @@ pub async fn form(
 #[derive(Deserialize)]
 pub struct NewForm {
     #[serde(default)]
-    congress: String,
+    meeting: String,
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -144,7 +144,7 @@ pub struct NewForm {
 impl NewForm {
     fn typed(&self) -> Vec<(String, String)> {
         let mut v: Vec<(String, String)> = [
-            ("congress", &self.congress),
+            ("meeting", &self.meeting),
             ("kind", &self.kind),
             ("period", &self.period),
             ("title", &self.title),
@@ -190,7 +190,7 @@ pub async fn submit(
         category: &f.category,
         kind: &f.kind,
         period: &f.period,
-        congress: &f.congress,
+        meeting: &f.meeting,
         cosigners: f.cosigners.iter().map(String::as_str).collect(),
         opinions: &f.opinions,
     };
@@ -220,13 +220,13 @@ pub async fn submit(
         Err(WebError::Conflict { message, .. }) => {
             let again = Redisplay::of("new", f.typed(), WebError::invalid("cosigners", &message))?;
             Ok(unprocessable(
-                page(&state, &staff, f.congress.trim().parse().ok(), again).await?,
+                page(&state, &staff, f.meeting.trim().parse().ok(), again).await?,
             ))
         }
         Err(e) => {
             let again = Redisplay::of("new", f.typed(), e)?;
             Ok(unprocessable(
-                page(&state, &staff, f.congress.trim().parse().ok(), again).await?,
+                page(&state, &staff, f.meeting.trim().parse().ok(), again).await?,
             ))
         }
     }

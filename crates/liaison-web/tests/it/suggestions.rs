@@ -103,27 +103,27 @@ both_backends!(
         .await
         .unwrap();
 
-    // the office sets up the congress; a mistake comes back beside its field
+    // the office sets up the meeting; a mistake comes back beside its field
     let mut office = logged_in(&app, "county_clerk").await;
-    office.get("/suggestions/congresses").await;
+    office.get("/suggestions/meetings").await;
     let bad = office
         .post_form(
-            "/suggestions/congresses",
+            "/suggestions/meetings",
             &[("name", "某县第十八届人民代表大会第三次会议"), ("year", "2027"), ("min_cosigners", "10"), ("answer_months", "7"), ("return_days", "5")],
         )
         .await;
     assert_eq!(bad.status.as_u16(), 422);
     let page = bad.html();
     assert!(page.text("[data-field=answer_months]").contains("不超过 6 个月"));
-    assert_eq!(page.attrs("#congress-new input[name=name]", "value"), ["某县第十八届人民代表大会第三次会议"]);
+    assert_eq!(page.attrs("#meeting-new input[name=name]", "value"), ["某县第十八届人民代表大会第三次会议"]);
     let r = office
         .post_form(
-            "/suggestions/congresses",
+            "/suggestions/meetings",
             &[("name", "共和县第十八届人民代表大会第三次会议"), ("year", "2027"), ("min_cosigners", "10"), ("answer_months", "3"), ("return_days", "5")],
         )
         .await;
-    ok(&r, "congress");
-    let congress = app.db.congresses(&county).await.unwrap()[0].id.to_string();
+    ok(&r, "meeting");
+    let meeting = app.db.meetings(&county).await.unwrap()[0].id.to_string();
 
     // a motion with too few co-signers is refused in words, with everything typed kept
     let mut deputy = logged_in(&app, "deputy").await;
@@ -134,7 +134,7 @@ both_backends!(
     let r = deputy
         .post_form(
             "/suggestions/new",
-            &[("congress", &congress), ("kind", "motion"), ("period", "session"), ("title", "关于改造老旧小区雨污管网的议案"), ("category", "street_lights"), ("body", body), ("cosigners", &li_s), ("cosigners", &wang_s)],
+            &[("meeting", &meeting), ("kind", "motion"), ("period", "meeting"), ("title", "关于改造老旧小区雨污管网的议案"), ("category", "street_lights"), ("body", body), ("cosigners", &li_s), ("cosigners", &wang_s)],
         )
         .await;
     assert_eq!(r.status.as_u16(), 422, "{}", r.body);
@@ -147,7 +147,7 @@ both_backends!(
     let r = deputy
         .post_form(
             "/suggestions/new",
-            &[("congress", &congress), ("kind", "suggestion"), ("period", "recess"), ("title", "关于改造老旧小区雨污管网的建议"), ("category", "street_lights"), ("body", body), ("cosigners", &li_s), ("cosigners", &wang_s)],
+            &[("meeting", &meeting), ("kind", "suggestion"), ("period", "recess"), ("title", "关于改造老旧小区雨污管网的建议"), ("category", "street_lights"), ("body", body), ("cosigners", &li_s), ("cosigners", &wang_s)],
         )
         .await;
     ok(&r, "propose");
@@ -242,7 +242,7 @@ both_backends!(
     }
 
     // the office's export has every date and the reply
-    let (status, bytes) = office.get_bytes("/suggestions/export.xlsx?congress=all").await;
+    let (status, bytes) = office.get_bytes("/suggestions/export.xlsx?meeting=all").await;
     assert_eq!(status.as_u16(), 200);
     let sheet = crate::excel::read(&bytes);
     assert_eq!(sheet[0][11], "会签时间");

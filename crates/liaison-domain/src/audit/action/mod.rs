@@ -96,7 +96,7 @@ pub enum AuditAction {
     SuggestionKey,
     SuggestionMilestone,
     SuggestionSuperviseAck,
-    CongressSave,
+    MeetingSave,
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
@@ -175,7 +175,7 @@ const OTHERS: [AuditAction; 73] = {
         SuggestionKey,
         SuggestionMilestone,
         SuggestionSuperviseAck,
-        CongressSave,
+        MeetingSave,
     ]
 };
 
@@ -279,7 +279,7 @@ impl AuditAction {
             SuggestionKey => "suggestion.key",
             SuggestionMilestone => "suggestion.milestone",
             SuggestionSuperviseAck => "suggestion.supervise_ack",
-            CongressSave => "congress.save",
+            MeetingSave => "meeting.save",
         }
     }
 
@@ -383,7 +383,7 @@ impl AuditAction {
             SuggestionKey => "建议重点督办",
             SuggestionMilestone => "办理节点完成情况",
             SuggestionSuperviseAck => "签收建议督办单",
-            CongressSave => "设置届次和建议办理规则",
+            MeetingSave => "设置届次和建议办理规则",
         }
     }
 

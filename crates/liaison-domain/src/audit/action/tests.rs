@@ -118,7 +118,7 @@ fn the_codes_are_the_ones_already_written() {
         "suggestion.key",
         "suggestion.milestone",
         "suggestion.supervise_ack",
-        "congress.save",
+        "meeting.save",
     ];
     let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
     assert_eq!(ours, BTreeSet::from(written));

@@ -1,5 +1,5 @@
-//! A congress (届次 and 会次) and its rules for suggestions, kept as data per congress: the minimum of
-//! co-signers for a motion (the law gives 10 for a county congress), the time a unit has to answer
+//! A meeting of a congress (届次会次) and its rules for suggestions, kept as data per meeting: the minimum of
+//! co-signers for a motion (the law gives 10 for a county meeting), the time a unit has to answer
 //! (3 months by default, never more than 6), and the working days within which a unit may return an
 //! item that is not its business.
 
@@ -11,9 +11,9 @@ pub const MAX_MONTHS: u32 = 6;
 /// Bounds of the minimum of co-signers.
 pub const MAX_COSIGNERS: u32 = 100;
 
-/// The rules of one congress, as stored.
+/// The rules of one meeting, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CongressRules {
+pub struct MeetingRules {
     pub name: String,
     pub year: i32,
     pub min_cosigners: u32,
@@ -25,7 +25,7 @@ pub struct CongressRules {
 
 /// The fields as typed.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct CongressFields<'a> {
+pub struct MeetingFields<'a> {
     pub name: &'a str,
     pub year: &'a str,
     pub min_cosigners: &'a str,
@@ -33,8 +33,8 @@ pub struct CongressFields<'a> {
     pub return_days: &'a str,
 }
 
-impl CongressRules {
-    pub fn parse(f: CongressFields<'_>) -> Result<CongressRules, Vec<Problem>> {
+impl MeetingRules {
+    pub fn parse(f: MeetingFields<'_>) -> Result<MeetingRules, Vec<Problem>> {
         let mut problems = Vec::new();
         let mut problem = |field, message: String| problems.push(Problem { field, message });
         let name = f.name.trim();
@@ -88,7 +88,7 @@ impl CongressRules {
             problem("return_days", "退回期限应为 1～30 个工作日".into());
         }
         match (year, min, months, days) {
-            (Some(year), Some(min_cosigners), Some(m), Some(d)) if problems.is_empty() => Ok(CongressRules {
+            (Some(year), Some(min_cosigners), Some(m), Some(d)) if problems.is_empty() => Ok(MeetingRules {
                 name: name.to_owned(),
                 year,
                 min_cosigners,
@@ -106,7 +106,7 @@ mod tests {
 
     #[test]
     fn six_months_at_most_and_every_problem_at_once() {
-        let ok = CongressRules::parse(CongressFields {
+        let ok = MeetingRules::parse(MeetingFields {
             name: "某县第十八届人民代表大会第三次会议",
             year: "2027",
             min_cosigners: "10",
@@ -116,7 +116,7 @@ mod tests {
         .unwrap();
         assert_eq!(ok.answer_within, Span::Months(3));
         assert_eq!(ok.return_within, Span::WorkingDays(5));
-        let bad = CongressRules::parse(CongressFields {
+        let bad = MeetingRules::parse(MeetingFields {
             name: "会",
             year: "二〇二七",
             min_cosigners: "0",

@@ -1,14 +1,14 @@
-//! `/suggestions/congresses`: the office's congresses (届次会次) and their rules for suggestions: the
+//! `/suggestions/meetings`: the office's meetings (届次会次) and their rules for suggestions: the
 //! co-signers a motion needs, the months to answer (never more than six), the working days a unit may
-//! return an item within. One form adds a congress, each row's form changes one.
+//! return an item within. One form adds a meeting, each row's form changes one.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_domain::suggestion::access;
-use liaison_domain::suggestion::congress::{CongressFields, CongressRules};
-use liaison_store::suggestion::congress::Congress;
+use liaison_domain::suggestion::meeting::{MeetingFields, MeetingRules};
+use liaison_store::suggestion::meeting::Meeting;
 use serde::Deserialize;
 
 use super::new::invalid;
@@ -19,15 +19,15 @@ use crate::redisplay::{Redisplay, unprocessable};
 use crate::{AppState, WebError};
 
 #[derive(Template, WebTemplate)]
-#[template(path = "suggestion/congresses.html")]
-pub struct CongressPage {
+#[template(path = "suggestion/meetings.html")]
+pub struct MeetingPage {
     page: Page,
-    congresses: Vec<Congress>,
+    meetings: Vec<Meeting>,
     year: i32,
     again: Redisplay,
 }
 
-impl CongressPage {
+impl MeetingPage {
     /// What a field of form `form` (`new` or `c{id}`) shows: as typed when shown again, else `dflt`.
     fn typed(&self, form: &str, field: &str, dflt: &str) -> String {
         self.again
@@ -36,13 +36,13 @@ impl CongressPage {
     }
 }
 
-async fn page(state: &AppState, staff: &Staff, again: Redisplay) -> Result<CongressPage, WebError> {
+async fn page(state: &AppState, staff: &Staff, again: Redisplay) -> Result<MeetingPage, WebError> {
     if !access::is_staff(&staff.scope) {
         return Err(WebError::Forbidden);
     }
-    Ok(CongressPage {
+    Ok(MeetingPage {
         page: Page::new(&staff.ctx, "届次与建议办理规则", "/suggestions"),
-        congresses: state.store.congresses(&staff.scope).await?,
+        meetings: state.store.meetings(&staff.scope).await?,
         year: chrono::Datelike::year(&liaison_domain::time::today()),
         again,
     })
@@ -53,19 +53,19 @@ pub struct Done {
     done: Option<String>,
 }
 
-/// `GET /suggestions/congresses`
+/// `GET /suggestions/meetings`
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<Done>,
-) -> Result<CongressPage, WebError> {
+) -> Result<MeetingPage, WebError> {
     let mut p = page(&state, &staff, Redisplay::default()).await?;
     p.page = p.page.notice(q.done.as_deref());
     Ok(p)
 }
 
 #[derive(Deserialize, Default)]
-pub struct CongressForm {
+pub struct MeetingForm {
     #[serde(default)]
     id: String,
     #[serde(default)]
@@ -82,14 +82,14 @@ pub struct CongressForm {
     active: String,
 }
 
-/// `POST /suggestions/congresses`: adds (no `id`) or changes a congress.
+/// `POST /suggestions/meetings`: adds (no `id`) or changes a meeting.
 pub async fn save(
     State(state): State<AppState>,
     staff: Staff,
-    MultiForm(f): MultiForm<CongressForm>,
+    MultiForm(f): MultiForm<MeetingForm>,
 ) -> Result<Response, WebError> {
     let id = f.id.trim().parse::<i64>().ok();
-    let saved = match CongressRules::parse(CongressFields {
+    let saved = match MeetingRules::parse(MeetingFields {
         name: &f.name,
         year: &f.year,
         min_cosigners: &f.min_cosigners,
@@ -99,7 +99,7 @@ pub async fn save(
         Err(problems) => Err(invalid(problems)),
         Ok(rules) => state
             .store
-            .save_congress(
+            .save_meeting(
                 &staff.scope,
                 &staff.actor(),
                 id,
@@ -110,7 +110,7 @@ pub async fn save(
             .map_err(WebError::from),
     };
     match saved {
-        Ok(_) => Ok(Redirect::to("/suggestions/congresses?done=saved").into_response()),
+        Ok(_) => Ok(Redirect::to("/suggestions/meetings?done=saved").into_response()),
         Err(e) => {
             let form = id.map_or_else(|| "new".to_owned(), |i| format!("c{i}"));
             let typed = [

@@ -1,19 +1,19 @@
-//! Congresses (届次 and 会次) and their rules for suggestions, kept by the office of the congress's
+//! Meetings of a congress (届次会次: 某县第十八届人民代表大会第三次会议) and their rules for suggestions, kept by the office of the
 //! region; the reply classes (答复类别) kept as data.
 
 use chrono::{DateTime, Utc};
 use liaison_domain::audit::AuditAction;
 use liaison_domain::calendar::Span;
 use liaison_domain::suggestion::access;
-use liaison_domain::suggestion::{CongressRules, ReplyClass};
+use liaison_domain::suggestion::{MeetingRules, ReplyClass};
 use liaison_domain::{RegionCode, Scope};
 use serde::Serialize;
 
 use crate::{Actor, Result, Store, StoreError};
 
-/// A congress as stored, with its region's name.
+/// A meeting as stored, with its region's name.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct Congress {
+pub struct Meeting {
     pub id: i64,
     pub region_code: String,
     pub region_name: Option<String>,
@@ -26,17 +26,17 @@ pub struct Congress {
     pub created_at: DateTime<Utc>,
 }
 
-impl Congress {
+impl Meeting {
     fn span(s: &str) -> Result<Span> {
-        Span::parse(s).map_err(|e| StoreError::Corrupt(format!("congress span {s}: {e}")))
+        Span::parse(s).map_err(|e| StoreError::Corrupt(format!("meeting span {s}: {e}")))
     }
 
     pub fn answer_span(&self) -> Result<Span> {
-        Congress::span(&self.answer_within)
+        Meeting::span(&self.answer_within)
     }
 
     pub fn return_span(&self) -> Result<Span> {
-        Congress::span(&self.return_within)
+        Meeting::span(&self.return_within)
     }
 
     /// Months to answer, for the form.
@@ -57,13 +57,13 @@ impl Congress {
 }
 
 const SELECT: &str = "SELECT g.id, g.region_code, r.name AS region_name, g.name, g.year, g.min_cosigners, \
-     g.answer_within, g.return_within, g.active, g.created_at FROM congress g LEFT JOIN region r ON r.code = g.region_code";
+     g.answer_within, g.return_within, g.active, g.created_at FROM congress_meeting g LEFT JOIN region r ON r.code = g.region_code";
 
 impl Store {
-    /// The congresses the caller may raise suggestions to or handle: a deputy's, those of the regions
-    /// whose congress elected them (in office); the office's, those inside its region. Newest first.
-    pub async fn congresses(&self, scope: &Scope) -> Result<Vec<Congress>> {
-        let mut out: Vec<Congress> = Vec::new();
+    /// The meetings the caller may raise suggestions to or handle: a deputy's, those of the regions
+    /// whose meeting elected them (in office); the office's, those inside its region. Newest first.
+    pub async fn meetings(&self, scope: &Scope) -> Result<Vec<Meeting>> {
+        let mut out: Vec<Meeting> = Vec::new();
         if access::is_staff(scope) {
             let (lo, hi) = scope.range();
             let sql =
@@ -79,7 +79,7 @@ impl Store {
                 "{SELECT} WHERE g.region_code IN (SELECT congress_region FROM mandate WHERE person_id = $1 AND status = 'in_office') \
                  ORDER BY g.year DESC, g.id DESC"
             );
-            let mine: Vec<Congress> = with_pool!(&self.read, p => {
+            let mine: Vec<Meeting> = with_pool!(&self.read, p => {
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person).fetch_all(p).await?
             });
             for c in mine {
@@ -91,17 +91,17 @@ impl Store {
         Ok(out)
     }
 
-    /// One congress by id, if the caller may use it.
-    pub async fn congress(&self, scope: &Scope, id: i64) -> Result<Congress> {
-        self.congresses(scope)
+    /// One meeting by id, if the caller may use it.
+    pub async fn meeting(&self, scope: &Scope, id: i64) -> Result<Meeting> {
+        self.meetings(scope)
             .await?
             .into_iter()
             .find(|c| c.id == id)
             .ok_or(StoreError::NotFound)
     }
 
-    /// A congress by id, unscoped (the workflow step reads its rules).
-    pub(crate) async fn congress_row(&self, id: i64) -> Result<Congress> {
+    /// A meeting by id, unscoped (the workflow step reads its rules).
+    pub(crate) async fn meeting_row(&self, id: i64) -> Result<Meeting> {
         let sql = format!("{SELECT} WHERE g.id = $1");
         with_pool!(&self.read, p => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?
@@ -109,14 +109,14 @@ impl Store {
         .ok_or(StoreError::NotFound)
     }
 
-    /// Adds a congress of the office's own region, or changes one inside its region (new rules apply to
+    /// Adds a meeting of the office's own region, or changes one inside its region (new rules apply to
     /// items raised and assigned from now on). Audited.
-    pub async fn save_congress(
+    pub async fn save_meeting(
         &self,
         scope: &Scope,
         actor: &Actor,
         id: Option<i64>,
-        rules: &CongressRules,
+        rules: &MeetingRules,
         active: bool,
     ) -> Result<i64> {
         if !access::is_staff(scope) {
@@ -129,7 +129,7 @@ impl Store {
                 let region = scope.region.clone();
                 let id: (i64,) = with_tx!(&mut tx, c => {
                     sqlx::query_as(
-                        "INSERT INTO congress (region_code, name, year, min_cosigners, answer_within, return_within, active, created_at) \
+                        "INSERT INTO congress_meeting (region_code, name, year, min_cosigners, answer_within, return_within, active, created_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                     )
                     .bind(region.as_str()).bind(&rules.name).bind(rules.year).bind(rules.min_cosigners as i32)
@@ -139,7 +139,7 @@ impl Store {
                 (id.0, region)
             }
             Some(id) => {
-                let row = self.congress_row(id).await?;
+                let row = self.meeting_row(id).await?;
                 let region =
                     RegionCode::parse(&row.region_code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 if !scope.covers(&region) {
@@ -147,7 +147,7 @@ impl Store {
                 }
                 with_tx!(&mut tx, c => {
                     sqlx::query(
-                        "UPDATE congress SET name = $1, year = $2, min_cosigners = $3, answer_within = $4, return_within = $5, active = $6 \
+                        "UPDATE congress_meeting SET name = $1, year = $2, min_cosigners = $3, answer_within = $4, return_within = $5, active = $6 \
                          WHERE id = $7",
                     )
                     .bind(&rules.name).bind(rules.year).bind(rules.min_cosigners as i32)
@@ -166,8 +166,8 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            AuditAction::CongressSave,
-            &format!("congress:{id}"),
+            AuditAction::MeetingSave,
+            &format!("meeting:{id}"),
             Some(&region),
             &detail,
         )
@@ -196,14 +196,14 @@ impl Store {
 }
 
 impl Store {
-    /// The deputies in office elected by the congress's region, by name: (person, name). For the
-    /// co-signer and proposer pickers of a congress the caller may use.
-    pub async fn congress_deputies(&self, congress: &Congress) -> Result<Vec<(i64, String)>> {
+    /// The deputies in office elected by the meeting's region, by name: (person, name). For the
+    /// co-signer and proposer pickers of a meeting the caller may use.
+    pub async fn meeting_deputies(&self, meeting: &Meeting) -> Result<Vec<(i64, String)>> {
         Ok(with_pool!(&self.read, p => {
             sqlx::query_as(
                 "SELECT DISTINCT p.id, p.name FROM mandate m JOIN person p ON p.id = m.person_id \
                  WHERE m.congress_region = $1 AND m.status = 'in_office' ORDER BY p.name, p.id LIMIT 2000",
-            ).bind(&congress.region_code).fetch_all(p).await?
+            ).bind(&meeting.region_code).fetch_all(p).await?
         }))
     }
 }
