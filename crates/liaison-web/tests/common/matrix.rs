@@ -56,7 +56,7 @@ pub type Row = (
 /// order). In paths and fields, `{town}` / `{far}` are the account ids of `town_clerk` (恰卜恰镇) and
 /// `far_clerk` (乌当区, outside everyone's reach here); `{station}` is the 东香卡村 room, `{mandate}` its
 /// resident county deputy (bound to `deputy`), `{household}` a household linked to that deputy,
-/// `{opinion}` a citizen's item submitted at that room, `{unit}` the township government; 999999 is an id that does not exist.
+/// `{opinion}` a citizen's item submitted at that room, `{unit}` the township government, `{suggestion}` a suggestion the deputy raised to the county's meeting, assigned to that unit; 999999 is an id that does not exist.
 /// 303 for anon means "sent to the login page"; the API answers anon with 401. 403: the role lacks the
 /// permission; 404: out of the caller's region (or nothing there); 422: the empty form reached the
 /// handler and was refused, i.e. the caller got past authorisation (see the comments where validation
@@ -204,6 +204,10 @@ pub const MATRIX: &[Row] = &[
     ("POST", "/suggestions/new", "/suggestions/new", &[],                                              [303, 403, 403, 403, 422, 422, 422, 403, 422, 403, 403]),
     ("GET",  "/suggestions/meetings", "/suggestions/meetings", &[],                                [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
     ("POST", "/suggestions/meetings", "/suggestions/meetings", &[],                                [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
+    // the room's deputy raised {suggestion} to the county's meeting; assigned to the township government
+    ("GET",  "/suggestions/{id}", "/suggestions/{suggestion}", &[],                                    [303, 404, 404, 404, 200, 404, 404, 404, 200, 200, 404]),
+    ("POST", "/suggestions/{id}/act", "/suggestions/{suggestion}/act", &[],                            [303, 404, 404, 404, 422, 404, 404, 404, 422, 422, 404]),
+    ("POST", "/suggestions/{id}/key", "/suggestions/{suggestion}/key", &[],                            [303, 404, 404, 404, 303, 404, 404, 404, 403, 403, 404]),
     ("GET",  "/suggestions/{id}", "/suggestions/999999", &[],                                          [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST", "/suggestions/{id}/act", "/suggestions/999999/act", &[],                                  [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST", "/suggestions/{id}/key", "/suggestions/999999/key", &[],                                  [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
@@ -253,7 +257,7 @@ pub const EXEMPT: &[(&str, &str, &str)] = &[
 
 /// The data the rows' placeholders name: a room with its deputy and unit, a citizen's item there, a
 /// household linked to the deputy. Returns (placeholder, id) pairs.
-pub async fn setup(app: &TestApp, c: &Cast) -> [(&'static str, i64); 7] {
+pub async fn setup(app: &TestApp, c: &Cast) -> [(&'static str, i64); 8] {
     let w = world(app, c).await;
     // a citizen's item at the room, and the room's deputy as staff find them
     let mut citizen = app.client();
@@ -280,7 +284,9 @@ pub async fn setup(app: &TestApp, c: &Cast) -> [(&'static str, i64); 7] {
     let household: i64 = page.attrs("select[name=household] option", "value")[0]
         .parse()
         .unwrap();
+    let suggestion = suggestion(app, c, w.unit_id).await;
     [
+        ("{suggestion}", suggestion),
         ("{town}", c.id("town_clerk")),
         ("{far}", c.id("far_clerk")),
         ("{station}", w.station_id),
@@ -289,6 +295,64 @@ pub async fn setup(app: &TestApp, c: &Cast) -> [(&'static str, i64); 7] {
         ("{household}", household),
         ("{unit}", w.unit_id),
     ]
+}
+
+/// A county meeting and a suggestion the room's deputy raised to it, registered and assigned to the
+/// township government (the `unit` account's): its id.
+async fn suggestion(app: &TestApp, c: &Cast, unit: i64) -> i64 {
+    use liaison_domain::suggestion::meeting::{MeetingFields, MeetingRules};
+    use liaison_domain::suggestion::{Action, Capacity, Draft, Kind, Period};
+    use liaison_store::Actor;
+    use liaison_store::suggestion::{NewSuggestion, StepInput};
+    let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+    let a = Actor::of(&county, "-");
+    let rules = MeetingRules::parse(MeetingFields {
+        name: "共和县第十八届人民代表大会第三次会议",
+        year: "2027",
+        min_cosigners: "10",
+        answer_months: "3",
+        return_days: "5",
+    })
+    .unwrap();
+    let meeting = app
+        .db
+        .save_meeting(&county, &a, None, &rules, true)
+        .await
+        .unwrap();
+    let deputy = app.db.scope_of(c.id("deputy")).await.unwrap();
+    let draft = Draft {
+        title: "关于村口路灯维修的建议".into(),
+        body: "村口路灯损坏多日，夜间群众出行不便，建议尽快维修并建立巡查机制。".into(),
+        category: "street_lights".into(),
+        kind: Kind::Suggestion,
+        period: Period::Recess,
+        meeting,
+        cosigners: vec![],
+        opinions: vec![],
+    };
+    let new = NewSuggestion {
+        draft,
+        proposer: None,
+        paper_signatures: false,
+    };
+    let id = app
+        .db
+        .propose_suggestion(&deputy, &Actor::of(&deputy, "-"), &new)
+        .await
+        .unwrap();
+    for action in [
+        Action::Register,
+        Action::Assign {
+            lead: unit,
+            co: vec![],
+        },
+    ] {
+        app.db
+            .act_on_suggestion(&county, &a, id, Capacity::Staff, &action, &StepInput::default())
+            .await
+            .unwrap();
+    }
+    id
 }
 
 /// A row's path or field with its placeholders filled.
