@@ -58,6 +58,17 @@ enum Command {
         #[arg(long)]
         region: String,
     },
+    /// Benchmark data: add synthetic suggestions over a meeting per county of a region, then exit
+    /// (built with the `bench-data` feature only).
+    #[cfg(feature = "bench-data")]
+    SeedSuggestions {
+        /// How many items to add.
+        #[arg(long)]
+        count: i64,
+        /// Region code whose counties' meetings receive them.
+        #[arg(long)]
+        region: String,
+    },
     /// Run the deadline sweep and the duplicate pass once and print what they did and how long they took.
     Sweep,
     /// Print the effective configuration (secrets masked).
@@ -169,6 +180,15 @@ fn main() -> ExitCode {
                 let total = store.generate_opinions(&region, count).await?;
                 store.analyze().await?;
                 println!("opinions: {total}");
+                Ok(())
+            }
+            #[cfg(feature = "bench-data")]
+            Command::SeedSuggestions { count, region } => {
+                let store = serve::open(&config).await?;
+                let region = liaison_domain::RegionCode::parse(&region)?;
+                let total = store.generate_suggestions(&region, count).await?;
+                store.analyze().await?;
+                println!("suggestions: {total}");
                 Ok(())
             }
             Command::Sweep => {

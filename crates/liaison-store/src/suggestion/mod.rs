@@ -7,6 +7,8 @@ mod act;
 pub mod list;
 pub mod meeting;
 mod notify;
+#[cfg(feature = "bench-data")]
+pub mod scale;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use liaison_domain::suggestion::access::{self, Facts};

@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use liaison_domain::opinion::Satisfaction;
 use liaison_domain::suggestion::Stage;
-use liaison_store::suggestion::list::BoardRow;
+use liaison_store::suggestion::list::{BoardFigures, BoardRow};
 use serde::Deserialize;
 
 use crate::ctx::RequestCtx;
@@ -23,10 +23,9 @@ pub struct BoardPage {
     meeting: Option<i64>,
     title: String,
     rows: Vec<BoardRow>,
-    replied: usize,
-    closed: usize,
-    satisfied: usize,
-    rated: usize,
+    figures: BoardFigures,
+    /// The next page, if any.
+    next: Option<String>,
 }
 
 impl BoardPage {
@@ -54,7 +53,13 @@ impl BoardPage {
 pub struct BoardQuery {
     #[serde(default)]
     meeting: String,
+    /// The number after which the page starts.
+    #[serde(default)]
+    after: String,
 }
+
+/// Rows a board page shows.
+const PAGE: i64 = 200;
 
 /// `GET /board/suggestions`
 pub async fn board(
@@ -72,33 +77,34 @@ pub async fn board(
                 .ok_or(WebError::NotFound)?,
         ),
     };
-    let rows = match meeting {
-        Some(c) => state.store.suggestion_board(c).await?,
-        None => vec![],
+    let after = q.after.trim().parse::<i32>().ok();
+    let (mut rows, figures) = match meeting {
+        Some(m) => (
+            state.store.suggestion_board(m, after, PAGE + 1).await?,
+            state.store.board_figures(m).await?,
+        ),
+        None => (vec![], BoardFigures::default()),
+    };
+    let next = match (meeting, rows.len() as i64 > PAGE) {
+        (Some(m), true) => {
+            rows.truncate(PAGE as usize);
+            rows.last()
+                .and_then(|r| r.number)
+                .map(|n| format!("/board/suggestions?meeting={m}&after={n}"))
+        }
+        _ => None,
     };
     let title = meeting
         .and_then(|c| meetings.iter().find(|g| g.0 == c))
         .map(|g| g.1.clone())
         .unwrap_or_default();
-    let replied = rows.iter().filter(|r| r.replied_at.is_some()).count();
-    let closed = rows.iter().filter(|r| r.stage == "closed").count();
-    let rated: Vec<Satisfaction> = rows
-        .iter()
-        .filter_map(|r| r.satisfaction.as_deref().and_then(Satisfaction::parse))
-        .collect();
-    let satisfied = rated
-        .iter()
-        .filter(|s| matches!(s, Satisfaction::Satisfied | Satisfaction::Basic))
-        .count();
     Ok(BoardPage {
         page: Page::public(&ctx, "代表建议办理情况公开栏"),
         meetings,
         meeting,
         title,
-        replied,
-        closed,
-        satisfied,
-        rated: rated.len(),
         rows,
+        figures,
+        next,
     })
 }
