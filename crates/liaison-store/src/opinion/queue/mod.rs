@@ -14,7 +14,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use liaison_domain::Scope;
+use liaison_domain::opinion::Stage;
 
+use crate::opinion::tally::{TALLY_SUMS, TallyScope, tally_from};
 use crate::opinion::{Opinion, Queue};
 use crate::page::TimeCursor;
 use crate::{Result, Store};
@@ -22,8 +24,7 @@ use filter::{Arg, Built};
 
 pub(crate) use filter::open_sql;
 pub use filter::{Due, QueueFilter, Sort};
-pub(crate) use summary::SummaryCache;
-pub use summary::{OverdueSummary, SUMMARY_FOR};
+pub use summary::OverdueSummary;
 
 /// Where the next page of a queue starts: before this id (newest first) or after this (due time, id)
 /// (by deadline).
@@ -44,6 +45,11 @@ pub struct Counts {
     pub dup: i64,
     /// Items matching the filter as given, whatever their stage ([`Store::queue_counts`] only).
     pub total: i64,
+    /// `open`, `overdue`, `soon` and `key` come from the counters (`opinion::tally`): exact, never
+    /// capped at [`COUNT_CAP`]. `dup` is always counted (capped).
+    pub exact: bool,
+    /// `total` is exact (the counters answer for the view), not capped.
+    pub total_exact: bool,
 }
 
 /// The dates of an item's steps (first time each happened), for exports.
@@ -65,8 +71,27 @@ fn counts_of(counts: &[i64]) -> Counts {
         soon: at(2),
         key: at(3),
         dup: at(4),
-        total: 0,
+        ..Counts::default()
     }
+}
+
+/// The counts of [`TALLY_SUMS`]' first five columns: all, open, overdue, soon, key.
+fn tally_counts(n: &[i64]) -> Counts {
+    let at = |i: usize| n.get(i).copied().unwrap_or(0);
+    Counts {
+        open: at(1),
+        overdue: at(2),
+        soon: at(3),
+        key: at(4),
+        ..Counts::default()
+    }
+}
+
+/// The values [`tally_from`] binds: the range, then the stations.
+fn tally_args(t: &TallyScope) -> Vec<Arg> {
+    let mut args = vec![Arg::S(t.lo.clone()), Arg::S(t.hi.clone())];
+    args.extend(t.stations.iter().map(|s| Arg::I(*s)));
+    args
 }
 
 /// Counts stop here.
@@ -131,10 +156,17 @@ impl Store {
     }
 
     /// Open items of a queue by due state, 重点督办 and (region queues) 疑似重复; the filter's own due
-    /// state and stages are ignored. One statement; each count stops at [`COUNT_CAP`] (shown as
+    /// state and stages are ignored. One statement. A region queue whose filter names at most a region
+    /// and a station reads the counters (`opinion::tally`: exact, overdue and due-soon as the deadline
+    /// sweep marked them); any other view counts items, each count stopping at [`COUNT_CAP`] (shown as
     /// "1000+"), so a province-wide queue counts as fast as a township's.
     /// The same statement counts the items the filter matches as given ([`Counts::total`]).
     pub async fn queue_counts(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<Counts> {
+        if matches!(queue, Queue::Region)
+            && let Some(t) = TallyScope::for_region_queue(scope, f)?
+        {
+            return self.counts_from_tally(scope, f, &t).await;
+        }
         let mut b = Built::default();
         let now = Utc::now();
         let mut parts = self.count_parts(&mut b, scope, queue, f, now)?;
@@ -158,8 +190,9 @@ impl Store {
         })
     }
 
-    /// A home page's tallies of a queue: [`Store::queue_counts`] with no filter and, in the same
-    /// statement, the items received since `since` (open or not; capped alike).
+    /// A home page's tallies of a queue: [`Store::queue_counts`] with no filter (a region queue's from
+    /// the counters, without 疑似重复) and, in the same statement, the items received since `since`
+    /// (open or not; capped).
     pub async fn queue_tally(
         &self,
         scope: &Scope,
@@ -168,6 +201,23 @@ impl Store {
     ) -> Result<(Counts, i64)> {
         let mut b = Built::default();
         let f = QueueFilter::default();
+        if matches!(queue, Queue::Region)
+            && let Some(t) = TallyScope::for_region_queue(scope, &f)?
+        {
+            b.args.extend(tally_args(&t));
+            let received = QueueFilter {
+                from: Some(since),
+                ..QueueFilter::default()
+            };
+            let part = self.capped(&mut b, scope, queue, &received, false)?;
+            let sql = format!("SELECT {TALLY_SUMS}, {part} {}", tally_from(&t, 0));
+            let n = self.run_sums(sql, &b, 6).await?;
+            let counts = Counts {
+                exact: true,
+                ..tally_counts(&n)
+            };
+            return Ok((counts, n.get(5).copied().unwrap_or(0)));
+        }
         let mut parts = self.count_parts(&mut b, scope, queue, &f, Utc::now())?;
         let received = QueueFilter {
             from: Some(since),
@@ -225,6 +275,90 @@ impl Store {
             ));
         }
         Ok(parts)
+    }
+
+    /// The counts of a region queue from the counters (see [`Store::queue_counts`]), with 疑似重复 and,
+    /// where the counters do not answer for the view's own filter, its capped total in the same
+    /// statement.
+    async fn counts_from_tally(&self, scope: &Scope, f: &QueueFilter, t: &TallyScope) -> Result<Counts> {
+        let mut b = Built::default();
+        b.args.extend(tally_args(t));
+        let dup = QueueFilter {
+            stages: vec![],
+            due: Due::Any,
+            key_only: false,
+            dup: true,
+            ..f.clone()
+        };
+        let mut parts = vec![self.capped(&mut b, scope, Queue::Region, &dup, true)?];
+        // the view's total: the counters answer for all items, open ones and open 重点督办
+        let plain = f.due == Due::Any && !f.dup;
+        let open_stages = {
+            let mut s: Vec<&str> = f.stages.iter().map(|s| s.as_str()).collect();
+            s.sort_unstable();
+            s.dedup();
+            let mut open: Vec<&str> = Stage::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| s.as_str())
+                .collect();
+            open.sort_unstable();
+            s == open
+        };
+        let total_at = match (plain, f.stages.is_empty(), open_stages, f.key_only) {
+            (true, true, _, false) => Some(0),
+            (true, _, true, false) => Some(1),
+            (true, _, true, true) => Some(4),
+            _ => None,
+        };
+        if total_at.is_none() {
+            parts.push(self.capped(&mut b, scope, Queue::Region, f, false)?);
+        }
+        let sql = format!("SELECT {TALLY_SUMS}, {} {}", parts.join(", "), tally_from(t, 0));
+        let n = self.run_sums(sql, &b, 5 + parts.len()).await?;
+        let at = |i: usize| n.get(i).copied().unwrap_or(0);
+        Ok(Counts {
+            dup: at(5),
+            total: total_at.map_or_else(|| at(6), at),
+            exact: true,
+            total_exact: total_at.is_some(),
+            ..tally_counts(&n)
+        })
+    }
+
+    /// One capped count of the items of `queue` matching `f` (open ones only if `open`), as a scalar
+    /// sub-query whose arguments are pushed to `b`.
+    fn capped(
+        &self,
+        b: &mut Built,
+        scope: &Scope,
+        queue: Queue,
+        f: &QueueFilter,
+        open: bool,
+    ) -> Result<String> {
+        let from = b.conds.len();
+        self.queue_where(b, scope, queue, f, Utc::now())?;
+        if open {
+            b.fixed(open_sql("o"));
+        }
+        b.args.push(Arg::I(COUNT_CAP));
+        let cond = if b.conds.len() == from {
+            "1 = 1".to_owned()
+        } else {
+            b.since(from)
+        };
+        Ok(format!(
+            "(SELECT COUNT(*) FROM (SELECT 1 FROM opinion o WHERE {cond} LIMIT ${}) c)",
+            b.args.len()
+        ))
+    }
+
+    /// Runs a built statement of one row of `n` integer columns.
+    async fn run_sums(&self, sql: String, b: &Built, n: usize) -> Result<Vec<i64>> {
+        Ok(with_pool!(&self.read, p => {
+            let row = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &b.args).fetch_one(p).await?;
+            (0..n).map(|i| sqlx::Row::try_get::<i64, _>(&row, i)).collect::<std::result::Result<_, _>>()?
+        }))
     }
 
     async fn run_counts(&self, parts: Vec<String>, b: &Built) -> Result<Vec<i64>> {
