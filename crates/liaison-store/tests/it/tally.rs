@@ -308,9 +308,12 @@ async fn events_of(db: &TestDb, id: i64) -> i64 {
     n[0].0
 }
 
+/// An item's counted columns: region, station, lead unit, stage, 重点督办, alerted.
+type ItemRow = (String, Option<i64>, Option<i64>, String, bool, i32);
+
 /// The counters as the items say they should be, counted here in Rust from the item rows.
 async fn expected(db: &TestDb) -> Vec<TallyRow> {
-    let rows: Vec<(String, Option<i64>, Option<i64>, String, bool, i32)> = items_sql(
+    let rows: Vec<ItemRow> = items_sql(
         db,
         "SELECT region_code, station_id, lead_unit_id, stage, key_supervision, alerted FROM opinion",
         None,
