@@ -1,5 +1,5 @@
-//! `liaison`: the one binary. Subcommands: serve, migrate, seed-demo, config, audit verify, bootstrap,
-//! unlock.
+//! `liaison`: the one binary. Subcommands: serve, migrate, seed-demo, sweep, recount, config, audit
+//! verify, bootstrap, unlock.
 
 mod config;
 mod data_dir;
@@ -69,8 +69,12 @@ enum Command {
         #[arg(long)]
         region: String,
     },
-    /// Run the deadline sweep and the duplicate pass once and print what they did and how long they took.
+    /// Run the deadline sweep, the duplicate pass and the counters' compaction once and print what they
+    /// did and how long they took.
     Sweep,
+    /// Rebuild the work queue's counters (计数) from the items in one transaction and print how many
+    /// counter rows there are and how many were wrong.
+    Recount,
     /// Print the effective configuration (secrets masked).
     Config,
     /// Audit log tools.
@@ -198,13 +202,31 @@ fn main() -> ExitCode {
                 let swept = t.elapsed().as_secs_f64() * 1000.0;
                 let t = std::time::Instant::now();
                 let d = store.flag_duplicates().await?;
+                let flagged = t.elapsed().as_secs_f64() * 1000.0;
+                let t = std::time::Instant::now();
+                let folded = store.compact_tally().await?;
                 println!(
-                    "sweep: {} due soon, {} overdue, {:.1} ms; duplicates: {} checked, {} flagged, {:.1} ms",
+                    "sweep: {} due soon, {} overdue, {:.1} ms; duplicates: {} checked, {} flagged, {:.1} ms; \
+                     counters: {} changes folded, {:.1} ms",
                     s.due_soon,
                     s.overdue,
                     swept,
                     d.checked,
                     d.flagged,
+                    flagged,
+                    folded,
+                    t.elapsed().as_secs_f64() * 1000.0
+                );
+                Ok(())
+            }
+            Command::Recount => {
+                let store = serve::open(&config).await?;
+                let t = std::time::Instant::now();
+                let r = store.recount_tally().await?;
+                println!(
+                    "recount: {} counter rows, {} corrected, {:.1} ms",
+                    r.keys,
+                    r.corrected,
                     t.elapsed().as_secs_f64() * 1000.0
                 );
                 Ok(())

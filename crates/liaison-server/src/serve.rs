@@ -77,6 +77,7 @@ pub async fn run(config: &Config, demo_data: bool) -> AnyResult {
         tracing::info!("LIAISON_SMS_URL is not set: SMS notifications stay queued, unsent");
     }
     tokio::spawn(sweep_deadlines(store.clone()));
+    tokio::spawn(compact_tally(store.clone()));
     tokio::spawn(sweep_orphan_files(store.clone(), state.blobs.clone()));
     let app = liaison_web::router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -122,6 +123,20 @@ async fn sweep_deadlines(store: Store) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "duplicate pass failed; retrying in a minute"),
+        }
+    }
+}
+
+/// Every 10 seconds: the work queue's counter changes folded into the counters (`opinion::tally`), so
+/// a read sums a few seconds' changes at most. A failure (two instances compacting at once on
+/// PostgreSQL) is retried at the next tick; nothing is lost, the changes wait.
+async fn compact_tally(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.compact_tally().await {
+            tracing::warn!(error = %e, "counter compaction failed; retrying in 10 seconds");
         }
     }
 }

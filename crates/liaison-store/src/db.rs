@@ -78,8 +78,6 @@ pub struct Store {
     pub(crate) calendar: std::sync::Arc<crate::calendar::CalendarCache>,
     /// The deadline rules, kept for a minute (see `deadlines`).
     pub(crate) deadline_rules: std::sync::Arc<crate::deadline::DeadlineRuleCache>,
-    /// Overdue summaries per region, kept half a minute (see `Store::queue`).
-    pub(crate) summaries: std::sync::Arc<crate::opinion::queue::SummaryCache>,
     /// Region figures (home pages), kept a minute (see `Store::region_figures`).
     pub(crate) figures: std::sync::Arc<crate::cache::Kept<crate::opinion::figures::Figures>>,
     /// The opinion categories (data from the migrations), kept for a minute.
@@ -119,7 +117,6 @@ impl Store {
                 intake: crate::opinion::intake::new_queue(),
                 calendar: Default::default(),
                 deadline_rules: Default::default(),
-                summaries: std::sync::Arc::new(crate::cache::Kept::new(crate::opinion::queue::SUMMARY_FOR)),
                 figures: std::sync::Arc::new(crate::cache::Kept::new(crate::opinion::figures::FIGURES_FOR)),
                 categories: Default::default(),
                 seal: Default::default(),
@@ -161,7 +158,6 @@ impl Store {
             intake: crate::opinion::intake::new_queue(),
             calendar: Default::default(),
             deadline_rules: Default::default(),
-            summaries: std::sync::Arc::new(crate::cache::Kept::new(crate::opinion::queue::SUMMARY_FOR)),
             figures: std::sync::Arc::new(crate::cache::Kept::new(crate::opinion::figures::FIGURES_FOR)),
             categories: Default::default(),
             seal: Default::default(),

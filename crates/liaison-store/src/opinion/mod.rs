@@ -36,6 +36,7 @@ pub mod route;
 #[cfg(feature = "bench-data")]
 pub mod scale;
 mod supervise;
+pub mod tally;
 pub mod tools;
 
 use chrono::{DateTime, Utc};

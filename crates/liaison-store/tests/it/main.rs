@@ -5,3 +5,4 @@ mod audit;
 mod blobs;
 mod registry;
 mod schema;
+mod tally;

@@ -218,7 +218,8 @@ async fn both_schemas_have_the_same_indexes() {
 /// (table, timing, event, trigger name), one row per event a trigger fires on.
 type Trigger = (String, String, String, String);
 
-/// The timing and events of `CREATE TRIGGER name BEFORE UPDATE OR DELETE ON table ...`.
+/// The timing and events of `CREATE TRIGGER name BEFORE UPDATE OR DELETE ON table ...`; an event's
+/// column list (`UPDATE OF a, b`) is part of the event, spelt without blanks (`UPDATE OF A,B`).
 fn parse_trigger_sql(sql: &str) -> (String, Vec<String>) {
     let upper = sql.to_uppercase();
     let words: Vec<&str> = upper.split_whitespace().collect();
@@ -227,12 +228,31 @@ fn parse_trigger_sql(sql: &str) -> (String, Vec<String>) {
         .position(|w| ["BEFORE", "AFTER", "INSTEAD"].contains(w))
         .expect("trigger timing");
     let on = words[at..].iter().position(|w| *w == "ON").expect("ON") + at;
-    let events = words[at + 1..on]
-        .iter()
-        .filter(|w| !["OR", "OF"].contains(*w))
-        .map(|w| w.to_string())
-        .collect();
+    let mut events: Vec<String> = Vec::new();
+    for w in &words[at + 1..on] {
+        match (*w, events.last_mut()) {
+            ("OR", _) => {}
+            ("OF", Some(e)) => e.push_str(" OF "),
+            (w, Some(e)) if e.ends_with(" OF ") || e.ends_with(',') => e.push_str(w),
+            (w, _) => events.push(w.to_owned()),
+        }
+    }
     (words[at].to_owned(), events)
+}
+
+#[test]
+fn a_trigger_s_column_list_belongs_to_its_event() {
+    let pg = "CREATE TRIGGER t AFTER UPDATE OF stage, alerted ON public.opinion FOR EACH ROW WHEN (x) EXECUTE FUNCTION f()";
+    let lite = "CREATE TRIGGER t AFTER UPDATE OF stage,  alerted ON opinion\nWHEN x BEGIN SELECT 1; END";
+    assert_eq!(
+        parse_trigger_sql(pg),
+        ("AFTER".into(), vec!["UPDATE OF STAGE,ALERTED".to_owned()])
+    );
+    assert_eq!(parse_trigger_sql(pg), parse_trigger_sql(lite));
+    assert_eq!(
+        parse_trigger_sql("CREATE TRIGGER a BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW"),
+        ("BEFORE".into(), vec!["UPDATE".to_owned(), "DELETE".to_owned()])
+    );
 }
 
 async fn sqlite_triggers(db: &TestDb) -> BTreeSet<Trigger> {

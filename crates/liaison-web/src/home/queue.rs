@@ -6,24 +6,16 @@ use chrono::{Datelike, Utc};
 use liaison_domain::opinion::Stage;
 use liaison_domain::{deadline, time};
 use liaison_store::opinion::Queue;
-use liaison_store::opinion::queue::{COUNT_CAP, QueueFilter, Sort};
+use liaison_store::opinion::queue::{QueueFilter, Sort};
 
 use super::{Now, Panel, Tally};
 use crate::ctx::Staff;
 use crate::opinion::query::{QueueQuery, resolve, tabs_of};
+use crate::opinion::queue::capped;
 use crate::{AppState, WebError};
 
 /// How many items a panel lists.
 const NOW_ITEMS: usize = 5;
-
-/// A count as shown: capped counts read "1000+".
-fn shown(n: i64) -> String {
-    if n >= COUNT_CAP {
-        format!("{n}+")
-    } else {
-        n.to_string()
-    }
-}
 
 /// Who acts next on an item in this queue's sense (the item's cached holder).
 fn holder_of(queue: Queue) -> &'static str {
@@ -51,6 +43,8 @@ pub async fn panels(state: &AppState, staff: &Staff) -> Result<Vec<Panel>, WebEr
         };
         let (_, queue, _) = resolve(staff, &q)?;
         let (counts, received) = state.store.queue_tally(&staff.scope, queue, month_start).await?;
+        // a region queue's counts come from the counters (exact); the others and 本月收件 are capped
+        let shown = |n: i64| if counts.exact { n.to_string() } else { capped(n) };
         let link = |extra: &str| Some(format!("/opinions?tab={tab}&{extra}"));
         let title = match (tab, staff.scope.station_id) {
             ("region", Some(_)) if liaison_domain::opinion::access::station_only(&staff.scope) => {
@@ -94,7 +88,7 @@ pub async fn panels(state: &AppState, staff: &Staff) -> Result<Vec<Panel>, WebEr
             },
             Tally {
                 label: "本月收件",
-                shown: shown(received),
+                shown: capped(received),
                 href: link(&format!("from={month_param}")),
                 class: "",
             },

@@ -53,7 +53,7 @@ pub struct QueuePage {
     pickers: super::pickers::Pickers,
     /// Flagged open items of the region queue (疑似重复), for its chip.
     dup_count: Option<i64>,
-    /// How many items match the view (capped like the counts).
+    /// How many items match the view (exact or capped: `counts.total_exact`).
     total: i64,
     /// Units to filter by (the region queue): (id, name).
     units: Vec<(i64, String)>,
@@ -110,14 +110,36 @@ impl QueuePage {
         time::local(s.at).format("%H:%M:%S").to_string()
     }
 
-    /// A count as shown: capped counts read "1000+".
+    /// A capped count as shown: "1000+" at the cap.
     fn shown(&self, n: &i64) -> String {
-        let n = *n;
-        if n >= liaison_store::opinion::queue::COUNT_CAP {
-            format!("{n}+")
-        } else {
+        capped(*n)
+    }
+
+    /// A count by due state or 重点督办 as shown: exact from the counters, else capped.
+    fn tally(&self, n: &i64) -> String {
+        if self.counts.exact {
             n.to_string()
+        } else {
+            capped(*n)
         }
+    }
+
+    /// The view's total as shown.
+    fn total_shown(&self) -> String {
+        if self.counts.total_exact {
+            self.total.to_string()
+        } else {
+            capped(self.total)
+        }
+    }
+}
+
+/// A capped count as shown: "1000+" at the cap.
+pub(crate) fn capped(n: i64) -> String {
+    if n >= liaison_store::opinion::queue::COUNT_CAP {
+        format!("{n}+")
+    } else {
+        n.to_string()
     }
 }
 

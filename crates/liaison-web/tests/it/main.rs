@@ -28,6 +28,7 @@ mod privacy_registry;
 mod queue;
 mod queue_filters;
 mod queue_search;
+mod queue_tally;
 mod records;
 mod region_picker;
 mod registry;

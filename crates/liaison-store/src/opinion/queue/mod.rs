@@ -9,21 +9,23 @@ mod filter;
 mod list;
 pub mod search;
 mod summary;
+mod tallied;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use liaison_domain::Scope;
 
+use crate::opinion::tally::{TALLY_SUMS, TallyScope, tally_from};
 use crate::opinion::{Opinion, Queue};
 use crate::page::TimeCursor;
 use crate::{Result, Store};
 use filter::{Arg, Built};
+use tallied::{tally_args, tally_counts};
 
 pub(crate) use filter::open_sql;
 pub use filter::{Due, QueueFilter, Sort};
-pub(crate) use summary::SummaryCache;
-pub use summary::{OverdueSummary, SUMMARY_FOR};
+pub use summary::OverdueSummary;
 
 /// Where the next page of a queue starts: before this id (newest first) or after this (due time, id)
 /// (by deadline).
@@ -44,6 +46,11 @@ pub struct Counts {
     pub dup: i64,
     /// Items matching the filter as given, whatever their stage ([`Store::queue_counts`] only).
     pub total: i64,
+    /// `open`, `overdue`, `soon` and `key` come from the counters (`opinion::tally`): exact, never
+    /// capped at [`COUNT_CAP`]. `dup` is always counted (capped).
+    pub exact: bool,
+    /// `total` is exact (the counters answer for the view), not capped.
+    pub total_exact: bool,
 }
 
 /// The dates of an item's steps (first time each happened), for exports.
@@ -65,7 +72,7 @@ fn counts_of(counts: &[i64]) -> Counts {
         soon: at(2),
         key: at(3),
         dup: at(4),
-        total: 0,
+        ..Counts::default()
     }
 }
 
@@ -131,10 +138,17 @@ impl Store {
     }
 
     /// Open items of a queue by due state, 重点督办 and (region queues) 疑似重复; the filter's own due
-    /// state and stages are ignored. One statement; each count stops at [`COUNT_CAP`] (shown as
+    /// state and stages are ignored. One statement. A region queue whose filter names at most a region
+    /// and a station reads the counters (`opinion::tally`: exact, overdue and due-soon as the deadline
+    /// sweep marked them); any other view counts items, each count stopping at [`COUNT_CAP`] (shown as
     /// "1000+"), so a province-wide queue counts as fast as a township's.
     /// The same statement counts the items the filter matches as given ([`Counts::total`]).
     pub async fn queue_counts(&self, scope: &Scope, queue: Queue, f: &QueueFilter) -> Result<Counts> {
+        if matches!(queue, Queue::Region)
+            && let Some(t) = TallyScope::for_region_queue(scope, f)?
+        {
+            return self.counts_from_tally(scope, f, &t).await;
+        }
         let mut b = Built::default();
         let now = Utc::now();
         let mut parts = self.count_parts(&mut b, scope, queue, f, now)?;
@@ -158,8 +172,9 @@ impl Store {
         })
     }
 
-    /// A home page's tallies of a queue: [`Store::queue_counts`] with no filter and, in the same
-    /// statement, the items received since `since` (open or not; capped alike).
+    /// A home page's tallies of a queue: [`Store::queue_counts`] with no filter (a region queue's from
+    /// the counters, without 疑似重复) and, in the same statement, the items received since `since`
+    /// (open or not; capped).
     pub async fn queue_tally(
         &self,
         scope: &Scope,
@@ -168,6 +183,23 @@ impl Store {
     ) -> Result<(Counts, i64)> {
         let mut b = Built::default();
         let f = QueueFilter::default();
+        if matches!(queue, Queue::Region)
+            && let Some(t) = TallyScope::for_region_queue(scope, &f)?
+        {
+            b.args.extend(tally_args(&t));
+            let received = QueueFilter {
+                from: Some(since),
+                ..QueueFilter::default()
+            };
+            let part = self.capped(&mut b, scope, queue, &received, false)?;
+            let sql = format!("SELECT {TALLY_SUMS}, {part} {}", tally_from(&t, 0));
+            let n = self.run_sums(sql, &b, 6).await?;
+            let counts = Counts {
+                exact: true,
+                ..tally_counts(&n)
+            };
+            return Ok((counts, n.get(5).copied().unwrap_or(0)));
+        }
         let mut parts = self.count_parts(&mut b, scope, queue, &f, Utc::now())?;
         let received = QueueFilter {
             from: Some(since),
@@ -225,6 +257,41 @@ impl Store {
             ));
         }
         Ok(parts)
+    }
+
+    /// One capped count of the items of `queue` matching `f` (open ones only if `open`), as a scalar
+    /// sub-query whose arguments are pushed to `b`.
+    fn capped(
+        &self,
+        b: &mut Built,
+        scope: &Scope,
+        queue: Queue,
+        f: &QueueFilter,
+        open: bool,
+    ) -> Result<String> {
+        let from = b.conds.len();
+        self.queue_where(b, scope, queue, f, Utc::now())?;
+        if open {
+            b.fixed(open_sql("o"));
+        }
+        b.args.push(Arg::I(COUNT_CAP));
+        let cond = if b.conds.len() == from {
+            "1 = 1".to_owned()
+        } else {
+            b.since(from)
+        };
+        Ok(format!(
+            "(SELECT COUNT(*) FROM (SELECT 1 FROM opinion o WHERE {cond} LIMIT ${}) c)",
+            b.args.len()
+        ))
+    }
+
+    /// Runs a built statement of one row of `n` integer columns.
+    async fn run_sums(&self, sql: String, b: &Built, n: usize) -> Result<Vec<i64>> {
+        Ok(with_pool!(&self.read, p => {
+            let row = bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &b.args).fetch_one(p).await?;
+            (0..n).map(|i| sqlx::Row::try_get::<i64, _>(&row, i)).collect::<std::result::Result<_, _>>()?
+        }))
     }
 
     async fn run_counts(&self, parts: Vec<String>, b: &Built) -> Result<Vec<i64>> {

@@ -1,73 +1,69 @@
 //! The overdue summary of a county or finer region: overdue open items per lead unit and per township,
-//! counted in one pass and reused for half a minute.
+//! summed from the counters (`opinion::tally`), so it costs the region's counter keys, not its items.
 
 use chrono::{DateTime, Utc};
-use liaison_domain::opinion::access::is_staff as is_opinion_staff;
 use liaison_domain::{RegionCode, RegionLevel, Scope};
 
-use crate::{Result, Store, StoreError};
+use crate::opinion::queue::QueueFilter;
+use crate::opinion::tally::TallyScope;
+use crate::{Result, Store};
 
 /// Overdue counts per lead unit and per township: (name, count), most first.
 #[derive(Debug, Clone)]
 pub struct OverdueSummary {
     pub by_unit: Vec<(String, i64)>,
     pub by_township: Vec<(String, i64)>,
-    /// When it was counted (it is reused for [`SUMMARY_FOR`]).
+    /// When it was counted.
     pub at: DateTime<Utc>,
 }
 
-/// How long an overdue summary is reused: it groups every overdue item of a county (thousands of
-/// index entries, ≈ 8 ms at 5 million items), and a half-minute-old tally serves a supervisor as well.
-pub const SUMMARY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Overdue summaries by region code, each kept for [`SUMMARY_FOR`].
-pub(crate) type SummaryCache = crate::cache::Kept<OverdueSummary>;
-
 impl Store {
-    /// Overdue open items in a county (or finer) within the caller's region, per lead unit and per
-    /// township: (name, count), most first. None above county level, where exact counts over millions
-    /// of rows would cost seconds: the caller narrows to a county first. One pass over the region's
-    /// deadline index (it carries the township and the lead unit), folded here, reused for
-    /// [`SUMMARY_FOR`].
+    /// Overdue open items in a county (or finer) within the caller's region (a station manager: their
+    /// station's), per lead unit and per township: (name, count), most first. None above county level,
+    /// where the list would be longer than anyone reads: the caller narrows to a county first. Overdue
+    /// as the deadline sweep marked it (see `opinion::tally`): up to a minute behind the deadlines.
+    /// Counted afresh each time (a sum over the county's counter keys; it was kept 30 s when it
+    /// grouped every overdue item).
     pub async fn overdue_summary(
         &self,
         scope: &Scope,
         region: Option<&RegionCode>,
     ) -> Result<Option<OverdueSummary>> {
-        if !is_opinion_staff(scope) {
-            return Err(StoreError::Forbidden);
-        }
-        let Some(r) = scope
-            .narrowed(region)
-            .filter(|r| r.level() >= RegionLevel::County)
-        else {
+        let f = QueueFilter {
+            region: region.cloned(),
+            ..QueueFilter::default()
+        };
+        let Some(t) = TallyScope::for_region_queue(scope, &f)? else {
             return Ok(None);
         };
-        if let Some(kept) = self.summaries.get(r.as_str()) {
-            return Ok(Some(kept));
+        if scope
+            .narrowed(region)
+            .is_none_or(|r| r.level() < RegionLevel::County)
+        {
+            return Ok(None);
         }
         let now = Utc::now();
-        let digits = if r.level() == RegionLevel::County { 6 } else { 9 };
-        let village = r.level() == RegionLevel::Village;
+        let mut cond = "region_code >= $1 AND region_code <= $2".to_owned();
+        for i in 0..t.stations.len() {
+            cond.push_str(&format!(" AND station_id = ${}", i + 3));
+        }
         let sql = format!(
-            "SELECT substr(o.region_code, 1, 9), o.lead_unit_id, COUNT(*) FROM opinion o \
-             WHERE substr(o.region_code, 1, {digits}) = $1 AND o.due_at < $2{} \
-             GROUP BY substr(o.region_code, 1, 9), o.lead_unit_id",
-            if village { " AND o.region_code = $3" } else { "" }
+            "SELECT substr(region_code, 1, 9), lead_unit_id, CAST(SUM(d) AS BIGINT) FROM ( \
+             SELECT region_code, lead_unit_id, overdue_n AS d FROM opinion_tally WHERE {cond} AND overdue_n <> 0 \
+             UNION ALL SELECT region_code, lead_unit_id, overdue_d FROM opinion_tally_delta WHERE {cond} AND overdue_d <> 0) t \
+             GROUP BY substr(region_code, 1, 9), lead_unit_id HAVING SUM(d) <> 0"
         );
-        let rows: Vec<(String, Option<i64>, i64)> = with_pool!(&self.read, p => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(r.as_str()[..digits].to_owned())
-                .bind(now);
-            if village {
-                q = q.bind(r.as_str().to_owned());
+        let rows: Vec<(String, i64, i64)> = with_pool!(&self.read, p => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&t.lo).bind(&t.hi);
+            for s in &t.stations {
+                q = q.bind(*s);
             }
             q.fetch_all(p).await?
         });
         let mut units: std::collections::BTreeMap<Option<i64>, i64> = Default::default();
         let mut towns: std::collections::BTreeMap<String, i64> = Default::default();
         for (town, unit, n) in rows {
-            *units.entry(unit).or_default() += n;
+            *units.entry((unit != 0).then_some(unit)).or_default() += n;
             *towns.entry(format!("{town}000")).or_default() += n;
         }
         let unit_ids: Vec<i64> = units.keys().flatten().copied().collect();
@@ -90,13 +86,11 @@ impl Store {
             .into_iter()
             .map(|(code, n)| (town_names.get(&code).cloned().unwrap_or(code), n))
             .collect();
-        let summary = OverdueSummary {
+        Ok(Some(OverdueSummary {
             by_unit: ranked(by_unit),
             by_township: ranked(by_township),
             at: now,
-        };
-        self.summaries.put(r.as_str(), &summary);
-        Ok(Some(summary))
+        }))
     }
 
     /// `id -> name` of a few rows of a table that has both (ids from the caller's own query).
