@@ -8,6 +8,7 @@ pub mod draft;
 pub mod figures;
 pub mod machine;
 pub mod meeting;
+pub mod topics;
 
 use serde::{Deserialize, Serialize};
 

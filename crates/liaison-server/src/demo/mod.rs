@@ -112,7 +112,7 @@ pub async fn seed(store: &Store, config: &Config) -> AnyResult {
     let scope = store.scope_of(clerk.id).await?;
     let counts = registry::seed(store, &scope, DEMO_COUNTY, DEMO_SEED).await?;
     let admin_id = admin_id.ok_or("no demo admin")?;
-    bind_demo_accounts(store, admin_id).await?;
+    bind_demo_accounts(store, admin_id, &scope).await?;
     let unit_accounts = units::create(store, &store.scope_of(admin_id).await?, DEMO_COUNTY, &hash).await?;
     grant_all(store, "secadmin").await?;
     let started = std::time::Instant::now();
@@ -204,7 +204,7 @@ async fn grant_all(store: &Store, security: &str) -> AnyResult {
 }
 
 /// The handling-unit and station-manager demo accounts answer for a real unit and station.
-async fn bind_demo_accounts(store: &Store, admin: i64) -> AnyResult {
+async fn bind_demo_accounts(store: &Store, admin: i64, clerk: &liaison_domain::Scope) -> AnyResult {
     let admin = store.scope_of(admin).await?;
     let actor = Actor::system("seed-demo");
     let (units, stations) = store.binding_choices(&admin).await?;
@@ -216,7 +216,29 @@ async fn bind_demo_accounts(store: &Store, admin: i64) -> AnyResult {
     // the deputy account speaks for a real deputy of 恰卜恰镇, and takes their name
     let mut township = admin.clone();
     township.region = RegionCode::parse("632521100")?;
-    let deputy = store.person_choices(&township).await?.into_iter().next();
+    // a county deputy elected in 恰卜恰镇 when there is one: they raise suggestions to the county's
+    // meeting (whose departments have accounts) and receive the township's citizens' opinions
+    let mut in_township = clerk.clone();
+    in_township.region = RegionCode::parse("632521100")?;
+    let county_deputy = store
+        .deputies(
+            &in_township,
+            &liaison_store::registry::deputy::DeputyFilter {
+                level: Some(liaison_domain::registry::deputy::DeputyLevel::County),
+                in_office: Some(true),
+                ..Default::default()
+            },
+            None,
+            1,
+        )
+        .await?
+        .into_iter()
+        .next()
+        .map(|d| (d.person_id, d.name));
+    let deputy = match county_deputy {
+        Some(d) => Some(d),
+        None => store.person_choices(&township).await?.into_iter().next(),
+    };
     for (username, unit, station, person) in [
         ("chengban", find(&units, "恰卜恰镇人民政府"), None, None),
         ("zhanzhang", None, find(&stations, "恰卜恰镇人大代表之家"), None),

@@ -72,7 +72,7 @@ fn demo_password(dir: &std::path::Path) -> String {
 }
 
 /// Logs in through the real login form and waits for the home page.
-async fn log_in(c: &fantoccini::Client, server: &Server, username: &str) {
+pub(crate) async fn log_in(c: &fantoccini::Client, server: &Server, username: &str) {
     c.goto(&format!("{}/login", server.base)).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
         .await

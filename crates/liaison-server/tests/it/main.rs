@@ -8,3 +8,4 @@ mod cli;
 mod demo;
 mod durability;
 mod front_door;
+mod suggestions;

@@ -9,6 +9,7 @@ pub mod meeting;
 mod notify;
 #[cfg(feature = "bench-data")]
 pub mod scale;
+pub mod topics;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use liaison_domain::suggestion::access::{self, Facts};

@@ -7,6 +7,7 @@ pub mod export;
 pub mod item;
 pub mod meeting;
 pub mod new;
+pub mod topics;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -29,6 +30,7 @@ pub(crate) fn routes() -> Routes {
         .get("/suggestions/export.xlsx", export::export)
         .get_post("/suggestions/new", new::form, new::submit)
         .get_post("/suggestions/meetings", meeting::list, meeting::save)
+        .get("/suggestions/topics", topics::topics)
         .get("/suggestions/{id}", item::detail)
         .post("/suggestions/{id}/act", item::act)
         .post("/suggestions/{id}/key", item::key)

@@ -241,6 +241,18 @@ both_backends!(
         assert!(row.contains(want), "{want} in {row}");
     }
 
+    // 议题分析: the suggestion and a citizen's opinion about the same pipes meet under one keyword
+    let mut voter = app.client();
+    report(&mut voter, &w.station_code, &[("category", "street_lights"), ("description", "小区雨污管网堵塞，污水倒灌进楼道")], None).await;
+    let topics = office.get("/suggestions/topics").await;
+    assert_eq!(topics.status.as_u16(), 200, "{}", topics.body);
+    let page = topics.html();
+    assert!(page.text("#topic-sources").contains("代表建议 1 件，群众意见 1 件"), "{}", page.text("#topic-sources"));
+    let row = page.texts("#topics tbody tr").into_iter().find(|r| r.contains("管网")).expect("管网 is a topic");
+    assert!(row.contains('2'), "{row}");
+    let mut far = logged_in(&app, "other_town_clerk").await;
+    assert_eq!(far.get("/suggestions/topics?region=632521100").await.status.as_u16(), 404);
+
     // the office's export has every date and the reply
     let (status, bytes) = office.get_bytes("/suggestions/export.xlsx?meeting=all").await;
     assert_eq!(status.as_u16(), 200);
