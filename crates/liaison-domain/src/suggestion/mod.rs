@@ -3,6 +3,7 @@
 //! form parsed once ([`draft`]) and the figures over handled items ([`figures`]).
 
 pub mod access;
+pub mod action;
 pub mod class;
 pub mod draft;
 pub mod figures;
@@ -12,9 +13,10 @@ pub mod topics;
 
 use serde::{Deserialize, Serialize};
 
+pub use action::{Action, Capacity};
 pub use class::ReplyClass;
 pub use draft::{Draft, DraftFields};
-pub use machine::{Action, Capacity, Origin, Refusal, Status};
+pub use machine::{Origin, Refusal, Status};
 pub use meeting::MeetingRules;
 
 /// 建议 (suggestions, criticisms and opinions) or 议案 (a motion, which needs co-signers).

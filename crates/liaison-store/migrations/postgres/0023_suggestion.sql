@@ -57,6 +57,7 @@ CREATE TABLE suggestion (
     event_count     INTEGER NOT NULL DEFAULT 0,
     stage_at        TIMESTAMPTZ,
     due_at          TIMESTAMPTZ,
+    answer_due_at   TIMESTAMPTZ,                                     -- the first handling's deadline (on time or not)
     alerted         INTEGER NOT NULL DEFAULT 0,
     submitted_at    TIMESTAMPTZ,
     registered_at   TIMESTAMPTZ,

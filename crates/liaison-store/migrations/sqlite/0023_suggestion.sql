@@ -57,6 +57,7 @@ CREATE TABLE suggestion (
     event_count     INTEGER NOT NULL DEFAULT 0,
     stage_at        TEXT,
     due_at          TEXT,
+    answer_due_at   TEXT,                                     -- the first handling's deadline (on time or not)
     alerted         INTEGER NOT NULL DEFAULT 0,
     submitted_at    TEXT,
     registered_at   TEXT,

@@ -39,33 +39,6 @@ pub struct SuggestionCounts {
     pub key: i64,
 }
 
-/// The figures above a meeting's public board.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
-pub struct BoardFigures {
-    pub registered: i64,
-    pub replied: i64,
-    pub closed: i64,
-    pub rated: i64,
-    pub satisfied: i64,
-}
-
-/// One row of the public board.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct BoardRow {
-    pub id: i64,
-    pub number: Option<i32>,
-    pub kind: String,
-    pub title: String,
-    pub proposer_name: Option<String>,
-    pub group_name: String,
-    pub cosigners: i64,
-    pub lead_unit_name: Option<String>,
-    pub stage: String,
-    pub reply_class: Option<String>,
-    pub satisfaction: Option<String>,
-    pub replied_at: Option<DateTime<Utc>>,
-}
-
 enum Arg {
     I(i64),
     S(String),
@@ -220,61 +193,6 @@ impl Store {
             closed: row.6,
             key: row.7,
         })
-    }
-
-    /// One page of the public board of a meeting: registered items in number order after `after`,
-    /// their units, class, state and the proposer's rating. No login; nothing personal beyond
-    /// deputies' names.
-    pub async fn suggestion_board(
-        &self,
-        meeting: i64,
-        after: Option<i32>,
-        limit: i64,
-    ) -> Result<Vec<BoardRow>> {
-        Ok(with_pool!(&self.read, p => {
-            sqlx::query_as(
-                "SELECT s.id, s.number, s.kind, s.title, p.name AS proposer_name, s.group_name, \
-                 (SELECT COUNT(*) FROM suggestion_cosigner c WHERE c.suggestion_id = s.id AND c.confirmed_at IS NOT NULL) AS cosigners, \
-                 u.name AS lead_unit_name, s.stage, s.reply_class, s.satisfaction, s.replied_at \
-                 FROM suggestion s LEFT JOIN person p ON p.id = s.proposer_id LEFT JOIN handling_unit u ON u.id = s.lead_unit_id \
-                 WHERE s.meeting_id = $1 AND s.number > $2 AND s.stage IN ('registered', 'assigned', 'replied', 'closed') \
-                 ORDER BY s.number LIMIT $3",
-            ).bind(meeting).bind(after.unwrap_or(0)).bind(limit).fetch_all(p).await?
-        }))
-    }
-
-    /// The board's figures over the whole meeting: registered, replied, closed, rated, and rated 满意
-    /// or 基本满意. One statement.
-    pub async fn board_figures(&self, meeting: i64) -> Result<BoardFigures> {
-        let row: (i64, i64, i64, i64, i64) = with_pool!(&self.read, p => {
-            sqlx::query_as(
-                "SELECT COUNT(*), \
-                 COALESCE(SUM(CASE WHEN s.stage IN ('replied', 'closed') THEN 1 ELSE 0 END), 0), \
-                 COALESCE(SUM(CASE WHEN s.stage = 'closed' THEN 1 ELSE 0 END), 0), \
-                 COALESCE(SUM(CASE WHEN s.satisfaction IS NOT NULL THEN 1 ELSE 0 END), 0), \
-                 COALESCE(SUM(CASE WHEN s.satisfaction IN ('satisfied', 'basic') THEN 1 ELSE 0 END), 0) \
-                 FROM suggestion s WHERE s.meeting_id = $1 AND s.stage IN ('registered', 'assigned', 'replied', 'closed')",
-            ).bind(meeting).fetch_one(p).await?
-        });
-        Ok(BoardFigures {
-            registered: row.0,
-            replied: row.1,
-            closed: row.2,
-            rated: row.3,
-            satisfied: row.4,
-        })
-    }
-
-    /// The meetings with a public board: every meeting with a registered item, newest first
-    /// (id, name, region name).
-    pub async fn board_meetings(&self) -> Result<Vec<(i64, String, String)>> {
-        Ok(with_pool!(&self.read, p => {
-            sqlx::query_as(
-                "SELECT g.id, g.name, COALESCE(r.name, '') FROM congress_meeting g LEFT JOIN region r ON r.code = g.region_code \
-                 WHERE EXISTS (SELECT 1 FROM suggestion s WHERE s.meeting_id = g.id AND s.stage IN ('registered', 'assigned', 'replied', 'closed')) \
-                 ORDER BY g.year DESC, g.id DESC LIMIT 200",
-            ).fetch_all(p).await?
-        }))
     }
 }
 

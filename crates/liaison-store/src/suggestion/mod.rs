@@ -4,11 +4,13 @@
 //! what (`notify`).
 
 mod act;
+pub mod board;
 pub mod list;
 pub mod meeting;
 mod notify;
 #[cfg(feature = "bench-data")]
 pub mod scale;
+mod step;
 pub mod topics;
 
 use chrono::{DateTime, NaiveDate, Utc};

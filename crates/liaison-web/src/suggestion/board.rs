@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use liaison_domain::opinion::Satisfaction;
 use liaison_domain::suggestion::Stage;
-use liaison_store::suggestion::list::{BoardFigures, BoardRow};
+use liaison_store::suggestion::board::{BoardFigures, BoardRow};
 use serde::Deserialize;
 
 use crate::ctx::RequestCtx;

@@ -2,8 +2,10 @@
 //! the item page with every step (`item`), the meetings and their rules (`meeting`), and the
 //! public board (`board`, `/board/suggestions`).
 
+pub mod act;
 pub mod board;
 pub mod export;
+pub mod figures;
 pub mod item;
 pub mod meeting;
 pub mod new;
@@ -31,8 +33,9 @@ pub(crate) fn routes() -> Routes {
         .get_post("/suggestions/new", new::form, new::submit)
         .get_post("/suggestions/meetings", meeting::list, meeting::save)
         .get("/suggestions/topics", topics::topics)
+        .get("/suggestions/figures", figures::figures)
         .get("/suggestions/{id}", item::detail)
-        .post("/suggestions/{id}/act", item::act)
+        .post("/suggestions/{id}/act", act::act)
         .post("/suggestions/{id}/key", item::key)
         .post("/suggestions/{id}/milestones/{milestone}", item::milestone)
         .get("/suggestions/{id}/letter", item::letter)

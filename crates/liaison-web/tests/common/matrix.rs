@@ -200,6 +200,7 @@ pub const MATRIX: &[Row] = &[
     // does not exist, so past authorisation everyone gets 404 (scoped items: it/suggestions.rs)
     ("GET",  "/suggestions", "/suggestions", &[],                                                      [303, 403, 403, 403, 200, 200, 200, 403, 200, 200, 403]),
     ("GET",  "/suggestions/export.xlsx", "/suggestions/export.xlsx", &[],                              [303, 403, 403, 403, 200, 200, 200, 403, 200, 200, 403]),
+    ("GET",  "/suggestions/figures", "/suggestions/figures", &[],                                      [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
     ("GET",  "/suggestions/topics", "/suggestions/topics", &[],                                        [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
     ("GET",  "/suggestions/new", "/suggestions/new", &[],                                              [303, 403, 403, 403, 200, 200, 200, 403, 200, 403, 403]),
     ("POST", "/suggestions/new", "/suggestions/new", &[],                                              [303, 403, 403, 403, 422, 422, 422, 403, 422, 403, 403]),

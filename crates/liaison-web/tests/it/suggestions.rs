@@ -241,6 +241,15 @@ both_backends!(
         assert!(row.contains(want), "{want} in {row}");
     }
 
+    // the office's figures: on time, first-time and final satisfaction (the first reply was 不满意)
+    let fig = office.get("/suggestions/figures").await;
+    assert_eq!(fig.status.as_u16(), 200, "{}", fig.body);
+    let all = fig.html().text("#figures-all");
+    for want in ["立案 1 件", "已答复 1 件", "按期答复率 100.0%", "A类 1 件", "首次满意率 0.0%", "最终满意率 100.0%"] {
+        assert!(all.contains(want), "{want} in {all}");
+    }
+    assert!(fig.html().text("#figures-units").contains("恰卜恰镇人民政府"));
+
     // 议题分析: the suggestion and a citizen's opinion about the same pipes meet under one keyword
     let mut voter = app.client();
     report(&mut voter, &w.station_code, &[("category", "street_lights"), ("description", "小区雨污管网堵塞，污水倒灌进楼道")], None).await;
