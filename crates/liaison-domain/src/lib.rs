@@ -11,6 +11,7 @@ pub mod notification;
 pub mod opinion;
 pub mod password;
 pub mod personal;
+pub mod project;
 pub mod region;
 pub mod registry;
 pub mod role;

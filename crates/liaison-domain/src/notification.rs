@@ -190,6 +190,12 @@ pub fn alert_sms(kind: NoticeKind, about: &str, receipt: &str) -> String {
     )
 }
 
+/// The text of an alert SMS about an item without a receipt (a suggestion, a project): the workflow's
+/// own headline, the item, and `{link}` to its page, which the sender completes.
+pub fn alert_text(headline: &str, about: &str) -> String {
+    format!("【代表联络】{headline}：{about}，请登录处理：{{link}}")
+}
+
 /// Hours (Beijing time) in which alert SMS to staff and deputies are held back and sent when the quiet
 /// hours end. `start == end`: no quiet hours. Kept as a setting by the system administrator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -71,10 +71,13 @@ pub enum Permission {
     /// Raise suggestions and motions, co-sign others' and rate the replies (a deputy, as the account's
     /// person).
     ProposeSuggestions,
+    /// Keep the livelihood projects (民生实事) of one's region: candidates, the vote's count, the
+    /// assignment, deputies' inspections and the year-end test.
+    HandleProjects,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::ViewWorkbench,
         Permission::ManageAccounts,
         Permission::ManageSecurity,
@@ -93,6 +96,7 @@ impl Permission {
         Permission::ViewFigures,
         Permission::HandleSuggestions,
         Permission::ProposeSuggestions,
+        Permission::HandleProjects,
     ];
 
     /// Whether holding it lets an account read someone's personal data: deputies' and staff's phones,
@@ -197,6 +201,7 @@ impl Role {
                     | HandleEscalatedOpinions
                     | ViewFigures
                     | HandleSuggestions
+                    | HandleProjects
             ),
             Role::TownshipStaff => matches!(
                 p,
@@ -207,6 +212,7 @@ impl Role {
                     | HandleRegionOpinions
                     | ViewFigures
                     | HandleSuggestions
+                    | HandleProjects
             ),
             Role::StationManager => matches!(
                 p,

@@ -11,16 +11,23 @@ pub enum SubjectKind {
     Opinion,
     /// 代表建议、议案 (`suggestion`).
     Suggestion,
+    /// 民生实事 (`project`).
+    Project,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 2] = [SubjectKind::Opinion, SubjectKind::Suggestion];
+    pub const ALL: [SubjectKind; 3] = [
+        SubjectKind::Opinion,
+        SubjectKind::Suggestion,
+        SubjectKind::Project,
+    ];
 
     /// The value stored in `subject_kind` columns and `deadline_rule.kind`.
     pub fn as_str(self) -> &'static str {
         match self {
             SubjectKind::Opinion => "opinion",
             SubjectKind::Suggestion => "suggestion",
+            SubjectKind::Project => "project",
         }
     }
 
@@ -33,6 +40,7 @@ impl SubjectKind {
         match self {
             SubjectKind::Opinion => "群众意见",
             SubjectKind::Suggestion => "代表建议",
+            SubjectKind::Project => "民生实事",
         }
     }
 }
@@ -59,6 +67,13 @@ impl Subject {
         }
     }
 
+    pub fn project(id: i64) -> Subject {
+        Subject {
+            kind: SubjectKind::Project,
+            id,
+        }
+    }
+
     /// From the two stored columns; `None` when the kind is unknown (a row written by a later version).
     pub fn from_columns(kind: &str, id: i64) -> Option<Subject> {
         SubjectKind::parse(kind).map(|kind| Subject { kind, id })
@@ -69,6 +84,7 @@ impl Subject {
         match self.kind {
             SubjectKind::Opinion => format!("/opinions/{}", self.id),
             SubjectKind::Suggestion => format!("/suggestions/{}", self.id),
+            SubjectKind::Project => format!("/projects/{}", self.id),
         }
     }
 }

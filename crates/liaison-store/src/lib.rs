@@ -20,6 +20,7 @@ mod migrate;
 pub mod notification;
 pub mod opinion;
 pub mod page;
+pub mod project;
 mod reference;
 pub mod region;
 pub mod setting;

@@ -57,6 +57,7 @@ const NAV: &[(&str, &str, Shows)] = &[
         "代表建议",
         liaison_domain::suggestion::access::has_suggestions,
     ),
+    ("/projects", "民生实事", liaison_store::project::has_projects),
     ("/stations", "站点", |s| s.can(Permission::ViewRegistry)),
     ("/deputies", "代表", |s| s.can(Permission::ViewRegistry)),
     ("/units", "承办单位", |s| s.can(Permission::ViewRegistry)),

@@ -19,6 +19,7 @@ pub mod notification;
 mod opinion;
 mod pages;
 mod photo;
+mod project;
 mod public;
 mod qr_image;
 mod redisplay;
@@ -132,6 +133,7 @@ fn all_routes() -> Routes {
         .merge(public::routes())
         .merge(opinion::routes())
         .merge(suggestion::routes())
+        .merge(project::routes())
         .merge(api::routes())
         .get("/static/{*file}", static_files::serve)
 }

@@ -46,6 +46,17 @@ const FIELDS: &[&str] = &[
     "answer_months",
     "return_days",
     "done_note",
+    // livelihood projects
+    "origin",
+    "budget",
+    "present",
+    "yes",
+    "no",
+    "abstain",
+    "percent",
+    "satisfied",
+    "basic",
+    "unsatisfied",
 ];
 
 /// What was typed into one form and what was wrong with it; empty when the page is shown afresh.

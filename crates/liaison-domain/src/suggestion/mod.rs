@@ -156,3 +156,17 @@ impl Stage {
         )
     }
 }
+
+/// What a notice about a suggestion says first, by what happened.
+pub fn headline(kind: crate::notification::NoticeKind) -> &'static str {
+    use crate::notification::NoticeKind as K;
+    match kind {
+        K::Arrived => "请确认联名",
+        K::Assigned => "新交办的代表建议",
+        K::Replied => "代表建议已答复，请测评",
+        K::Reopened => "代表不满意，请重新办理",
+        K::DueSoon => "代表建议即将到期",
+        K::Overdue => "代表建议已超期",
+        other => other.label(),
+    }
+}

@@ -78,6 +78,11 @@ fn clock(kind: SubjectKind) -> Clock {
             mark: "UPDATE opinion SET alerted = $1 WHERE id = $2 AND event_count = $3 AND alerted = $4",
             start: "UPDATE opinion SET stage_at = $1, due_at = $2, alerted = 0 WHERE id = $3",
         },
+        SubjectKind::Project => Clock {
+            select_due: "SELECT id, event_count FROM project WHERE alerted = $1 AND due_at <= $2 ORDER BY due_at LIMIT $3",
+            mark: "UPDATE project SET alerted = $1 WHERE id = $2 AND event_count = $3 AND alerted = $4",
+            start: "UPDATE project SET stage_at = $1, due_at = $2, alerted = 0 WHERE id = $3",
+        },
         SubjectKind::Suggestion => Clock {
             select_due: "SELECT id, event_count FROM suggestion WHERE alerted = $1 AND due_at <= $2 ORDER BY due_at LIMIT $3",
             mark: "UPDATE suggestion SET alerted = $1 WHERE id = $2 AND event_count = $3 AND alerted = $4",
@@ -182,6 +187,10 @@ impl Store {
                             }
                             SubjectKind::Suggestion => {
                                 self.suggestion_deadline_alert_in(&mut tx, subject.id, *seq, level == 2)
+                                    .await?
+                            }
+                            SubjectKind::Project => {
+                                self.project_deadline_alert_in(&mut tx, subject.id, *seq, level == 2)
                                     .await?
                             }
                         }

@@ -40,7 +40,6 @@ impl Store {
                     Recipient::Deputy,
                     NoticeKind::Arrived,
                     &occasion,
-                    "请确认联名",
                 )
                 .await?;
             }
@@ -58,7 +57,6 @@ impl Store {
                     Recipient::Unit,
                     NoticeKind::Assigned,
                     &occasion,
-                    "",
                 )
                 .await?;
             }
@@ -76,7 +74,6 @@ impl Store {
                     Recipient::Deputy,
                     NoticeKind::Replied,
                     &occasion,
-                    "请测评",
                 )
                 .await?;
             }
@@ -94,7 +91,6 @@ impl Store {
                     Recipient::Unit,
                     NoticeKind::Reopened,
                     &occasion,
-                    "代表不满意，请重新办理",
                 )
                 .await?;
             }
@@ -129,13 +125,11 @@ impl Store {
             Recipient::Unit,
             kind,
             &format!("{name}:suggestion:{id}:{seq}"),
-            "",
         )
         .await?;
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn tell_suggestion_in(
         &self,
         tx: &mut Tx,
@@ -144,14 +138,10 @@ impl Store {
         who: Recipient,
         kind: NoticeKind,
         occasion: &str,
-        ask: &str,
     ) -> Result<()> {
         let about = format!("代表{}《{}》", item.kind().label(), item.title);
-        let body = if ask.is_empty() {
-            format!("{}：{about}", kind.label())
-        } else {
-            format!("{}：{about}，{ask}", kind.label())
-        };
+        let headline = liaison_domain::suggestion::headline(kind);
+        let body = format!("{headline}：{about}");
         for account_id in accounts {
             let n = NewNotification {
                 subject: Some(Subject::suggestion(item.id)),
@@ -170,7 +160,7 @@ impl Store {
             kind,
             who,
             occasion,
-            body: notify::alert_sms(kind, &about, &item.number_label()),
+            body: notify::alert_text(headline, &about),
             link: format!("/suggestions/{}", item.id),
         };
         self.alert_accounts_in(tx, accounts, &alert).await?;

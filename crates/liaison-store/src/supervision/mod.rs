@@ -140,6 +140,8 @@ impl Store {
         let visible = match n.subject()?.kind {
             SubjectKind::Opinion => self.may_see_opinion_notice(scope, &n).await?,
             SubjectKind::Suggestion => self.suggestion(scope, n.subject()?.id).await.is_ok(),
+            // no 督办单 is issued about a project yet
+            SubjectKind::Project => false,
         };
         if !visible {
             return Err(StoreError::NotFound);
@@ -175,7 +177,8 @@ impl Store {
             actor,
             match subject.kind {
                 SubjectKind::Opinion => AuditAction::OpinionSuperviseAck,
-                SubjectKind::Suggestion => AuditAction::SuggestionSuperviseAck,
+                // no notice about a project can be seen (above), so none is acknowledged
+                SubjectKind::Suggestion | SubjectKind::Project => AuditAction::SuggestionSuperviseAck,
             },
             &subject.to_string(),
             None,

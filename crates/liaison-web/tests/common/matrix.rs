@@ -215,6 +215,12 @@ pub const MATRIX: &[Row] = &[
     ("POST", "/suggestions/{id}/key", "/suggestions/999999/key", &[],                                  [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST", "/suggestions/{id}/milestones/{milestone}", "/suggestions/999999/milestones/1", &[],      [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET",  "/suggestions/{id}/letter", "/suggestions/999999/letter", &[],                            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // 民生实事: the office (committee and township staff) and units; 999999 does not exist
+    ("GET",  "/projects", "/projects", &[],                                                            [303, 403, 403, 403, 200, 200, 200, 403, 403, 200, 403]),
+    ("GET",  "/projects/new", "/projects/new", &[],                                                    [303, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403]),
+    ("POST", "/projects/new", "/projects/new", &[],                                                    [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
+    ("GET",  "/projects/{id}", "/projects/999999", &[],                                                [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST", "/projects/{id}/act", "/projects/999999/act", &[("do", "inspect")],                      [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     // api
     ("GET",  "/api/v1/me", "/api/v1/me", &[],                                                         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET",  "/api/v1/accounts", "/api/v1/accounts", &[],                                             [401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403]),
@@ -254,6 +260,7 @@ pub const EXEMPT: &[(&str, &str, &str)] = &[
     ("GET",  "/t/files/{id}", "the public attachments of the answer a citizen's tracking page shows, by receipt code (and phone digits)"),
     ("GET",  "/s/{id}/files/{file}", "a station's public photos and rules documents"),
     ("GET",  "/find", "the public finder of stations and deputies"),
+    ("GET",  "/board/projects", "实事办理结果满意度测评情况公开栏: chosen livelihood projects, their units, progress and test; no personal data"),
     ("GET",  "/board/suggestions", "代表建议办理情况公开栏: registered suggestions, units, class, state and rating; deputies' names only"),
 ];
 

@@ -25,6 +25,7 @@ mod paging;
 mod print_cards;
 mod privacy;
 mod privacy_registry;
+mod projects;
 mod queue;
 mod queue_filters;
 mod queue_search;

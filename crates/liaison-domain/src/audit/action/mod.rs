@@ -97,10 +97,18 @@ pub enum AuditAction {
     SuggestionMilestone,
     SuggestionSuperviseAck,
     MeetingSave,
+    /// The livelihood project workflow's steps (`project.<Action::name>`) and its creation.
+    ProjectCreate,
+    ProjectVote,
+    ProjectAssign,
+    ProjectReport,
+    ProjectComplete,
+    ProjectInspect,
+    ProjectTest,
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 73] = {
+const OTHERS: [AuditAction; 80] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -176,6 +184,13 @@ const OTHERS: [AuditAction; 73] = {
         SuggestionMilestone,
         SuggestionSuperviseAck,
         MeetingSave,
+        ProjectCreate,
+        ProjectVote,
+        ProjectAssign,
+        ProjectReport,
+        ProjectComplete,
+        ProjectInspect,
+        ProjectTest,
     ]
 };
 
@@ -280,6 +295,13 @@ impl AuditAction {
             SuggestionMilestone => "suggestion.milestone",
             SuggestionSuperviseAck => "suggestion.supervise_ack",
             MeetingSave => "meeting.save",
+            ProjectCreate => "project.create",
+            ProjectVote => "project.vote",
+            ProjectAssign => "project.assign",
+            ProjectReport => "project.report",
+            ProjectComplete => "project.complete",
+            ProjectInspect => "project.inspect",
+            ProjectTest => "project.test",
         }
     }
 
@@ -384,6 +406,13 @@ impl AuditAction {
             SuggestionMilestone => "办理节点完成情况",
             SuggestionSuperviseAck => "签收建议督办单",
             MeetingSave => "设置届次和建议办理规则",
+            ProjectCreate => "登记民生实事候选项目",
+            ProjectVote => "录入民生实事票决结果",
+            ProjectAssign => "交办民生实事",
+            ProjectReport => "报告民生实事进度",
+            ProjectComplete => "报告民生实事完成",
+            ProjectInspect => "记录代表视察民生实事",
+            ProjectTest => "录入民生实事满意度测评",
         }
     }
 
@@ -413,6 +442,20 @@ impl From<&crate::suggestion::Action> for AuditAction {
             S::Reply { .. } => AuditAction::SuggestionReply,
             S::Reclass { .. } => AuditAction::SuggestionReclass,
             S::Rate { .. } => AuditAction::SuggestionRate,
+        }
+    }
+}
+
+impl From<&crate::project::Action> for AuditAction {
+    fn from(a: &crate::project::Action) -> AuditAction {
+        use crate::project::Action as P;
+        match a {
+            P::Vote { .. } => AuditAction::ProjectVote,
+            P::Assign { .. } => AuditAction::ProjectAssign,
+            P::Report { .. } => AuditAction::ProjectReport,
+            P::Complete => AuditAction::ProjectComplete,
+            P::Inspect => AuditAction::ProjectInspect,
+            P::Test { .. } => AuditAction::ProjectTest,
         }
     }
 }

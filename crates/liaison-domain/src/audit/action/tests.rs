@@ -119,6 +119,13 @@ fn the_codes_are_the_ones_already_written() {
         "suggestion.milestone",
         "suggestion.supervise_ack",
         "meeting.save",
+        "project.create",
+        "project.vote",
+        "project.assign",
+        "project.report",
+        "project.complete",
+        "project.inspect",
+        "project.test",
     ];
     let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
     assert_eq!(ours, BTreeSet::from(written));
