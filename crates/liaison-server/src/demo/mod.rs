@@ -18,6 +18,7 @@ use crate::config::Config;
 
 mod opinions;
 mod people;
+mod projects;
 #[cfg(feature = "bench-data")]
 mod province;
 mod registry;
@@ -183,6 +184,8 @@ async fn seed_opinions(
     let township = scope_of("qiabuqia").await?;
     let s = suggestions::seed(store, county, &township, &cast.deputy, &cast.units, DEMO_SEED).await?;
     println!("已载入 {s} 件代表建议（县、恰卜恰镇人民代表大会各一次会议，各办理环节都有）。");
+    let p = projects::seed(store, county, &cast.units).await?;
+    println!("已载入 {p} 个民生实事项目（票决、实施、测评各环节都有）。");
     // what the server does every minute: deadline alerts for what is overdue, the duplicate pass
     store.sweep_deadlines(chrono::Utc::now()).await?;
     store.flag_duplicates().await?;
