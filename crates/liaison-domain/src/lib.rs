@@ -13,6 +13,7 @@ pub mod password;
 pub mod personal;
 pub mod region;
 pub mod registry;
+pub mod review;
 pub mod role;
 pub mod scope;
 pub mod subject;

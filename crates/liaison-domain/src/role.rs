@@ -71,10 +71,14 @@ pub enum Permission {
     /// Raise suggestions and motions, co-sign others' and rate the replies (a deputy, as the account's
     /// person).
     ProposeSuggestions,
+    /// Handle the standing committee's review opinions (审议意见) of one's region: send them to the
+    /// bodies, return or examine their reports, enter the satisfaction tests (the committee's office;
+    /// a township congress has no standing committee).
+    HandleReviews,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::ViewWorkbench,
         Permission::ManageAccounts,
         Permission::ManageSecurity,
@@ -93,6 +97,7 @@ impl Permission {
         Permission::ViewFigures,
         Permission::HandleSuggestions,
         Permission::ProposeSuggestions,
+        Permission::HandleReviews,
     ];
 
     /// Whether holding it lets an account read someone's personal data: deputies' and staff's phones,
@@ -197,6 +202,7 @@ impl Role {
                     | HandleEscalatedOpinions
                     | ViewFigures
                     | HandleSuggestions
+                    | HandleReviews
             ),
             Role::TownshipStaff => matches!(
                 p,

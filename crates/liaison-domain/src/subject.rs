@@ -11,16 +11,19 @@ pub enum SubjectKind {
     Opinion,
     /// 代表建议、议案 (`suggestion`).
     Suggestion,
+    /// 审议意见 (`review`).
+    Review,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 2] = [SubjectKind::Opinion, SubjectKind::Suggestion];
+    pub const ALL: [SubjectKind; 3] = [SubjectKind::Opinion, SubjectKind::Suggestion, SubjectKind::Review];
 
     /// The value stored in `subject_kind` columns and `deadline_rule.kind`.
     pub fn as_str(self) -> &'static str {
         match self {
             SubjectKind::Opinion => "opinion",
             SubjectKind::Suggestion => "suggestion",
+            SubjectKind::Review => "review",
         }
     }
 
@@ -33,6 +36,7 @@ impl SubjectKind {
         match self {
             SubjectKind::Opinion => "群众意见",
             SubjectKind::Suggestion => "代表建议",
+            SubjectKind::Review => "审议意见",
         }
     }
 }
@@ -59,6 +63,13 @@ impl Subject {
         }
     }
 
+    pub fn review(id: i64) -> Subject {
+        Subject {
+            kind: SubjectKind::Review,
+            id,
+        }
+    }
+
     /// From the two stored columns; `None` when the kind is unknown (a row written by a later version).
     pub fn from_columns(kind: &str, id: i64) -> Option<Subject> {
         SubjectKind::parse(kind).map(|kind| Subject { kind, id })
@@ -69,6 +80,7 @@ impl Subject {
         match self.kind {
             SubjectKind::Opinion => format!("/opinions/{}", self.id),
             SubjectKind::Suggestion => format!("/suggestions/{}", self.id),
+            SubjectKind::Review => format!("/reviews/{}", self.id),
         }
     }
 }
@@ -95,5 +107,6 @@ mod tests {
         assert_eq!(s.to_string(), "opinion:42");
         assert_eq!(Subject::from_columns("opinion", 42), Some(s));
         assert_eq!(Subject::from_columns("rocket", 42), None);
+        assert_eq!(Subject::review(7).path(), "/reviews/7");
     }
 }

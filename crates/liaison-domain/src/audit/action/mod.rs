@@ -97,10 +97,18 @@ pub enum AuditAction {
     SuggestionMilestone,
     SuggestionSuperviseAck,
     MeetingSave,
+    /// The review-opinion workflow: its creation and steps (`review.<Action::name>`), a 督办单 signed for.
+    ReviewCreate,
+    ReviewSend,
+    ReviewReport,
+    ReviewReturnReport,
+    ReviewExamine,
+    ReviewTest,
+    ReviewSuperviseAck,
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 73] = {
+const OTHERS: [AuditAction; 80] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -176,6 +184,13 @@ const OTHERS: [AuditAction; 73] = {
         SuggestionMilestone,
         SuggestionSuperviseAck,
         MeetingSave,
+        ReviewCreate,
+        ReviewSend,
+        ReviewReport,
+        ReviewReturnReport,
+        ReviewExamine,
+        ReviewTest,
+        ReviewSuperviseAck,
     ]
 };
 
@@ -280,6 +295,13 @@ impl AuditAction {
             SuggestionMilestone => "suggestion.milestone",
             SuggestionSuperviseAck => "suggestion.supervise_ack",
             MeetingSave => "meeting.save",
+            ReviewCreate => "review.create",
+            ReviewSend => "review.send",
+            ReviewReport => "review.report",
+            ReviewReturnReport => "review.return_report",
+            ReviewExamine => "review.examine",
+            ReviewTest => "review.test",
+            ReviewSuperviseAck => "review.supervise_ack",
         }
     }
 
@@ -384,6 +406,13 @@ impl AuditAction {
             SuggestionMilestone => "办理节点完成情况",
             SuggestionSuperviseAck => "签收建议督办单",
             MeetingSave => "设置届次和建议办理规则",
+            ReviewCreate => "录入审议意见",
+            ReviewSend => "交办审议意见",
+            ReviewReport => "报送审议意见研究处理情况报告",
+            ReviewReturnReport => "退回审议意见研究处理情况报告",
+            ReviewExamine => "提出审议意见办理审核意见",
+            ReviewTest => "录入审议意见办理满意度测评结果",
+            ReviewSuperviseAck => "签收审议意见督办单",
         }
     }
 
@@ -413,6 +442,19 @@ impl From<&crate::suggestion::Action> for AuditAction {
             S::Reply { .. } => AuditAction::SuggestionReply,
             S::Reclass { .. } => AuditAction::SuggestionReclass,
             S::Rate { .. } => AuditAction::SuggestionRate,
+        }
+    }
+}
+
+impl From<&crate::review::Action> for AuditAction {
+    fn from(a: &crate::review::Action) -> AuditAction {
+        use crate::review::Action as R;
+        match a {
+            R::Send { .. } => AuditAction::ReviewSend,
+            R::Report => AuditAction::ReviewReport,
+            R::ReturnReport => AuditAction::ReviewReturnReport,
+            R::Examine => AuditAction::ReviewExamine,
+            R::Test { .. } => AuditAction::ReviewTest,
         }
     }
 }
