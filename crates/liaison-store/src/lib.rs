@@ -22,6 +22,7 @@ pub mod opinion;
 pub mod page;
 mod reference;
 pub mod region;
+pub mod review;
 pub mod setting;
 pub mod suggestion;
 pub mod supervision;

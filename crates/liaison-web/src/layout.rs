@@ -57,6 +57,11 @@ const NAV: &[(&str, &str, Shows)] = &[
         "代表建议",
         liaison_domain::suggestion::access::has_suggestions,
     ),
+    (
+        "/reviews",
+        "审议意见",
+        liaison_domain::review::access::has_reviews,
+    ),
     ("/stations", "站点", |s| s.can(Permission::ViewRegistry)),
     ("/deputies", "代表", |s| s.can(Permission::ViewRegistry)),
     ("/units", "承办单位", |s| s.can(Permission::ViewRegistry)),

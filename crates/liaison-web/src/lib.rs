@@ -23,6 +23,7 @@ mod public;
 mod qr_image;
 mod redisplay;
 mod registry;
+mod review;
 mod routes;
 mod static_files;
 mod suggestion;
@@ -132,6 +133,7 @@ fn all_routes() -> Routes {
         .merge(public::routes())
         .merge(opinion::routes())
         .merge(suggestion::routes())
+        .merge(review::routes())
         .merge(api::routes())
         .get("/static/{*file}", static_files::serve)
 }

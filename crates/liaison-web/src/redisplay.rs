@@ -46,6 +46,12 @@ const FIELDS: &[&str] = &[
     "answer_months",
     "return_days",
     "done_note",
+    // review opinions
+    "met_on",
+    "due_on",
+    "satisfied",
+    "basic",
+    "unsatisfied",
 ];
 
 /// What was typed into one form and what was wrong with it; empty when the page is shown afresh.

@@ -140,6 +140,7 @@ impl Store {
         let visible = match n.subject()?.kind {
             SubjectKind::Opinion => self.may_see_opinion_notice(scope, &n).await?,
             SubjectKind::Suggestion => self.suggestion(scope, n.subject()?.id).await.is_ok(),
+            SubjectKind::Review => self.review(scope, n.subject()?.id).await.is_ok(),
         };
         if !visible {
             return Err(StoreError::NotFound);
@@ -176,6 +177,7 @@ impl Store {
             match subject.kind {
                 SubjectKind::Opinion => AuditAction::OpinionSuperviseAck,
                 SubjectKind::Suggestion => AuditAction::SuggestionSuperviseAck,
+                SubjectKind::Review => AuditAction::ReviewSuperviseAck,
             },
             &subject.to_string(),
             None,
