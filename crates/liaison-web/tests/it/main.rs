@@ -36,6 +36,7 @@ mod registry_edit;
 mod registry_forms;
 mod rejections;
 mod reply_attachments;
+mod reviews;
 mod setup;
 mod sms_admin;
 mod sms_alerts;
