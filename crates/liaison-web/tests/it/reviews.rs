@@ -160,7 +160,8 @@ both_backends!(
     let page = office.get(&format!("/reviews/{id}")).await.html();
     assert_eq!(page.text("#stage"), "办理中");
     assert!(page.text("#test-result").contains("未通过"), "{}", page.text("#test-result"));
-    assert!(page.count("#due") == 1, "a new deadline for the new round");
+    assert_eq!(page.count("#due"), 1, "a new deadline for the new round");
+    assert!(!page.text("#due").contains(&due_on), "the re-handling rule's, not the first round's");
     assert!(unit.get("/inbox").await.html().text("body").contains("满意度测评未通过"));
     ok(&step(&mut unit, id, &[("do", "report"), ("note", "按测评意见进一步整改：交流教师增至200名。")]).await, "third report");
     ok(&step(&mut office, id, &[("do", "examine"), ("note", "整改措施具体，同意提请测评。")]).await, "examine again");
@@ -194,5 +195,35 @@ both_backends!(
         let mine = items.iter().filter(|i| i["target"] == target.as_str()).count();
         assert_eq!(mine, n, "{want}: {items:?}");
     }
+    }
+);
+
+both_backends!(
+    async fn the_body_hears_of_its_deadline_through_the_sweep(db) {
+    let c = cast(&db).await;
+    let app = TestApp::with_db(db);
+    let w = world(&app, &c).await;
+    let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+    let today = liaison_domain::time::today();
+    let draft = liaison_domain::review::Draft {
+        title: "关于全县农村人居环境整治工作情况的报告".into(),
+        meeting: "县第十八届人大常委会第十二次会议".into(),
+        met_on: today,
+        body: "常委会组成人员认为，农村人居环境整治取得阶段性成效，但垃圾收运体系仍不健全，建议加大投入。".into(),
+        unit: w.unit_id,
+        due_on: today + chrono::Days::new(30),
+    };
+    let id = app.db.create_review(&county, &Actor::of(&county, "-"), &draft).await.unwrap();
+    let later = chrono::Utc::now() + chrono::Duration::days(40);
+    let s = app.db.sweep_deadlines(later).await.unwrap();
+    assert!(s.overdue >= 1, "{s:?}");
+    assert_eq!(app.db.sweep_deadlines(later).await.unwrap().overdue, 0, "once per stage");
+    let mut unit = logged_in(&app, "unit").await;
+    let inbox = unit.get("/inbox").await.html();
+    assert!(inbox.text("body").contains("审议意见研究处理情况报告已超期"), "{}", inbox.text("body"));
+    // the report stops the clock: the office's stages have no deadline
+    ok(&step(&mut unit, id, &[("do", "report"), ("note", "已按审议意见完善垃圾收运体系。")]).await, "report");
+    let page = unit.get(&format!("/reviews/{id}")).await.html();
+    assert_eq!(page.count("#due"), 0);
     }
 );
