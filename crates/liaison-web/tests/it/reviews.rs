@@ -100,7 +100,7 @@ both_backends!(
     assert!(page.text("[data-field=due_on]").contains("办理期限须晚于今天"));
     assert_eq!(page.text("textarea[name=body]"), body);
     assert_eq!(page.attrs("input[name=meeting]", "value"), ["县第十八届人大常委会第十二次会议"]);
-    assert_eq!(page.attrs("select[name=unit] option[selected]", "value"), [bureau_s.clone()]);
+    assert_eq!(page.attrs("select[name=unit] option[selected]", "value"), [bureau_s.as_str()]);
 
     let today = liaison_domain::time::today();
     let met_on = today.format("%Y-%m-%d").to_string();
