@@ -14,6 +14,7 @@ pub mod personal;
 pub mod project;
 pub mod region;
 pub mod registry;
+pub mod review;
 pub mod role;
 pub mod scope;
 pub mod subject;

@@ -74,10 +74,14 @@ pub enum Permission {
     /// Keep the livelihood projects (民生实事) of one's region: candidates, the vote's count, the
     /// assignment, deputies' inspections and the year-end test.
     HandleProjects,
+    /// Handle the standing committee's review opinions (审议意见) of one's region: send them to the
+    /// bodies, return or examine their reports, enter the satisfaction tests (the committee's office;
+    /// a township congress has no standing committee).
+    HandleReviews,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Permission::ViewWorkbench,
         Permission::ManageAccounts,
         Permission::ManageSecurity,
@@ -97,6 +101,7 @@ impl Permission {
         Permission::HandleSuggestions,
         Permission::ProposeSuggestions,
         Permission::HandleProjects,
+        Permission::HandleReviews,
     ];
 
     /// Whether holding it lets an account read someone's personal data: deputies' and staff's phones,
@@ -202,6 +207,7 @@ impl Role {
                     | ViewFigures
                     | HandleSuggestions
                     | HandleProjects
+                    | HandleReviews
             ),
             Role::TownshipStaff => matches!(
                 p,

@@ -13,13 +13,16 @@ pub enum SubjectKind {
     Suggestion,
     /// 民生实事 (`project`).
     Project,
+    /// 审议意见 (`review`).
+    Review,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 3] = [
+    pub const ALL: [SubjectKind; 4] = [
         SubjectKind::Opinion,
         SubjectKind::Suggestion,
         SubjectKind::Project,
+        SubjectKind::Review,
     ];
 
     /// The value stored in `subject_kind` columns and `deadline_rule.kind`.
@@ -28,6 +31,7 @@ impl SubjectKind {
             SubjectKind::Opinion => "opinion",
             SubjectKind::Suggestion => "suggestion",
             SubjectKind::Project => "project",
+            SubjectKind::Review => "review",
         }
     }
 
@@ -41,6 +45,7 @@ impl SubjectKind {
             SubjectKind::Opinion => "群众意见",
             SubjectKind::Suggestion => "代表建议",
             SubjectKind::Project => "民生实事",
+            SubjectKind::Review => "审议意见",
         }
     }
 }
@@ -74,6 +79,13 @@ impl Subject {
         }
     }
 
+    pub fn review(id: i64) -> Subject {
+        Subject {
+            kind: SubjectKind::Review,
+            id,
+        }
+    }
+
     /// From the two stored columns; `None` when the kind is unknown (a row written by a later version).
     pub fn from_columns(kind: &str, id: i64) -> Option<Subject> {
         SubjectKind::parse(kind).map(|kind| Subject { kind, id })
@@ -85,6 +97,7 @@ impl Subject {
             SubjectKind::Opinion => format!("/opinions/{}", self.id),
             SubjectKind::Suggestion => format!("/suggestions/{}", self.id),
             SubjectKind::Project => format!("/projects/{}", self.id),
+            SubjectKind::Review => format!("/reviews/{}", self.id),
         }
     }
 }
@@ -111,5 +124,6 @@ mod tests {
         assert_eq!(s.to_string(), "opinion:42");
         assert_eq!(Subject::from_columns("opinion", 42), Some(s));
         assert_eq!(Subject::from_columns("rocket", 42), None);
+        assert_eq!(Subject::review(7).path(), "/reviews/7");
     }
 }

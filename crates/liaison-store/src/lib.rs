@@ -23,6 +23,7 @@ pub mod page;
 pub mod project;
 mod reference;
 pub mod region;
+pub mod review;
 pub mod setting;
 pub mod suggestion;
 pub mod supervision;

@@ -58,6 +58,11 @@ const NAV: &[(&str, &str, Shows)] = &[
         liaison_domain::suggestion::access::has_suggestions,
     ),
     ("/projects", "民生实事", liaison_store::project::has_projects),
+    (
+        "/reviews",
+        "审议意见",
+        liaison_domain::review::access::has_reviews,
+    ),
     ("/stations", "站点", |s| s.can(Permission::ViewRegistry)),
     ("/deputies", "代表", |s| s.can(Permission::ViewRegistry)),
     ("/units", "承办单位", |s| s.can(Permission::ViewRegistry)),

@@ -24,6 +24,7 @@ mod public;
 mod qr_image;
 mod redisplay;
 mod registry;
+mod review;
 mod routes;
 mod static_files;
 mod suggestion;
@@ -134,6 +135,7 @@ fn all_routes() -> Routes {
         .merge(opinion::routes())
         .merge(suggestion::routes())
         .merge(project::routes())
+        .merge(review::routes())
         .merge(api::routes())
         .get("/static/{*file}", static_files::serve)
 }

@@ -54,6 +54,9 @@ const FIELDS: &[&str] = &[
     "no",
     "abstain",
     "percent",
+    // review opinions
+    "met_on",
+    "due_on",
     "satisfied",
     "basic",
     "unsatisfied",

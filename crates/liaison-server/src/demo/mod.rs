@@ -22,6 +22,7 @@ mod projects;
 #[cfg(feature = "bench-data")]
 mod province;
 mod registry;
+mod reviews;
 mod rng;
 mod suggestions;
 mod texts;
@@ -186,6 +187,8 @@ async fn seed_opinions(
     println!("已载入 {s} 件代表建议（县、恰卜恰镇人民代表大会各一次会议，各办理环节都有）。");
     let p = projects::seed(store, county, &cast.units).await?;
     println!("已载入 {p} 个民生实事项目（票决、实施、测评各环节都有）。");
+    let r = reviews::seed(store, county, &cast.units).await?;
+    println!("已载入 {r} 件审议意见（已办结、待测评、办理中各一件）。");
     // what the server does every minute: deadline alerts for what is overdue, the duplicate pass
     store.sweep_deadlines(chrono::Utc::now()).await?;
     store.flag_duplicates().await?;

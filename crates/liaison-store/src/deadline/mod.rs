@@ -88,6 +88,11 @@ fn clock(kind: SubjectKind) -> Clock {
             mark: "UPDATE suggestion SET alerted = $1 WHERE id = $2 AND event_count = $3 AND alerted = $4",
             start: "UPDATE suggestion SET stage_at = $1, due_at = $2, alerted = 0 WHERE id = $3",
         },
+        SubjectKind::Review => Clock {
+            select_due: "SELECT id, event_count FROM review WHERE alerted = $1 AND due_at <= $2 ORDER BY due_at LIMIT $3",
+            mark: "UPDATE review SET alerted = $1 WHERE id = $2 AND event_count = $3 AND alerted = $4",
+            start: "UPDATE review SET stage_at = $1, due_at = $2, alerted = 0 WHERE id = $3",
+        },
     }
 }
 
@@ -191,6 +196,10 @@ impl Store {
                             }
                             SubjectKind::Project => {
                                 self.project_deadline_alert_in(&mut tx, subject.id, *seq, level == 2)
+                                    .await?
+                            }
+                            SubjectKind::Review => {
+                                self.review_deadline_alert_in(&mut tx, subject.id, *seq, level == 2)
                                     .await?
                             }
                         }

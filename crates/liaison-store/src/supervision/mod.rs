@@ -142,6 +142,7 @@ impl Store {
             SubjectKind::Suggestion => self.suggestion(scope, n.subject()?.id).await.is_ok(),
             // no 督办单 is issued about a project yet
             SubjectKind::Project => false,
+            SubjectKind::Review => self.review(scope, n.subject()?.id).await.is_ok(),
         };
         if !visible {
             return Err(StoreError::NotFound);
@@ -179,6 +180,7 @@ impl Store {
                 SubjectKind::Opinion => AuditAction::OpinionSuperviseAck,
                 // no notice about a project can be seen (above), so none is acknowledged
                 SubjectKind::Suggestion | SubjectKind::Project => AuditAction::SuggestionSuperviseAck,
+                SubjectKind::Review => AuditAction::ReviewSuperviseAck,
             },
             &subject.to_string(),
             None,

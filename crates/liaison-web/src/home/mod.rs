@@ -6,6 +6,7 @@
 mod figures;
 mod me;
 mod queue;
+mod review;
 mod suggestion;
 
 use askama::Template;
@@ -105,6 +106,7 @@ pub async fn page(
     let mut panels = Vec::new();
     panels.extend(queue::panels(&state, &staff).await?);
     panels.extend(suggestion::panel(&state, &staff).await?);
+    panels.extend(review::panel(&state, &staff).await?);
     let qr = me::panel(&state, &staff, &mut panels).await?;
     panels.extend(admin_panels(&state, &staff).await?);
     let figures = if scope.can(Permission::ViewFigures) {

@@ -56,7 +56,7 @@ pub type Row = (
 /// order). In paths and fields, `{town}` / `{far}` are the account ids of `town_clerk` (恰卜恰镇) and
 /// `far_clerk` (乌当区, outside everyone's reach here); `{station}` is the 东香卡村 room, `{mandate}` its
 /// resident county deputy (bound to `deputy`), `{household}` a household linked to that deputy,
-/// `{opinion}` a citizen's item submitted at that room, `{unit}` the township government, `{suggestion}` a suggestion the deputy raised to the county's meeting, assigned to that unit; 999999 is an id that does not exist.
+/// `{opinion}` a citizen's item submitted at that room, `{unit}` the township government, `{suggestion}` a suggestion the deputy raised to the county's meeting, assigned to that unit; `{review}` a review opinion the county office sent to that unit; 999999 is an id that does not exist.
 /// 303 for anon means "sent to the login page"; the API answers anon with 401. 403: the role lacks the
 /// permission; 404: out of the caller's region (or nothing there); 422: the empty form reached the
 /// handler and was refused, i.e. the caller got past authorisation (see the comments where validation
@@ -221,6 +221,16 @@ pub const MATRIX: &[Row] = &[
     ("POST", "/projects/new", "/projects/new", &[],                                                    [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 403]),
     ("GET",  "/projects/{id}", "/projects/999999", &[],                                                [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST", "/projects/{id}/act", "/projects/999999/act", &[("do", "inspect")],                      [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // 审议意见: the county's committee office (HandleReviews) and handling units have the list; only
+    // the office creates (an empty form: 422). {review} was sent by the county office to the township
+    // government (the unit account's): the office and that unit see it, everyone else 404
+    ("GET",  "/reviews", "/reviews", &[],                                                              [303, 403, 403, 403, 200, 403, 403, 403, 403, 200, 403]),
+    ("GET",  "/reviews/new", "/reviews/new", &[],                                                      [303, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403]),
+    ("POST", "/reviews/new", "/reviews/new", &[],                                                      [303, 403, 403, 403, 422, 403, 403, 403, 403, 403, 403]),
+    ("GET",  "/reviews/{id}", "/reviews/{review}", &[],                                                [303, 404, 404, 404, 200, 404, 404, 404, 404, 200, 404]),
+    ("POST", "/reviews/{id}/act", "/reviews/{review}/act", &[],                                        [303, 404, 404, 404, 422, 404, 404, 404, 404, 422, 404]),
+    ("GET",  "/reviews/{id}", "/reviews/999999", &[],                                                  [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST", "/reviews/{id}/act", "/reviews/999999/act", &[],                                          [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     // api
     ("GET",  "/api/v1/me", "/api/v1/me", &[],                                                         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET",  "/api/v1/accounts", "/api/v1/accounts", &[],                                             [401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403]),
@@ -262,11 +272,12 @@ pub const EXEMPT: &[(&str, &str, &str)] = &[
     ("GET",  "/find", "the public finder of stations and deputies"),
     ("GET",  "/board/projects", "实事办理结果满意度测评情况公开栏: chosen livelihood projects, their units, progress and test; no personal data"),
     ("GET",  "/board/suggestions", "代表建议办理情况公开栏: registered suggestions, units, class, state and rating; deputies' names only"),
+    ("GET",  "/board/reviews", "审议意见办理落实情况公开栏: the report reviewed, meeting, body, state, examination and test result; nothing personal"),
 ];
 
 /// The data the rows' placeholders name: a room with its deputy and unit, a citizen's item there, a
 /// household linked to the deputy. Returns (placeholder, id) pairs.
-pub async fn setup(app: &TestApp, c: &Cast) -> [(&'static str, i64); 8] {
+pub async fn setup(app: &TestApp, c: &Cast) -> [(&'static str, i64); 9] {
     let w = world(app, c).await;
     // a citizen's item at the room, and the room's deputy as staff find them
     let mut citizen = app.client();
@@ -294,8 +305,10 @@ pub async fn setup(app: &TestApp, c: &Cast) -> [(&'static str, i64); 8] {
         .parse()
         .unwrap();
     let suggestion = suggestion(app, c, w.unit_id).await;
+    let review = review(app, c, w.unit_id).await;
     [
         ("{suggestion}", suggestion),
+        ("{review}", review),
         ("{town}", c.id("town_clerk")),
         ("{far}", c.id("far_clerk")),
         ("{station}", w.station_id),
@@ -362,6 +375,27 @@ async fn suggestion(app: &TestApp, c: &Cast, unit: i64) -> i64 {
             .unwrap();
     }
     id
+}
+
+/// A review opinion the county office sent to the township government (the `unit` account's): its id.
+async fn review(app: &TestApp, c: &Cast, unit: i64) -> i64 {
+    use liaison_domain::review::Draft;
+    use liaison_store::Actor;
+    let county = app.db.scope_of(c.id("county_clerk")).await.unwrap();
+    let today = liaison_domain::time::today();
+    let draft = Draft {
+        title: "关于全县农村人居环境整治工作情况的报告".into(),
+        meeting: "共和县第十八届人大常委会第十二次会议".into(),
+        met_on: today,
+        body: "常委会组成人员认为，农村人居环境整治取得阶段性成效，但垃圾收运体系仍不健全，建议加大投入。"
+            .into(),
+        unit,
+        due_on: today + chrono::Days::new(60),
+    };
+    app.db
+        .create_review(&county, &Actor::of(&county, "-"), &draft)
+        .await
+        .unwrap()
 }
 
 /// A row's path or field with its placeholders filled.

@@ -37,6 +37,7 @@ mod registry_edit;
 mod registry_forms;
 mod rejections;
 mod reply_attachments;
+mod reviews;
 mod setup;
 mod sms_admin;
 mod sms_alerts;

@@ -105,10 +105,18 @@ pub enum AuditAction {
     ProjectComplete,
     ProjectInspect,
     ProjectTest,
+    /// The review-opinion workflow: its creation and steps (`review.<Action::name>`), a 督办单 signed for.
+    ReviewCreate,
+    ReviewSend,
+    ReviewReport,
+    ReviewReturnReport,
+    ReviewExamine,
+    ReviewTest,
+    ReviewSuperviseAck,
 }
 
 /// The actions that are not opinion workflow steps, in the order the filter lists them.
-const OTHERS: [AuditAction; 80] = {
+const OTHERS: [AuditAction; 87] = {
     use AuditAction::*;
     [
         Bootstrap,
@@ -191,6 +199,13 @@ const OTHERS: [AuditAction; 80] = {
         ProjectComplete,
         ProjectInspect,
         ProjectTest,
+        ReviewCreate,
+        ReviewSend,
+        ReviewReport,
+        ReviewReturnReport,
+        ReviewExamine,
+        ReviewTest,
+        ReviewSuperviseAck,
     ]
 };
 
@@ -302,6 +317,13 @@ impl AuditAction {
             ProjectComplete => "project.complete",
             ProjectInspect => "project.inspect",
             ProjectTest => "project.test",
+            ReviewCreate => "review.create",
+            ReviewSend => "review.send",
+            ReviewReport => "review.report",
+            ReviewReturnReport => "review.return_report",
+            ReviewExamine => "review.examine",
+            ReviewTest => "review.test",
+            ReviewSuperviseAck => "review.supervise_ack",
         }
     }
 
@@ -413,6 +435,13 @@ impl AuditAction {
             ProjectComplete => "报告民生实事完成",
             ProjectInspect => "记录代表视察民生实事",
             ProjectTest => "录入民生实事满意度测评",
+            ReviewCreate => "录入审议意见",
+            ReviewSend => "交办审议意见",
+            ReviewReport => "报送审议意见研究处理情况报告",
+            ReviewReturnReport => "退回审议意见研究处理情况报告",
+            ReviewExamine => "提出审议意见办理审核意见",
+            ReviewTest => "录入审议意见办理满意度测评结果",
+            ReviewSuperviseAck => "签收审议意见督办单",
         }
     }
 
@@ -456,6 +485,19 @@ impl From<&crate::project::Action> for AuditAction {
             P::Complete => AuditAction::ProjectComplete,
             P::Inspect => AuditAction::ProjectInspect,
             P::Test { .. } => AuditAction::ProjectTest,
+        }
+    }
+}
+
+impl From<&crate::review::Action> for AuditAction {
+    fn from(a: &crate::review::Action) -> AuditAction {
+        use crate::review::Action as R;
+        match a {
+            R::Send { .. } => AuditAction::ReviewSend,
+            R::Report => AuditAction::ReviewReport,
+            R::ReturnReport => AuditAction::ReviewReturnReport,
+            R::Examine => AuditAction::ReviewExamine,
+            R::Test { .. } => AuditAction::ReviewTest,
         }
     }
 }

@@ -126,6 +126,13 @@ fn the_codes_are_the_ones_already_written() {
         "project.complete",
         "project.inspect",
         "project.test",
+        "review.create",
+        "review.send",
+        "review.report",
+        "review.return_report",
+        "review.examine",
+        "review.test",
+        "review.supervise_ack",
     ];
     let ours: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
     assert_eq!(ours, BTreeSet::from(written));
