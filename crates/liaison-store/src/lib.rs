@@ -7,6 +7,8 @@
 #[macro_use]
 mod db;
 #[macro_use]
+mod args;
+#[macro_use]
 pub mod registry;
 pub mod account;
 pub mod audit;

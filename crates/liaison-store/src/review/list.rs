@@ -2,13 +2,14 @@
 //! each), the caller's next steps for the home page, and the public board
 //! (审议意见办理落实情况公开栏) of a region: no personal data.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use liaison_domain::Scope;
 use liaison_domain::deadline;
 use liaison_domain::review::{Ballot, Stage, access};
 use serde::Serialize;
 
 use super::{Review, SELECT};
+use crate::args::Arg;
 use crate::{Result, Store, StoreError};
 
 /// What a list shows.
@@ -54,27 +55,6 @@ impl BoardRow {
         let n = |v: Option<i32>| v.and_then(|v| u32::try_from(v).ok());
         Ballot::new(n(self.satisfied)?, n(self.basic)?, n(self.unsatisfied)?).ok()
     }
-}
-
-enum Arg {
-    I(i64),
-    S(String),
-    T(DateTime<Utc>),
-}
-
-/// Binds the collected arguments in order.
-macro_rules! bind_all {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in $args {
-            q = match a {
-                Arg::I(v) => q.bind(*v),
-                Arg::S(v) => q.bind(v.clone()),
-                Arg::T(v) => q.bind(*v),
-            };
-        }
-        q
-    }};
 }
 
 /// The items the caller reaches, as SQL over alias `v`, with its arguments.
@@ -132,7 +112,7 @@ impl Store {
             args.len()
         );
         Ok(with_pool!(&self.read, p => {
-            bind_all!(sqlx::query_as::<_, Review>(sqlx::AssertSqlSafe(sql)), &args).fetch_all(p).await?
+            bind_args!(sqlx::query_as::<_, Review>(sqlx::AssertSqlSafe(sql)), &args).fetch_all(p).await?
         }))
     }
 
@@ -156,7 +136,7 @@ impl Store {
             n + 1
         );
         let row: (i64, i64, i64, i64, i64, i64, i64) = with_pool!(&self.read, p => {
-            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &args).fetch_one(p).await?
+            bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &args).fetch_one(p).await?
         });
         Ok(ReviewCounts {
             all: row.0,
@@ -200,7 +180,7 @@ impl Store {
             args.len()
         );
         Ok(with_pool!(&self.read, p => {
-            bind_all!(sqlx::query_as::<_, Review>(sqlx::AssertSqlSafe(sql)), &args).fetch_all(p).await?
+            bind_args!(sqlx::query_as::<_, Review>(sqlx::AssertSqlSafe(sql)), &args).fetch_all(p).await?
         }))
     }
 

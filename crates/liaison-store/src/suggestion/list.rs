@@ -2,13 +2,14 @@
 //! each), and the public board (代表建议办理情况公开栏) of a meeting: no personal data beyond the
 //! deputies' names.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use liaison_domain::Scope;
 use liaison_domain::deadline;
 use liaison_domain::suggestion::{Stage, access};
 use serde::Serialize;
 
 use super::{SELECT, Suggestion};
+use crate::args::Arg;
 use crate::{Result, Store, StoreError};
 
 /// What a list shows.
@@ -37,27 +38,6 @@ pub struct SuggestionCounts {
     pub replied: i64,
     pub closed: i64,
     pub key: i64,
-}
-
-enum Arg {
-    I(i64),
-    S(String),
-    T(DateTime<Utc>),
-}
-
-/// Binds the collected arguments in order.
-macro_rules! bind_all {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in $args {
-            q = match a {
-                Arg::I(v) => q.bind(*v),
-                Arg::S(v) => q.bind(v.clone()),
-                Arg::T(v) => q.bind(*v),
-            };
-        }
-        q
-    }};
 }
 
 /// The items the caller reaches, as SQL over alias `s`, with its arguments.
@@ -151,7 +131,7 @@ impl Store {
             args.len()
         );
         Ok(with_pool!(&self.read, p => {
-            bind_all!(sqlx::query_as::<_, Suggestion>(sqlx::AssertSqlSafe(sql)), &args).fetch_all(p).await?
+            bind_args!(sqlx::query_as::<_, Suggestion>(sqlx::AssertSqlSafe(sql)), &args).fetch_all(p).await?
         }))
     }
 
@@ -181,7 +161,7 @@ impl Store {
             conds.join(" AND ")
         );
         let row: (i64, i64, i64, i64, i64, i64, i64, i64) = with_pool!(&self.read, p => {
-            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &args).fetch_one(p).await?
+            bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &args).fetch_one(p).await?
         });
         Ok(SuggestionCounts {
             all: row.0,
@@ -245,7 +225,7 @@ impl Store {
             args.len()
         );
         Ok(with_pool!(&self.read, p => {
-            bind_all!(sqlx::query_as::<_, Suggestion>(sqlx::AssertSqlSafe(sql)), &args).fetch_all(p).await?
+            bind_args!(sqlx::query_as::<_, Suggestion>(sqlx::AssertSqlSafe(sql)), &args).fetch_all(p).await?
         }))
     }
 }

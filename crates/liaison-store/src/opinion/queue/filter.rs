@@ -59,27 +59,7 @@ fn is_wide(scope: &Scope, queue: Queue, f: &QueueFilter) -> bool {
             .is_some_and(|r| r.level() < RegionLevel::County)
 }
 
-/// A bound value of a built statement.
-pub(crate) enum Arg {
-    I(i64),
-    S(String),
-    T(DateTime<Utc>),
-}
-
-/// Binds a built statement's arguments in order.
-macro_rules! bind_args {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in $args {
-            q = match a {
-                Arg::I(v) => q.bind(*v),
-                Arg::S(v) => q.bind(v.clone()),
-                Arg::T(v) => q.bind(*v),
-            };
-        }
-        q
-    }};
-}
+pub(crate) use crate::args::Arg;
 
 /// Conditions and their arguments, numbered `$1…` in the order they are pushed.
 #[derive(Default)]
