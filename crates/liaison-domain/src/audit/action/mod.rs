@@ -1,7 +1,6 @@
 //! What an audit entry records: `AuditAction`, its stored code (hashed into the chain, so never
 //! renamed) and its Chinese label.
 
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use crate::opinion::Action;
@@ -331,7 +330,6 @@ impl AuditAction {
         AuditAction::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
-    /// What the auditor's page shows.
     /// Whether the action changes the registry's pickers (stations, deputies, units): the store forgets
     /// its kept pickers when one is written (every registry write, form or import, is audited).
     pub fn changes_registry(self) -> bool {
@@ -350,162 +348,6 @@ impl AuditAction {
                 | UnitUpdate
         )
     }
-
-    pub fn label(self) -> &'static str {
-        use AuditAction::*;
-        match self {
-            Bootstrap => "系统初始化",
-            LoginSuccess => "登录成功",
-            LoginFailure => "登录失败",
-            Logout => "退出登录",
-            AccountLocked => "账号被锁定",
-            AccountCreate => "创建账号",
-            AccountUpdate => "修改账号",
-            AccountDisable => "停用账号",
-            AccountEnable => "启用账号",
-            AccountUnlock => "解除锁定",
-            AccountResetPassword => "重置密码",
-            AccountChangePassword => "修改本人密码",
-            SessionEndAll => "强制下线",
-            SecurityPolicy => "修改安全策略",
-            CalendarSave => "保存放假安排",
-            DeadlineRuleSave => "修改办理期限",
-            SmsRetry => "重新发送短信",
-            SmsQuietHours => "修改短信免打扰时段",
-            AccountMobile => "修改账号手机号",
-            LoginCodeSent => "发送登录验证码",
-            PersonalRead => "查看个人信息",
-            PersonalExport => "导出个人信息",
-            DeputyCreate => "登记代表",
-            DeputyUpdate => "修改代表信息",
-            DeputyLeave => "登记代表离任",
-            DeputyPhoto => "上传代表照片",
-            StationCreate => "新增站点",
-            StationUpdate => "修改站点信息",
-            StationClose => "撤销站点",
-            StationResidentAdd => "添加进站代表",
-            StationResidentRemove => "移出进站代表",
-            StationFileAdd => "上传站点照片或制度文件",
-            StationFileRemove => "删除站点照片或制度文件",
-            UnitCreate => "登记承办单位",
-            UnitUpdate => "修改承办单位信息",
-            RoutingSet => "设置交办规则",
-            HouseholdCreate => "登记联系户",
-            HouseholdMeeting => "记录与联系户见面",
-            CommitteeLink => "安排常委会组成人员联系代表",
-            CommitteeMeeting => "记录常委会组成人员与代表见面",
-            OpinionSubmit => "群众提交意见",
-            OpinionRecord => "代为登记意见",
-            OpinionNote => "内部备注",
-            OpinionPhotoVisibility => "照片公开设置",
-            OpinionSupervise => "发出督办单",
-            OpinionSuperviseAck => "签收督办单",
-            OpinionKeySupervision => "重点督办",
-            AccountRequest => "提出账号申请（待另一位管理员确认）",
-            AccountGrant => "授权角色和范围",
-            AccountRequestReject => "驳回账号申请",
-            AccountRequestWithdraw => "撤回账号申请",
-            LoginThrottled => "登录受限（尝试过多）",
-            Opinion(a) => a.label(),
-            PublicPhoneAdd => "添加公开电话",
-            PublicPhoneRemove => "删除公开电话",
-            SupervisionOrgan => "设置督办单签发机关",
-            OpinionAttachmentVisibility => "答复附件公开设置",
-            SuggestionPropose => "提出建议（议案）",
-            SuggestionConfirm => "确认联名",
-            SuggestionRefuse => "不同意联名",
-            SuggestionSubmit => "提交建议",
-            SuggestionRegister => "建议立案登记",
-            SuggestionReturn => "退回建议",
-            SuggestionResubmit => "重新提交建议",
-            SuggestionAssign => "交办建议",
-            SuggestionUnitReturn => "承办单位退回建议",
-            SuggestionSignOff => "协办单位会签",
-            SuggestionReply => "答复建议",
-            SuggestionReclass => "调整答复类别",
-            SuggestionRate => "建议办理满意度测评",
-            SuggestionKey => "建议重点督办",
-            SuggestionMilestone => "办理节点完成情况",
-            SuggestionSuperviseAck => "签收建议督办单",
-            MeetingSave => "设置届次和建议办理规则",
-            ProjectCreate => "登记民生实事候选项目",
-            ProjectVote => "录入民生实事票决结果",
-            ProjectAssign => "交办民生实事",
-            ProjectReport => "报告民生实事进度",
-            ProjectComplete => "报告民生实事完成",
-            ProjectInspect => "记录代表视察民生实事",
-            ProjectTest => "录入民生实事满意度测评",
-            ReviewCreate => "录入审议意见",
-            ReviewSend => "交办审议意见",
-            ReviewReport => "报送审议意见研究处理情况报告",
-            ReviewReturnReport => "退回审议意见研究处理情况报告",
-            ReviewExamine => "提出审议意见办理审核意见",
-            ReviewTest => "录入审议意见办理满意度测评结果",
-            ReviewSuperviseAck => "签收审议意见督办单",
-        }
-    }
-
-    /// The label of a stored code; a code this version does not know still says what it is.
-    pub fn label_of(code: &str) -> Cow<'static, str> {
-        match AuditAction::parse(code) {
-            Some(a) => Cow::Borrowed(a.label()),
-            None => Cow::Owned(format!("其他操作（{code}）")),
-        }
-    }
-}
-
-impl From<&crate::suggestion::Action> for AuditAction {
-    fn from(a: &crate::suggestion::Action) -> AuditAction {
-        use crate::suggestion::Action as S;
-        match a {
-            S::Propose { .. } => AuditAction::SuggestionPropose,
-            S::Confirm { .. } => AuditAction::SuggestionConfirm,
-            S::Refuse { .. } => AuditAction::SuggestionRefuse,
-            S::Submit => AuditAction::SuggestionSubmit,
-            S::Register => AuditAction::SuggestionRegister,
-            S::Return => AuditAction::SuggestionReturn,
-            S::Resubmit => AuditAction::SuggestionResubmit,
-            S::Assign { .. } => AuditAction::SuggestionAssign,
-            S::UnitReturn => AuditAction::SuggestionUnitReturn,
-            S::SignOff { .. } => AuditAction::SuggestionSignOff,
-            S::Reply { .. } => AuditAction::SuggestionReply,
-            S::Reclass { .. } => AuditAction::SuggestionReclass,
-            S::Rate { .. } => AuditAction::SuggestionRate,
-        }
-    }
-}
-
-impl From<&crate::project::Action> for AuditAction {
-    fn from(a: &crate::project::Action) -> AuditAction {
-        use crate::project::Action as P;
-        match a {
-            P::Vote { .. } => AuditAction::ProjectVote,
-            P::Assign { .. } => AuditAction::ProjectAssign,
-            P::Report { .. } => AuditAction::ProjectReport,
-            P::Complete => AuditAction::ProjectComplete,
-            P::Inspect => AuditAction::ProjectInspect,
-            P::Test { .. } => AuditAction::ProjectTest,
-        }
-    }
-}
-
-impl From<&crate::review::Action> for AuditAction {
-    fn from(a: &crate::review::Action) -> AuditAction {
-        use crate::review::Action as R;
-        match a {
-            R::Send { .. } => AuditAction::ReviewSend,
-            R::Report => AuditAction::ReviewReport,
-            R::ReturnReport => AuditAction::ReviewReturnReport,
-            R::Examine => AuditAction::ReviewExamine,
-            R::Test { .. } => AuditAction::ReviewTest,
-        }
-    }
-}
-
-impl From<Action> for AuditAction {
-    fn from(a: Action) -> AuditAction {
-        AuditAction::Opinion(a)
-    }
 }
 
 /// The code is the identity: `Opinion(Assign { unit: 1 })` and `Opinion(Assign { unit: 2 })` are one action.
@@ -522,6 +364,9 @@ impl std::hash::Hash for AuditAction {
         self.as_str().hash(state);
     }
 }
+
+mod from;
+mod label;
 
 #[cfg(test)]
 mod tests;
